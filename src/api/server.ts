@@ -1,0 +1,67 @@
+import { createServer, type Server } from 'node:http';
+import express from 'express';
+import type { Logger } from '../log/logger.ts';
+import type { PrometheusView } from '../metrics/prometheus.ts';
+import { renderIndexPage } from './index-page.ts';
+
+export interface HttpServerOptions {
+  readonly listenAddress: string;
+  readonly telemetryPath: string;
+  readonly version: string;
+  readonly metrics: PrometheusView;
+  readonly readiness: () => { ready: boolean; detail: unknown };
+  readonly logger: Logger;
+}
+
+export function parseListenAddress(address: string): { host: string | undefined; port: number } {
+  const separator = address.lastIndexOf(':');
+  const host = address.slice(0, separator).replace(/^\[(.*)\]$/, '$1');
+  return { host: host === '' ? undefined : host, port: Number(address.slice(separator + 1)) };
+}
+
+export function createHttpApp(options: HttpServerOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.get(options.telemetryPath, async (request, response, next) => {
+    try {
+      const { contentType, body } = await options.metrics.render(request.get('accept'));
+      response.type(contentType).send(body);
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.get('/healthz', (_request, response) => {
+    response.type('text/plain').send('ok\n');
+  });
+  app.get('/readyz', (_request, response) => {
+    const { ready, detail } = options.readiness();
+    response.status(ready ? 200 : 503).json({ ready, collectors: detail });
+  });
+  app.get('/', (_request, response) => {
+    response.type('html').send(renderIndexPage(options.version, [
+      { path: options.telemetryPath, description: 'metrics in the Prometheus text format (OpenMetrics on request)' },
+      { path: '/healthz', description: 'liveness' },
+      { path: '/readyz', description: 'readiness: every collector finished its first cycle' },
+    ]));
+  });
+  app.use((error: Error, _request: express.Request, response: express.Response, _next: express.NextFunction) => {
+    options.logger.error('HTTP request failed', { error: error.message });
+    response.status(500).type('text/plain').send(`internal error: ${error.message}\n`);
+  });
+  return app;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<Server> {
+  const app = createHttpApp(options);
+  const { host, port } = parseListenAddress(options.listenAddress);
+  return await new Promise<Server>((resolve, reject) => {
+    const server = createServer(app);
+    server.once('listening', () => resolve(server));
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
+      reject(new Error(`cannot listen on ${options.listenAddress} (web.listen-address): ${reason}`));
+    });
+    server.listen({ port, ...(host ? { host } : {}) });
+  });
+}

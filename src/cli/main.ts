@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { loadConfig } from '../config/config.ts';
+import { ConfigError } from '../config/errors.ts';
+import { parseArguments } from '../config/flags.ts';
+import { startExporter } from '../exporter.ts';
+import { createLogger } from '../log/logger.ts';
+import { VERSION } from '../version.ts';
+import { renderHelp } from './help.ts';
+
+const SHUTDOWN_DEADLINE_MS = 5000;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArguments(argv);
+  if (args.help) { process.stdout.write(renderHelp()); return 0; }
+  if (args.version) { process.stdout.write(`kafka-sonar ${VERSION} (node ${process.version})\n`); return 0; }
+  if (args.positionals.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(args.positionals[0])}: run kafka-sonar --help`);
+  if (args.configCheck !== undefined) {
+    loadConfig({ configFile: args.configCheck });
+    process.stdout.write(`config file ${args.configCheck} is valid\n`);
+    return 0;
+  }
+
+  const config = loadConfig({ flags: args.flags, environment: process.env, configFile: args.configFile });
+  const logger = createLogger(config.log);
+  const exporter = await startExporter(config, logger);
+
+  return await new Promise<number>((resolve) => {
+    const shutdown = (signal: NodeJS.Signals): void => {
+      logger.info('shutting down', { signal });
+      const deadline = setTimeout(() => {
+        logger.warn('shutdown took longer than 5s, exiting anyway');
+        resolve(0);
+      }, SHUTDOWN_DEADLINE_MS);
+      deadline.unref();
+      void exporter.stop().then(() => { clearTimeout(deadline); resolve(0); });
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof ConfigError ? `kafka-sonar: configuration error: ${error.message}` : `kafka-sonar: ${(error as Error).message ?? String(error)}`;
+    process.stderr.write(message + '\n');
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  },
+);

@@ -1,0 +1,116 @@
+import { ConfigError } from './errors.ts';
+import { readConfigFile } from './file.ts';
+import { OPTIONS, OPTION_BY_KEY, environmentVariableFor, type OptionDefinition } from './options.ts';
+import { coerceOptionValue, type OptionValue } from './values.ts';
+
+export type SaslMechanism = 'plain' | 'scram-sha256' | 'scram-sha512';
+
+export interface KafkaConnectionConfig {
+  readonly bootstrapServers: readonly string[];
+  readonly clientId: string;
+  readonly tls: { readonly enabled: boolean; readonly caFile: string; readonly certFile: string; readonly keyFile: string; readonly serverName: string; readonly insecureSkipVerify: boolean };
+  readonly sasl: { readonly enabled: boolean; readonly mechanism: SaslMechanism; readonly username: string; readonly password: string };
+}
+
+export interface CollectorSchedule {
+  readonly enabled: boolean;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+}
+
+export interface Config {
+  readonly web: { readonly listenAddress: string; readonly telemetryPath: string };
+  readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'logfmt' };
+  readonly clusterName: string;
+  readonly kafka: KafkaConnectionConfig;
+  readonly collectors: { readonly cluster: CollectorSchedule };
+  readonly otlp: { readonly endpoint: string; readonly intervalSeconds: number; readonly headers: Readonly<Record<string, string>> };
+}
+
+export interface ConfigSources {
+  readonly flags?: ReadonlyMap<string, readonly string[]>;
+  readonly environment?: Readonly<Record<string, string | undefined>>;
+  readonly configFile?: string | undefined;
+}
+
+function valueFromFlags(option: OptionDefinition, raws: readonly string[]): OptionValue {
+  if (option.type === 'list') return raws.flatMap((raw) => coerceOptionValue(option, raw, `flag --${option.key}`) as string[]);
+  return coerceOptionValue(option, raws.at(-1), `flag --${option.key}`);
+}
+
+/** Resolves every option: flags win over the environment, the environment over the file, the file over defaults. */
+export function resolveOptionValues(sources: ConfigSources): Map<string, OptionValue> {
+  const values = new Map<string, OptionValue>();
+  for (const option of OPTIONS) values.set(option.key, Array.isArray(option.default) ? [...option.default] : option.default as OptionValue);
+
+  if (sources.configFile !== undefined) {
+    for (const [key, raw] of readConfigFile(sources.configFile)) {
+      values.set(key, coerceOptionValue(OPTION_BY_KEY.get(key)!, raw, `config file ${sources.configFile}`));
+    }
+  }
+  for (const option of OPTIONS) {
+    const name = environmentVariableFor(option.key);
+    const raw = sources.environment?.[name];
+    if (raw !== undefined) values.set(option.key, coerceOptionValue(option, raw, `environment variable ${name}`));
+  }
+  for (const [key, raws] of sources.flags ?? []) values.set(key, valueFromFlags(OPTION_BY_KEY.get(key)!, raws));
+  return values;
+}
+
+function parseHeaders(entries: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const entry of entries) {
+    const equals = entry.indexOf('=');
+    if (equals <= 0) throw new ConfigError(`otlp.headers: expected name=value, got ${JSON.stringify(entry)}`);
+    headers[entry.slice(0, equals).trim()] = entry.slice(equals + 1).trim();
+  }
+  return headers;
+}
+
+function checkConsistency(config: Config): void {
+  const { tls, sasl, bootstrapServers } = config.kafka;
+  for (const server of bootstrapServers) {
+    if (!/^[^:\s]+:\d{1,5}$/.test(server) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(server)) {
+      throw new ConfigError(`kafka.server: ${JSON.stringify(server)} is not host:port`);
+    }
+  }
+  if (bootstrapServers.length === 0) throw new ConfigError('kafka.server: at least one bootstrap server is needed');
+  if ((tls.certFile === '') !== (tls.keyFile === '')) {
+    throw new ConfigError('tls.cert-file and tls.key-file go together: set both or neither');
+  }
+  if (sasl.enabled && sasl.username === '') throw new ConfigError('sasl.enabled is set but sasl.username is empty');
+  if (!/^(\[[^\]]+\]|[^:]*):\d{1,5}$/.test(config.web.listenAddress)) {
+    throw new ConfigError(`web.listen-address: ${JSON.stringify(config.web.listenAddress)} is not [host]:port`);
+  }
+  if (!config.web.telemetryPath.startsWith('/')) throw new ConfigError('web.telemetry-path must start with /');
+  if (config.otlp.endpoint !== '' && !/^https?:\/\//.test(config.otlp.endpoint)) {
+    throw new ConfigError(`otlp.endpoint: ${JSON.stringify(config.otlp.endpoint)} is not an http(s) URL`);
+  }
+  if (config.collectors.cluster.intervalSeconds <= 0) throw new ConfigError('collector.cluster.interval must be greater than 0');
+  if (config.collectors.cluster.timeoutSeconds <= 0) throw new ConfigError('collector.cluster.timeout must be greater than 0');
+}
+
+export function loadConfig(sources: ConfigSources): Config {
+  const values = resolveOptionValues(sources);
+  const get = <T extends OptionValue>(key: string): T => values.get(key) as T;
+  const config: Config = {
+    web: { listenAddress: get('web.listen-address'), telemetryPath: get('web.telemetry-path') },
+    log: { level: get('log.level'), format: get('log.format') },
+    clusterName: get('cluster.name'),
+    kafka: {
+      bootstrapServers: get<string[]>('kafka.server'),
+      clientId: get('kafka.client-id'),
+      tls: {
+        enabled: get('tls.enabled'), caFile: get('tls.ca-file'), certFile: get('tls.cert-file'), keyFile: get('tls.key-file'),
+        serverName: get('tls.server-name'), insecureSkipVerify: get('tls.insecure-skip-tls-verify'),
+      },
+      sasl: { enabled: get('sasl.enabled'), mechanism: get('sasl.mechanism'), username: get('sasl.username'), password: get('sasl.password') },
+    },
+    collectors: {
+      cluster: { enabled: get('collector.cluster.enabled'), intervalSeconds: get('collector.cluster.interval'), timeoutSeconds: get('collector.cluster.timeout') },
+    },
+    otlp: { endpoint: get('otlp.endpoint'), intervalSeconds: get('otlp.interval'), headers: parseHeaders(get<string[]>('otlp.headers')) },
+  };
+  checkConsistency(config);
+  return config;
+}

@@ -1,0 +1,57 @@
+export type OptionType = 'string' | 'list' | 'boolean' | 'integer' | 'duration' | 'enum';
+
+export interface OptionDefinition {
+  readonly key: string;
+  readonly type: OptionType;
+  readonly default: string | number | boolean | readonly string[];
+  readonly description: string;
+  readonly choices?: readonly string[];
+  readonly secret?: boolean;
+}
+
+/**
+ * Every setting of the exporter, in one table: flags (`--key`), environment variables
+ * (`KAFKA_SONAR_KEY`) and the YAML file (nested maps) all resolve to these keys.
+ * Durations are in seconds once loaded.
+ */
+export const OPTIONS: readonly OptionDefinition[] = [
+  { key: 'web.listen-address', type: 'string', default: ':9870', description: 'Address the HTTP server listens on (host:port, :port for all interfaces).' },
+  { key: 'web.telemetry-path', type: 'string', default: '/metrics', description: 'Path under which the metrics are served.' },
+  { key: 'log.level', type: 'enum', default: 'info', choices: ['debug', 'info', 'warn', 'error'], description: 'Lowest level of log lines written to stderr.' },
+  { key: 'log.format', type: 'enum', default: 'json', choices: ['json', 'logfmt'], description: 'Log line format: json for machines, logfmt for people.' },
+  { key: 'cluster.name', type: 'string', default: '', description: 'Value of a `cluster` label added to every metric, so one Prometheus can hold many clusters. Empty: no label.' },
+
+  { key: 'kafka.server', type: 'list', default: ['localhost:9092'], description: 'Kafka bootstrap servers (host:port), repeatable or comma-separated.' },
+  { key: 'kafka.client-id', type: 'string', default: 'kafka-sonar', description: 'Client id the exporter uses when talking to Kafka.' },
+  { key: 'tls.enabled', type: 'boolean', default: false, description: 'Connect to Kafka with TLS.' },
+  { key: 'tls.ca-file', type: 'string', default: '', description: 'PEM file with the certificate authorities that signed the brokers\' certificates.' },
+  { key: 'tls.cert-file', type: 'string', default: '', description: 'PEM client certificate, for brokers that require TLS client authentication.' },
+  { key: 'tls.key-file', type: 'string', default: '', description: 'PEM private key of the client certificate.' },
+  { key: 'tls.server-name', type: 'string', default: '', description: 'Server name to verify in the brokers\' certificates, when it differs from the address.' },
+  { key: 'tls.insecure-skip-tls-verify', type: 'boolean', default: false, description: 'Do not verify the brokers\' certificates (testing only).' },
+  { key: 'sasl.enabled', type: 'boolean', default: false, description: 'Authenticate to Kafka with SASL.' },
+  { key: 'sasl.mechanism', type: 'enum', default: 'plain', choices: ['plain', 'scram-sha256', 'scram-sha512'], description: 'SASL mechanism.' },
+  { key: 'sasl.username', type: 'string', default: '', description: 'SASL user name.' },
+  { key: 'sasl.password', type: 'string', default: '', secret: true, description: 'SASL password (prefer the environment variable or the file to a flag).' },
+
+  { key: 'collector.cluster.enabled', type: 'boolean', default: true, description: 'Collect cluster metrics (brokers, topics, consumer groups) through the Kafka admin API.' },
+  { key: 'collector.cluster.interval', type: 'duration', default: 30, description: 'Time between two cluster collection cycles.' },
+  { key: 'collector.cluster.timeout', type: 'duration', default: 10, description: 'Longest time one cluster collection cycle may take before it counts as failed.' },
+
+  { key: 'otlp.endpoint', type: 'string', default: '', description: 'OTLP/HTTP metrics endpoint (for example http://collector:4318/v1/metrics). Empty: no push.' },
+  { key: 'otlp.interval', type: 'duration', default: 60, description: 'Time between two OTLP pushes.' },
+  { key: 'otlp.headers', type: 'list', default: [], secret: true, description: 'Extra HTTP headers for the OTLP push, as name=value, repeatable.' },
+];
+
+export const OPTION_BY_KEY: ReadonlyMap<string, OptionDefinition> = new Map(OPTIONS.map((option) => [option.key, option]));
+
+export function environmentVariableFor(key: string): string {
+  return 'KAFKA_SONAR_' + key.toUpperCase().replace(/[.-]/g, '_');
+}
+
+export function formatDefault(option: OptionDefinition): string {
+  const value = option.default;
+  if (Array.isArray(value)) return value.join(',');
+  if (option.type === 'duration') return `${String(value)}s`;
+  return String(value);
+}

@@ -1,0 +1,62 @@
+import type { Server } from 'node:http';
+import { startHttpServer } from './api/server.ts';
+import { ClusterCollector } from './collectors/cluster/cluster-collector.ts';
+import { CollectorRunner } from './collectors/runner.ts';
+import type { Config } from './config/config.ts';
+import type { Logger } from './log/logger.ts';
+import { ALL_METRICS, exporterMetrics } from './metrics/catalogue/index.ts';
+import { startOtlpPush, type OtlpPush } from './metrics/otlp.ts';
+import { createPrometheusView } from './metrics/prometheus.ts';
+import { SeriesStore, Snapshot } from './metrics/series-store.ts';
+import { VERSION } from './version.ts';
+
+export interface RunningExporter {
+  readonly address: { host: string; port: number };
+  stop(): Promise<void>;
+}
+
+/** Wires the collectors, the state and the two views of it (/metrics and OTLP) together. */
+export async function startExporter(config: Config, logger: Logger): Promise<RunningExporter> {
+  const store = new SeriesStore();
+  store.set('build', new Snapshot().add(exporterMetrics.buildInfo, { version: VERSION, node_version: process.version }, 1));
+  const defaultLabels: Record<string, string> = config.clusterName ? { cluster: config.clusterName } : {};
+
+  const runner = new CollectorRunner(store, logger);
+  if (config.collectors.cluster.enabled) {
+    runner.add(new ClusterCollector(config.kafka, config.collectors.cluster.timeoutSeconds), config.collectors.cluster);
+  }
+
+  const server: Server = await startHttpServer({
+    listenAddress: config.web.listenAddress,
+    telemetryPath: config.web.telemetryPath,
+    version: VERSION,
+    metrics: createPrometheusView(ALL_METRICS, store, defaultLabels),
+    readiness: () => ({ ready: runner.ready, detail: runner.statuses() }),
+    logger,
+  });
+  runner.start();
+
+  let otlp: OtlpPush | undefined;
+  if (config.otlp.endpoint) {
+    otlp = startOtlpPush(ALL_METRICS, store, {
+      endpoint: config.otlp.endpoint, intervalSeconds: config.otlp.intervalSeconds, headers: config.otlp.headers,
+      serviceVersion: VERSION, defaultLabels,
+    });
+  }
+
+  const bound = server.address();
+  const address = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : { host: '', port: 0 };
+  logger.info('kafka-sonar started', { version: VERSION, listen: config.web.listenAddress, kafka: config.kafka.bootstrapServers.join(','), otlp: config.otlp.endpoint || undefined });
+
+  return {
+    address,
+    async stop() {
+      server.closeAllConnections();
+      await Promise.allSettled([
+        new Promise<void>((resolve) => server.close(() => resolve())),
+        runner.stop(),
+        otlp?.shutdown(),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { MetricDefinition } from '../definition.ts';
+
+export const exporterMetrics = {
+  buildInfo: {
+    name: 'kafka_sonar_build_info', type: 'gauge', labels: ['version', 'node_version'],
+    help: 'Version of kafka-sonar and of the Node.js runtime running it; always 1.',
+  },
+  collectorUp: {
+    name: 'kafka_sonar_collector_up', type: 'gauge', labels: ['collector'],
+    help: 'Whether the last cycle of the collector succeeded (1) or failed (0).',
+  },
+  collectorDuration: {
+    name: 'kafka_sonar_collector_duration_seconds', type: 'gauge', labels: ['collector'], unit: 's',
+    help: 'How long the last cycle of the collector took.',
+  },
+  collectorLastSuccess: {
+    name: 'kafka_sonar_collector_last_success_timestamp_seconds', type: 'gauge', labels: ['collector'], unit: 's',
+    help: 'Unix time of the end of the last successful cycle of the collector; 0 before the first success.',
+  },
+  collectorErrors: {
+    name: 'kafka_sonar_collector_errors_total', type: 'counter', labels: ['collector'],
+    help: 'Collection cycles that failed or timed out.',
+  },
+} as const satisfies Record<string, MetricDefinition>;
