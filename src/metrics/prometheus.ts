@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue, type RegistryContentType } from 'prom-client';
 import type { MetricDefinition } from './definition.ts';
 import type { SeriesStore } from './series-store.ts';
 
@@ -16,11 +16,14 @@ function currentValues(definition: MetricDefinition, store: SeriesStore): Metric
 }
 
 /**
- * prom-client metrics whose values are read from the store at scrape time instead of being
+ * A prom-client metric whose values are read from the store at scrape time instead of being
  * set one by one; a label-less metric with no sample renders no series (not a made-up 0).
+ * prom-client's OpenMetrics output appends `_total` to counter samples itself, so there the
+ * counter is registered under its family name.
  */
-function registerMetric(definition: MetricDefinition, store: SeriesStore, registers: Registry[]): void {
-  const settings = { name: definition.name, help: definition.help, labelNames: [...definition.labels], registers };
+function registerMetric(definition: MetricDefinition, store: SeriesStore, registry: Registry<RegistryContentType>, openMetrics: boolean): void {
+  const name = openMetrics && definition.type === 'counter' ? definition.name.replace(/_total$/, '') : definition.name;
+  const settings = { name, help: definition.help, labelNames: [...definition.labels], registers: [registry] };
   const metric = definition.type === 'gauge' ? new Gauge(settings) : new Counter(settings);
   const emptyMetric: Promise<MetricSnapshot> = metric.get();
   metric.get = async () => ({ ...(await emptyMetric), values: currentValues(definition, store) });
@@ -31,15 +34,15 @@ export function acceptsOpenMetrics(accept: string | undefined): boolean {
 }
 
 export function createPrometheusView(catalogue: readonly MetricDefinition[], store: SeriesStore, defaultLabels: Record<string, string>): PrometheusView {
-  const text = new Registry();
-  const openMetrics = new Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>();
+  const text = new Registry<RegistryContentType>();
+  const openMetrics = new Registry<RegistryContentType>();
   openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-  const registries = [text, openMetrics] as Registry[];
-  for (const registry of registries) {
+  const registries: [Registry<RegistryContentType>, boolean][] = [[text, false], [openMetrics, true]];
+  for (const [registry, isOpenMetrics] of registries) {
     registry.setDefaultLabels(defaultLabels);
     collectDefaultMetrics({ register: registry });
+    for (const definition of catalogue) registerMetric(definition, store, registry, isOpenMetrics);
   }
-  for (const definition of catalogue) registerMetric(definition, store, registries);
 
   return {
     async render(accept) {

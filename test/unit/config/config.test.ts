@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from '../../../src/config/config.ts';
+import { ConfigError } from '../../../src/config/errors.ts';
+import { parseArguments } from '../../../src/config/flags.ts';
+
+function yamlFile(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'sonar-config-')), 'config.yml');
+  writeFileSync(path, text);
+  return path;
+}
+
+test('defaults apply when nothing is set', () => {
+  const config = loadConfig({});
+  assert.equal(config.web.listenAddress, ':9870');
+  assert.deepEqual(config.kafka.bootstrapServers, ['localhost:9092']);
+  assert.equal(config.collectors.cluster.intervalSeconds, 30);
+  assert.equal(config.log.format, 'json');
+});
+
+test('flags win over the environment, the environment over the file', () => {
+  const file = yamlFile('kafka:\n  server: [file:1]\n  client-id: from-file\nlog:\n  level: debug\ncollector.cluster.interval: 5m\n');
+  const environment = { KAFKA_SONAR_KAFKA_SERVER: 'env:1,env:2', KAFKA_SONAR_KAFKA_CLIENT_ID: 'from-env' };
+  const { flags } = parseArguments(['--kafka.client-id', 'from-flag']);
+  const config = loadConfig({ flags, environment, configFile: file });
+  assert.equal(config.kafka.clientId, 'from-flag');
+  assert.deepEqual(config.kafka.bootstrapServers, ['env:1', 'env:2']);
+  assert.equal(config.log.level, 'debug');
+  assert.equal(config.collectors.cluster.intervalSeconds, 300);
+});
+
+test('kafka.server is repeatable and comma-separated, as in kafka_exporter', () => {
+  const { flags } = parseArguments(['--kafka.server=a:1,b:2', '--kafka.server', 'c:3']);
+  assert.deepEqual(loadConfig({ flags }).kafka.bootstrapServers, ['a:1', 'b:2', 'c:3']);
+});
+
+test('boolean flags work bare and with a value', () => {
+  assert.equal(loadConfig({ flags: parseArguments(['--tls.enabled']).flags }).kafka.tls.enabled, true);
+  assert.equal(loadConfig({ flags: parseArguments(['--tls.enabled=false']).flags }).kafka.tls.enabled, false);
+});
+
+test('an unknown key in the file names the key and suggests the right one', () => {
+  const file = yamlFile('kafka:\n  sever: [a:1]\n');
+  assert.throws(() => loadConfig({ configFile: file }), (error: Error) => {
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.message, new RegExp(`config file ${file}: unknown key kafka\\.sever \\(did you mean kafka\\.server\\?\\)`));
+    return true;
+  });
+});
+
+test('a wrong type names the key, the value and what is expected', () => {
+  const file = yamlFile('collector:\n  cluster:\n    enabled: maybe\n');
+  assert.throws(() => loadConfig({ configFile: file }), /invalid value "maybe" for collector\.cluster\.enabled: expected true or false/);
+  assert.throws(() => loadConfig({ environment: { KAFKA_SONAR_COLLECTOR_CLUSTER_TIMEOUT: 'soon' } }),
+    /environment variable KAFKA_SONAR_COLLECTOR_CLUSTER_TIMEOUT: invalid value "soon" for collector\.cluster\.timeout/);
+  assert.throws(() => loadConfig({ flags: parseArguments(['--log.format=xml']).flags }), /expected one of json, logfmt/);
+});
+
+test('a missing file, a directory and invalid YAML are named', () => {
+  assert.throws(() => loadConfig({ configFile: '/nonexistent/sonar.yml' }), /config file \/nonexistent\/sonar\.yml: no such file/);
+  assert.throws(() => loadConfig({ configFile: yamlFile('kafka: [unclosed\n') }), /not valid YAML/);
+  assert.throws(() => loadConfig({ configFile: yamlFile('- a\n- b\n') }), /expected a YAML map/);
+});
+
+test('unknown flags and flags without values are refused', () => {
+  assert.throws(() => parseArguments(['--kafka.servr=a:1']), /unknown flag --kafka\.servr \(did you mean kafka\.server\?\)/);
+  assert.throws(() => parseArguments(['--kafka.server']), /flag --kafka\.server needs a value/);
+});
+
+test('inconsistent settings are refused with the key named', () => {
+  assert.throws(() => loadConfig({ flags: parseArguments(['--kafka.server=nohost']).flags }), /kafka\.server: "nohost" is not host:port/);
+  assert.throws(() => loadConfig({ flags: parseArguments(['--tls.cert-file=/a.pem']).flags }), /tls\.cert-file and tls\.key-file go together/);
+  assert.throws(() => loadConfig({ flags: parseArguments(['--sasl.enabled']).flags }), /sasl\.username is empty/);
+  assert.throws(() => loadConfig({ flags: parseArguments(['--otlp.endpoint=collector:4318']).flags }), /otlp\.endpoint/);
+  assert.throws(() => loadConfig({ flags: parseArguments(['--otlp.headers=novalue']).flags }), /otlp\.headers: expected name=value/);
+});
+
+test('durations accept units', () => {
+  const { flags } = parseArguments(['--collector.cluster.timeout=1500ms', '--otlp.interval=2m']);
+  const config = loadConfig({ flags });
+  assert.equal(config.collectors.cluster.timeoutSeconds, 1.5);
+  assert.equal(config.otlp.intervalSeconds, 120);
+});
