@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { startAllBrokers, startBroker, stopAllBrokers, stopBroker, testbedUp, type Testbed } from '../testbed/index.ts';
+import { startExporterProcess, type ExporterProcess } from '../support/exporter-process.ts';
+import { scrape, valueOf, waitForScrape } from '../support/scrape.ts';
+
+let bed: Testbed;
+let exporter: ExporterProcess;
+
+before(async () => {
+  bed = await testbedUp({ mode: 'kraft', brokers: 3 });
+  exporter = await startExporterProcess([
+    `--kafka.server=${bed.bootstrapServers}`, '--collector.cluster.interval=1s', '--collector.cluster.timeout=5s', '--cluster.name=testbed',
+  ]);
+});
+
+after(async () => {
+  await startAllBrokers(bed);
+  await exporter?.stop();
+});
+
+test('shows the three KRaft brokers and kafka_up 1', async () => {
+  const series = await waitForScrape(exporter.url, 'kafka_brokers 3', (s) => valueOf(s, 'kafka_brokers') === 3 && valueOf(s, 'kafka_up') === 1);
+  const infos = series.filter((entry) => entry.name === 'kafka_broker_info');
+  assert.deepEqual(infos.map((entry) => entry.labels.id).sort(), bed.brokers.map((broker) => String(broker.id)).sort());
+  assert.deepEqual(infos.map((entry) => entry.labels.address).sort(), bed.brokers.map((broker) => `${broker.host}:${broker.port}`).sort());
+  assert.ok(infos.every((entry) => entry.labels.cluster === 'testbed'));
+  assert.equal(valueOf(series, 'kafka_sonar_collector_up', { collector: 'cluster' }), 1);
+  const ready = await fetch(`${exporter.url}/readyz`);
+  assert.equal(ready.status, 200);
+});
+
+test('the exposition passes promtool check metrics', async () => {
+  const { text } = await scrape(exporter.url);
+  const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(result.error, undefined, 'promtool must be installed (Debian package prometheus)');
+  assert.equal(result.status, 0, `promtool check metrics found problems:\n${result.stdout}${result.stderr}`);
+});
+
+test('a stopped broker leaves the metadata, and comes back', async () => {
+  const stopped = bed.brokers.at(-1)!;
+  await stopBroker(bed, stopped.id);
+  const series = await waitForScrape(exporter.url, 'kafka_brokers 2', (s) => valueOf(s, 'kafka_brokers') === 2, 90_000);
+  assert.equal(valueOf(series, 'kafka_up'), 1);
+  assert.equal(valueOf(series, 'kafka_broker_info', { id: String(stopped.id) }), undefined);
+  await startBroker(bed, stopped.id);
+  await waitForScrape(exporter.url, 'kafka_brokers 3 again', (s) => valueOf(s, 'kafka_brokers') === 3, 90_000);
+});
+
+test('with the whole cluster down /metrics keeps answering kafka_up 0, and recovers', async () => {
+  await stopAllBrokers(bed);
+  const down = await waitForScrape(exporter.url, 'kafka_up 0', (s) => valueOf(s, 'kafka_up') === 0, 30_000);
+  assert.equal(valueOf(down, 'kafka_sonar_collector_up', { collector: 'cluster' }), 0);
+  assert.equal(valueOf(down, 'kafka_brokers'), undefined, 'no broker count is claimed while the cluster does not answer');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const { milliseconds, series } = await scrape(exporter.url);
+    assert.equal(valueOf(series, 'kafka_up'), 0);
+    assert.ok(milliseconds < 1000, `a scrape took ${milliseconds} ms while Kafka was down: scrapes must not wait on Kafka`);
+  }
+  assert.match(exporter.stderr(), /"msg":"collector failed","collector":"cluster"/);
+  await startAllBrokers(bed);
+  await waitForScrape(exporter.url, 'kafka_up 1 after recovery', (s) => valueOf(s, 'kafka_up') === 1 && valueOf(s, 'kafka_brokers') === 3, 90_000);
+});
+
+test('stops within 5 s on SIGTERM', async () => {
+  const { code, milliseconds } = await exporter.stop();
+  assert.equal(code, 0);
+  assert.ok(milliseconds < 5000, `shutdown took ${milliseconds} ms`);
+});

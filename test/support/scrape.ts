@@ -1,0 +1,49 @@
+export interface Series {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+const SERIES_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/;
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
+export function parseExposition(text: string): Series[] {
+  const series: Series[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const match = SERIES_LINE.exec(line);
+    if (!match) throw new Error(`not an exposition line: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const [, key, value] of (match[2] ?? '').matchAll(LABEL)) labels[key!] = value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    series.push({ name: match[1]!, labels, value: Number(match[3]) });
+  }
+  return series;
+}
+
+export async function scrape(baseUrl: string): Promise<{ text: string; series: Series[]; milliseconds: number }> {
+  const started = performance.now();
+  const response = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`/metrics answered ${response.status}: ${text}`);
+  return { text, series: parseExposition(text), milliseconds: performance.now() - started };
+}
+
+export function valueOf(series: readonly Series[], name: string, labels: Record<string, string> = {}): number | undefined {
+  return series.find((entry) => entry.name === name && Object.entries(labels).every(([key, value]) => entry.labels[key] === value))?.value;
+}
+
+/** Scrapes until the check passes; fails with the last scrape's relevant lines when time runs out. */
+export async function waitForScrape(baseUrl: string, description: string, check: (series: Series[]) => boolean, timeoutMs = 60_000): Promise<Series[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const { series, text } = await scrape(baseUrl);
+    if (check(series)) return series;
+    last = text;
+    if (Date.now() > deadline) {
+      const relevant = last.split('\n').filter((line) => /^kafka_(up|brokers|broker_info)|collector_up/.test(line)).join('\n');
+      throw new Error(`timed out waiting for ${description}; last scrape:\n${relevant}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
