@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ensurePrerequisites } from './prerequisites.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const extraArguments = process.argv.slice(2);
@@ -15,6 +16,13 @@ function run(command: string, args: readonly string[]): number {
     return 1;
   }
   return result.status ?? 1;
+}
+
+try {
+  ensurePrerequisites(root);
+} catch (error) {
+  process.stderr.write(`npm test: ${(error as Error).message}\n`);
+  process.exit(1);
 }
 
 const node = process.execPath;
