@@ -29,6 +29,9 @@ function registerMetric(definition: MetricDefinition, store: SeriesStore, regist
   metric.get = async () => ({ ...(await emptyMetric), values: currentValues(definition, store) });
 }
 
+/** prom-client gauges named like counters, which `promtool check metrics` rightly rejects. */
+const MISNAMED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 export function acceptsOpenMetrics(accept: string | undefined): boolean {
   return accept !== undefined && /application\/openmetrics-text/i.test(accept);
 }
@@ -41,6 +44,7 @@ export function createPrometheusView(catalogue: readonly MetricDefinition[], sto
   for (const [registry, isOpenMetrics] of registries) {
     registry.setDefaultLabels(defaultLabels);
     collectDefaultMetrics({ register: registry });
+    for (const name of MISNAMED_DEFAULT_METRICS) registry.removeSingleMetric(name);
     for (const definition of catalogue) registerMetric(definition, store, registry, isOpenMetrics);
   }
 
