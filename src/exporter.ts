@@ -4,7 +4,7 @@ import { ClusterCollector } from './collectors/cluster/cluster-collector.ts';
 import { CollectorRunner } from './collectors/runner.ts';
 import type { Config } from './config/config.ts';
 import type { Logger } from './log/logger.ts';
-import { ALL_METRICS, exporterMetrics } from './metrics/catalogue/index.ts';
+import { catalogue, exporterMetrics } from './metrics/catalogue/index.ts';
 import { startOtlpPush, type OtlpPush } from './metrics/otlp.ts';
 import { createPrometheusView } from './metrics/prometheus.ts';
 import { SeriesStore, Snapshot } from './metrics/series-store.ts';
@@ -21,16 +21,17 @@ export async function startExporter(config: Config, logger: Logger): Promise<Run
   store.set('build', new Snapshot().add(exporterMetrics.buildInfo, { version: VERSION, node_version: process.version }, 1));
   const defaultLabels: Record<string, string> = config.clusterName ? { cluster: config.clusterName } : {};
 
+  const metrics = catalogue({ topicInfoConfigs: config.collectors.cluster.topicInfoConfigs });
   const runner = new CollectorRunner(store, logger);
   if (config.collectors.cluster.enabled) {
-    runner.add(new ClusterCollector(config.kafka, config.collectors.cluster.timeoutSeconds), config.collectors.cluster);
+    runner.add(new ClusterCollector(config.kafka, config.collectors.cluster, logger), config.collectors.cluster);
   }
 
   const server: Server = await startHttpServer({
     listenAddress: config.web.listenAddress,
     telemetryPath: config.web.telemetryPath,
     version: VERSION,
-    metrics: createPrometheusView(ALL_METRICS, store, defaultLabels),
+    metrics: createPrometheusView(metrics, store, defaultLabels),
     readiness: () => ({ ready: runner.ready, detail: runner.statuses() }),
     logger,
   });
@@ -38,7 +39,7 @@ export async function startExporter(config: Config, logger: Logger): Promise<Run
 
   let otlp: OtlpPush | undefined;
   if (config.otlp.endpoint) {
-    otlp = startOtlpPush(ALL_METRICS, store, {
+    otlp = startOtlpPush(metrics, store, {
       endpoint: config.otlp.endpoint, intervalSeconds: config.otlp.intervalSeconds, headers: config.otlp.headers,
       serviceVersion: VERSION, defaultLabels,
     });

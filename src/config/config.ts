@@ -18,12 +18,32 @@ export interface CollectorSchedule {
   readonly timeoutSeconds: number;
 }
 
+export interface ClusterCollectorConfig extends CollectorSchedule {
+  readonly stageTimeoutSeconds: number;
+  readonly concurrency: number;
+  readonly granularity: 'partition' | 'topic';
+  readonly maxSeries: number;
+  readonly topicInfoConfigs: readonly string[];
+  readonly logDirs: boolean;
+  readonly offsetHistory: number;
+  readonly statusWindowSeconds: number;
+  readonly groupsPerRequest: number;
+  readonly topics: NameFilter;
+  readonly groups: NameFilter;
+}
+
+/** Allow and deny regular expressions, matched against whole names. */
+export interface NameFilter {
+  readonly include: RegExp;
+  readonly exclude: RegExp;
+}
+
 export interface Config {
   readonly web: { readonly listenAddress: string; readonly telemetryPath: string };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'logfmt' };
   readonly clusterName: string;
   readonly kafka: KafkaConnectionConfig;
-  readonly collectors: { readonly cluster: CollectorSchedule };
+  readonly collectors: { readonly cluster: ClusterCollectorConfig };
   readonly otlp: { readonly endpoint: string; readonly intervalSeconds: number; readonly headers: Readonly<Record<string, string>> };
 }
 
@@ -67,6 +87,18 @@ function parseHeaders(entries: readonly string[]): Record<string, string> {
   return headers;
 }
 
+function wholeNameRegex(pattern: string, key: string): RegExp {
+  try {
+    return new RegExp(`^(?:${pattern})$`);
+  } catch (error) {
+    throw new ConfigError(`${key}: ${JSON.stringify(pattern)} is not a valid regular expression: ${(error as Error).message}`);
+  }
+}
+
+export function passesFilter(filter: NameFilter, name: string): boolean {
+  return filter.include.test(name) && !filter.exclude.test(name);
+}
+
 function checkConsistency(config: Config): void {
   const { tls, sasl, bootstrapServers } = config.kafka;
   for (const server of bootstrapServers) {
@@ -87,7 +119,12 @@ function checkConsistency(config: Config): void {
     throw new ConfigError(`otlp.endpoint: ${JSON.stringify(config.otlp.endpoint)} is not an http(s) URL`);
   }
   if (config.collectors.cluster.intervalSeconds <= 0) throw new ConfigError('collector.cluster.interval must be greater than 0');
-  if (config.collectors.cluster.timeoutSeconds <= 0) throw new ConfigError('collector.cluster.timeout must be greater than 0');
+  const cluster = config.collectors.cluster;
+  if (cluster.timeoutSeconds <= 0) throw new ConfigError('collector.cluster.timeout must be greater than 0');
+  if (cluster.stageTimeoutSeconds <= 0) throw new ConfigError('collector.cluster.stage-timeout must be greater than 0');
+  for (const [key, value] of [['collector.cluster.concurrency', cluster.concurrency], ['collector.cluster.max-series', cluster.maxSeries], ['collector.cluster.offset-history', cluster.offsetHistory], ['collector.cluster.groups-per-request', cluster.groupsPerRequest]] as const) {
+    if (value < 1) throw new ConfigError(`${key} must be at least 1`);
+  }
 }
 
 export function loadConfig(sources: ConfigSources): Config {
@@ -107,7 +144,16 @@ export function loadConfig(sources: ConfigSources): Config {
       sasl: { enabled: get('sasl.enabled'), mechanism: get('sasl.mechanism'), username: get('sasl.username'), password: get('sasl.password') },
     },
     collectors: {
-      cluster: { enabled: get('collector.cluster.enabled'), intervalSeconds: get('collector.cluster.interval'), timeoutSeconds: get('collector.cluster.timeout') },
+      cluster: {
+        enabled: get('collector.cluster.enabled'), intervalSeconds: get('collector.cluster.interval'), timeoutSeconds: get('collector.cluster.timeout'),
+        stageTimeoutSeconds: get('collector.cluster.stage-timeout'), concurrency: get('collector.cluster.concurrency'),
+        granularity: get('collector.cluster.granularity'), maxSeries: get('collector.cluster.max-series'),
+        topicInfoConfigs: get<string[]>('collector.cluster.topic-info-configs'), logDirs: get('collector.cluster.log-dirs'),
+        offsetHistory: get('collector.cluster.offset-history'), statusWindowSeconds: get('collector.cluster.status-window'),
+        groupsPerRequest: get('collector.cluster.groups-per-request'),
+        topics: { include: wholeNameRegex(get('topic.filter'), 'topic.filter'), exclude: wholeNameRegex(get('topic.exclude'), 'topic.exclude') },
+        groups: { include: wholeNameRegex(get('group.filter'), 'group.filter'), exclude: wholeNameRegex(get('group.exclude'), 'group.exclude') },
+      },
     },
     otlp: { endpoint: get('otlp.endpoint'), intervalSeconds: get('otlp.interval'), headers: parseHeaders(get<string[]>('otlp.headers')) },
   };

@@ -1,5 +1,5 @@
 import { OPTIONS, environmentVariableFor, formatDefault } from '../config/options.ts';
-import { METRIC_GROUPS } from '../metrics/catalogue/index.ts';
+import { metricGroups } from '../metrics/catalogue/index.ts';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
@@ -13,7 +13,7 @@ export function renderConfigReference(): string {
 }
 
 export function renderMetricsReference(): string {
-  const sections = METRIC_GROUPS.map((group) => {
+  const sections = metricGroups().map((group) => {
     const rows = group.metrics.map((metric) =>
       `| \`${metric.name}\` | ${metric.type} | ${metric.labels.map((label) => `\`${label}\``).join(', ')} | ${cell(metric.help)} |`);
     return [`#### ${group.title}`, '', '| metric | type | labels | meaning |', '|---|---|---|---|', ...rows].join('\n');

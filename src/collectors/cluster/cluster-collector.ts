@@ -1,57 +1,144 @@
 import type { Admin } from '@platformatic/kafka';
-import type { KafkaConnectionConfig } from '../../config/config.ts';
+import { passesFilter, type ClusterCollectorConfig, type KafkaConnectionConfig } from '../../config/config.ts';
 import { createAdminClient } from '../../kafka/admin-client.ts';
 import { describeKafkaError } from '../../kafka/errors.ts';
-import { clusterMetrics } from '../../metrics/catalogue/index.ts';
+import type { Logger } from '../../log/logger.ts';
+import { clusterMetrics, collectionMetrics } from '../../metrics/catalogue/index.ts';
 import { Snapshot } from '../../metrics/series-store.ts';
 import type { Collector } from '../collector.ts';
+import { ClusterHistory } from './cluster-history.ts';
+import type { ClusterState } from './cluster-model.ts';
+import { buildClusterSnapshot } from './cluster-snapshot.ts';
+import { KafkaClusterReader } from './kafka-reader.ts';
 
-function formatAddress(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Reads the cluster through the admin API. */
+/**
+ * Reads the whole cluster through the admin protocol in stages. Metadata must succeed for the
+ * cycle to count; every other stage (quorum, configs, offsets, log dirs, groups) may fail alone,
+ * which leaves its metrics out and marks the stage down.
+ */
 export class ClusterCollector implements Collector {
   readonly name = 'cluster';
-  readonly #config: KafkaConnectionConfig;
-  readonly #timeoutSeconds: number;
-  #admin: Admin | undefined;
+  readonly #connection: KafkaConnectionConfig;
+  readonly #settings: ClusterCollectorConfig;
+  readonly #logger: Logger;
+  readonly #history: ClusterHistory;
+  readonly #reportedStageErrors = new Map<string, string>();
+  #client: { admin: Admin; reader: KafkaClusterReader } | undefined;
+  #droppedSeries = 0;
 
-  constructor(config: KafkaConnectionConfig, timeoutSeconds: number) {
-    this.#config = config;
-    this.#timeoutSeconds = timeoutSeconds;
+  constructor(connection: KafkaConnectionConfig, settings: ClusterCollectorConfig, logger: Logger) {
+    this.#connection = connection;
+    this.#settings = settings;
+    this.#logger = logger;
+    this.#history = new ClusterHistory(settings);
   }
 
   async collect(signal: AbortSignal): Promise<Snapshot> {
-    this.#admin ??= createAdminClient(this.#config, this.#timeoutSeconds);
-    const admin = this.#admin;
-    signal.addEventListener('abort', () => void this.#discardClient(admin), { once: true });
+    const client = this.#client ??= this.#createClient();
+    signal.addEventListener('abort', () => void this.#discardClient(client), { once: true });
+    let state: ClusterState;
     try {
-      const metadata = await admin.metadata({ topics: [], forceUpdate: true });
-      const snapshot = new Snapshot()
-        .add(clusterMetrics.up, {}, 1)
-        .add(clusterMetrics.brokers, {}, metadata.brokers.size);
-      for (const [id, broker] of metadata.brokers) {
-        snapshot.add(clusterMetrics.brokerInfo, { id: String(id), address: formatAddress(broker.host, broker.port) }, 1);
-      }
-      return snapshot;
+      state = await this.#read(client.reader);
     } catch (error) {
-      await this.#discardClient(admin);
-      throw new Error(`cluster metadata from ${this.#config.bootstrapServers.join(',')}: ${describeKafkaError(error)}`);
+      await this.#discardClient(client);
+      throw new Error(`cluster metadata from ${this.#connection.bootstrapServers.join(',')}: ${describeKafkaError(error)}`);
+    }
+    this.#reportStageErrors(state.stageErrors);
+    this.#history.recordOffsets(state);
+    const snapshot = buildClusterSnapshot(state, this.#history, {
+      collector: this.name, granularity: this.#settings.granularity, maxSeries: this.#settings.maxSeries, topicInfoConfigs: this.#settings.topicInfoConfigs,
+    });
+    this.#droppedSeries += snapshot.dropped;
+    if (snapshot.dropped > 0) this.#logger.warn('series budget spent', { collector: this.name, budget: this.#settings.maxSeries, dropped: snapshot.dropped, hint: 'raise collector.cluster.max-series, narrow topic.filter/group.filter, or set collector.cluster.granularity=topic' });
+    snapshot.addOutsideBudget(collectionMetrics.seriesDropped, { collector: this.name }, this.#droppedSeries);
+    snapshot.addOutsideBudget(collectionMetrics.seriesBudget, { collector: this.name }, this.#settings.maxSeries);
+    return snapshot;
+  }
+
+  async #read(reader: KafkaClusterReader): Promise<ClusterState> {
+    const durations = new Map<string, number>();
+    const errors = new Map<string, string>();
+    const timeSeconds = Date.now() / 1000;
+    const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T | undefined> => {
+      const started = performance.now();
+      try {
+        return await work();
+      } catch (error) {
+        errors.set(stage, describeKafkaError(error));
+        return undefined;
+      } finally {
+        durations.set(stage, (performance.now() - started) / 1000);
+      }
+    };
+    const partial = <T>(stage: string, result: { failures: string[] } & T): T => {
+      if (result.failures.length > 0) errors.set(stage, result.failures.join('; '));
+      return result;
+    };
+
+    const started = performance.now();
+    const metadata = await reader.readMetadata();
+    durations.set('metadata', (performance.now() - started) / 1000);
+    const topics = metadata.topics.filter((topic) => passesFilter(this.#settings.topics, topic.name)).sort((a, b) => a.name.localeCompare(b.name));
+    const brokerIds = metadata.brokers.map((broker) => broker.id);
+    const anyBroker = brokerIds[0];
+    if (anyBroker === undefined) throw new Error('the cluster metadata lists no broker');
+
+    const [quorum, topicConfigs, offsets, logDirs, groups] = await Promise.all([
+      timed('quorum', () => reader.readQuorum(anyBroker)),
+      timed('configs', () => reader.readTopicConfigs(topics.map((topic) => topic.name), this.#settings.topicInfoConfigs, anyBroker)),
+      timed('offsets', async () => partial('offsets', await reader.readOffsets(topics)).offsets),
+      this.#settings.logDirs ? timed('log_dirs', async () => partial('log_dirs', await reader.readLogDirs(brokerIds)).logDirs) : Promise.resolve(undefined),
+      timed('groups', async () => partial('groups', await reader.readGroups(brokerIds, (id) => passesFilter(this.#settings.groups, id))).groups),
+    ]);
+
+    const state: Mutable<ClusterState> = {
+      timeSeconds, clusterId: metadata.clusterId, controllerId: metadata.controllerId, brokers: metadata.brokers,
+      topics, topicConfigs, offsets, logDirs, groups: groups?.sort((a, b) => a.id.localeCompare(b.id)), quorum,
+      stageErrors: errors, stageDurations: durations,
+    };
+    return state;
+  }
+
+  #reportStageErrors(errors: ReadonlyMap<string, string>): void {
+    for (const [stage, message] of errors) {
+      if (this.#reportedStageErrors.get(stage) !== message) this.#logger.warn('collection stage failed', { collector: this.name, stage, error: message });
+      this.#reportedStageErrors.set(stage, message);
+    }
+    for (const stage of this.#reportedStageErrors.keys()) {
+      if (!errors.has(stage)) {
+        this.#logger.info('collection stage recovered', { collector: this.name, stage });
+        this.#reportedStageErrors.delete(stage);
+      }
     }
   }
 
   failureSnapshot(): Snapshot {
-    return new Snapshot().add(clusterMetrics.up, {}, 0);
+    return new Snapshot()
+      .add(clusterMetrics.up, {}, 0)
+      .add(collectionMetrics.seriesDropped, { collector: this.name }, this.#droppedSeries)
+      .add(collectionMetrics.seriesBudget, { collector: this.name }, this.#settings.maxSeries);
   }
 
   async close(): Promise<void> {
-    if (this.#admin) await this.#discardClient(this.#admin);
+    if (this.#client) await this.#discardClient(this.#client);
+  }
+
+  #createClient(): { admin: Admin; reader: KafkaClusterReader } {
+    const admin = createAdminClient(this.#connection, this.#settings.stageTimeoutSeconds);
+    return {
+      admin,
+      reader: new KafkaClusterReader(admin, {
+        stageTimeoutSeconds: this.#settings.stageTimeoutSeconds, concurrency: this.#settings.concurrency, groupsPerRequest: this.#settings.groupsPerRequest,
+      }),
+    };
   }
 
   /** A client that failed may hold dead connections: the next cycle starts from the bootstrap servers again. */
-  async #discardClient(admin: Admin): Promise<void> {
-    if (this.#admin === admin) this.#admin = undefined;
-    await admin.close().catch(() => undefined);
+  async #discardClient(client: { admin: Admin; reader: KafkaClusterReader }): Promise<void> {
+    if (this.#client === client) this.#client = undefined;
+    client.reader.forgetConnections();
+    await client.admin.close().catch(() => undefined);
   }
 }

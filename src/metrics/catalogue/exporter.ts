@@ -22,3 +22,22 @@ export const exporterMetrics = {
     help: 'Collection cycles that failed or timed out.',
   },
 } as const satisfies Record<string, MetricDefinition>;
+
+export const collectionMetrics = {
+  stageUp: {
+    name: 'kafka_sonar_collector_stage_up', type: 'gauge', labels: ['collector', 'stage'],
+    help: 'Whether a stage of the last cycle (metadata, offsets, configs, log_dirs, groups, quorum) succeeded (1) or failed (0); a failed stage\'s metrics are absent.',
+  },
+  stageDuration: {
+    name: 'kafka_sonar_collector_stage_duration_seconds', type: 'gauge', labels: ['collector', 'stage'], unit: 's',
+    help: 'How long a stage of the last cycle took.',
+  },
+  seriesDropped: {
+    name: 'kafka_sonar_series_dropped_total', type: 'counter', labels: ['collector'],
+    help: 'Series left out because the collector\'s series budget was spent.',
+  },
+  seriesBudget: {
+    name: 'kafka_sonar_series_budget', type: 'gauge', labels: ['collector'],
+    help: 'Largest number of series the collector may export.',
+  },
+} as const satisfies Record<string, MetricDefinition>;

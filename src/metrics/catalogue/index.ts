@@ -1,18 +1,34 @@
 import type { MetricDefinition } from '../definition.ts';
-import { clusterMetrics } from './cluster.ts';
-import { exporterMetrics } from './exporter.ts';
+import {
+  DEFAULT_TOPIC_INFO_CONFIGS, clusterMetrics, consumerGroupMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics,
+} from './cluster.ts';
+import { collectionMetrics, exporterMetrics } from './exporter.ts';
 
-export { clusterMetrics, exporterMetrics };
+export { clusterMetrics, collectionMetrics, consumerGroupMetrics, exporterMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics };
 
 export interface MetricGroup {
   readonly title: string;
   readonly metrics: readonly MetricDefinition[];
 }
 
-/** Every metric kafka-sonar defines, grouped as the README documents them. */
-export const METRIC_GROUPS: readonly MetricGroup[] = [
-  { title: 'Exporter', metrics: Object.values(exporterMetrics) },
-  { title: 'Cluster', metrics: Object.values(clusterMetrics) },
-];
+export interface CatalogueSettings {
+  readonly topicInfoConfigs: readonly string[];
+}
 
-export const ALL_METRICS: readonly MetricDefinition[] = METRIC_GROUPS.flatMap((group) => group.metrics);
+export const DEFAULT_CATALOGUE_SETTINGS: CatalogueSettings = { topicInfoConfigs: DEFAULT_TOPIC_INFO_CONFIGS };
+
+/** Every metric kafka-sonar defines, grouped as the README documents them. */
+export function metricGroups(settings: CatalogueSettings = DEFAULT_CATALOGUE_SETTINGS): MetricGroup[] {
+  return [
+    { title: 'Exporter', metrics: [...Object.values(exporterMetrics), ...Object.values(collectionMetrics)] },
+    { title: 'Cluster and brokers', metrics: Object.values(clusterMetrics) },
+    { title: 'Log directories', metrics: Object.values(logDirMetrics) },
+    { title: 'Topics', metrics: [...Object.values(topicMetrics), topicInfoMetric(settings.topicInfoConfigs)] },
+    { title: 'Partitions', metrics: Object.values(partitionMetrics) },
+    { title: 'Consumer groups', metrics: Object.values(consumerGroupMetrics) },
+  ];
+}
+
+export function catalogue(settings: CatalogueSettings = DEFAULT_CATALOGUE_SETTINGS): MetricDefinition[] {
+  return metricGroups(settings).flatMap((group) => group.metrics);
+}

@@ -1,0 +1,66 @@
+import type { ClusterState } from './cluster-model.ts';
+import { GroupStatusTracker, type GroupStatus, type PartitionObservation } from './group-status.ts';
+import { OffsetHistory } from './offset-history.ts';
+
+export interface HistorySettings {
+  readonly offsetHistory: number;
+  readonly statusWindowSeconds: number;
+}
+
+export const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+/** What the collector remembers between cycles: log end offsets over time and each group's recent progress. */
+export class ClusterHistory {
+  readonly #settings: HistorySettings;
+  readonly #logEnds = new Map<string, OffsetHistory>();
+  readonly #groups = new Map<string, GroupStatusTracker>();
+
+  constructor(settings: HistorySettings) {
+    this.#settings = settings;
+  }
+
+  logEndHistory(topic: string, partition: number): OffsetHistory | undefined {
+    return this.#logEnds.get(partitionKey(topic, partition));
+  }
+
+  /** Records this cycle's log end offsets; partitions that are gone are forgotten. */
+  recordOffsets(state: ClusterState): void {
+    if (!state.offsets) return;
+    const seen = new Set<string>();
+    for (const [topic, partitions] of state.offsets) {
+      for (const [partition, { latest }] of partitions) {
+        const key = partitionKey(topic, partition);
+        seen.add(key);
+        let history = this.#logEnds.get(key);
+        if (!history) this.#logEnds.set(key, (history = new OffsetHistory(this.#settings.offsetHistory)));
+        history.record(state.timeSeconds, latest);
+      }
+    }
+    const existing = new Set(state.topics.flatMap((topic) => topic.partitions.map(({ partition }) => partitionKey(topic.name, partition))));
+    for (const key of this.#logEnds.keys()) if (!seen.has(key) && !existing.has(key)) this.#logEnds.delete(key);
+  }
+
+  /** Records each group's committed offsets and lag, and returns its status; deleted groups are forgotten. */
+  recordGroups(state: ClusterState, lagOf: (topic: string, partition: number, committed: number) => number | undefined): Map<string, GroupStatus> {
+    const statuses = new Map<string, GroupStatus>();
+    if (!state.groups) return statuses;
+    for (const group of state.groups) {
+      let tracker = this.#groups.get(group.id);
+      if (!tracker) this.#groups.set(group.id, (tracker = new GroupStatusTracker(this.#settings.statusWindowSeconds)));
+      if (group.offsets) {
+        const observations: PartitionObservation[] = [];
+        for (const [topic, partitions] of group.offsets) {
+          for (const [partition, committedOffset] of partitions) {
+            const lag = lagOf(topic, partition, committedOffset);
+            if (lag !== undefined) observations.push({ partitionKey: partitionKey(topic, partition), committedOffset, lag });
+          }
+        }
+        tracker.observe(state.timeSeconds, observations);
+      }
+      statuses.set(group.id, tracker.status(group.members.length > 0, group.offsets === undefined));
+    }
+    const present = new Set(state.groups.map((group) => group.id));
+    for (const id of this.#groups.keys()) if (!present.has(id)) this.#groups.delete(id);
+    return statuses;
+  }
+}

@@ -1,0 +1,72 @@
+/** Burrow-style consumer group health, judged over a window of seconds rather than of commits. */
+export const GROUP_STATUSES = ['OK', 'WARN', 'REWIND', 'STALL', 'STOP', 'ERR'] as const;
+export type GroupStatus = (typeof GROUP_STATUSES)[number];
+
+interface Observation {
+  readonly timeSeconds: number;
+  readonly committedOffset: number;
+  readonly lag: number;
+}
+
+export interface PartitionObservation {
+  readonly partitionKey: string;
+  readonly committedOffset: number;
+  readonly lag: number;
+}
+
+const severity = (status: GroupStatus): number => GROUP_STATUSES.indexOf(status);
+
+/**
+ * Follows the committed offsets and lag of one group's partitions over time.
+ * - REWIND: a committed offset went back within the window;
+ * - STALL: members are there, lag > 0 and the committed offset has not moved for the whole window;
+ * - STOP: no members (nobody commits), lag > 0 and the committed offset has not moved for the whole window;
+ * - WARN: the lag grew at every observation across the whole window;
+ * - ERR: the group's offsets could not be read;
+ * - OK otherwise. The group's status is its worst partition's.
+ */
+export class GroupStatusTracker {
+  readonly #windowSeconds: number;
+  readonly #partitions = new Map<string, Observation[]>();
+
+  constructor(windowSeconds: number) {
+    this.#windowSeconds = windowSeconds;
+  }
+
+  observe(timeSeconds: number, partitions: readonly PartitionObservation[]): void {
+    const seen = new Set<string>();
+    for (const { partitionKey, committedOffset, lag } of partitions) {
+      seen.add(partitionKey);
+      let observations = this.#partitions.get(partitionKey);
+      if (!observations) this.#partitions.set(partitionKey, (observations = []));
+      observations.push({ timeSeconds, committedOffset, lag });
+      const horizon = timeSeconds - this.#windowSeconds;
+      while (observations.length > 1 && observations[1]!.timeSeconds <= horizon) observations.shift();
+    }
+    for (const key of this.#partitions.keys()) if (!seen.has(key)) this.#partitions.delete(key);
+  }
+
+  status(hasMembers: boolean, readFailed: boolean): GroupStatus {
+    if (readFailed) return 'ERR';
+    let worst: GroupStatus = 'OK';
+    for (const observations of this.#partitions.values()) {
+      const status = this.#partitionStatus(observations, hasMembers);
+      if (severity(status) > severity(worst)) worst = status;
+    }
+    return worst;
+  }
+
+  #partitionStatus(observations: readonly Observation[], hasMembers: boolean): GroupStatus {
+    for (let index = 1; index < observations.length; index++) {
+      if (observations[index]!.committedOffset < observations[index - 1]!.committedOffset) return 'REWIND';
+    }
+    const first = observations[0]!;
+    const last = observations.at(-1)!;
+    if (last.lag <= 0) return 'OK';
+    const coversWindow = last.timeSeconds - first.timeSeconds >= this.#windowSeconds;
+    if (!coversWindow) return 'OK';
+    if (first.committedOffset === last.committedOffset) return hasMembers ? 'STALL' : 'STOP';
+    const lagGrewThroughout = observations.every((observation, index) => index === 0 || observation.lag >= observations[index - 1]!.lag);
+    return lagGrewThroughout && last.lag > first.lag ? 'WARN' : 'OK';
+  }
+}
