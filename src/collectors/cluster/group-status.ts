@@ -19,9 +19,9 @@ const severity = (status: GroupStatus): number => GROUP_STATUSES.indexOf(status)
 /**
  * Follows the committed offsets and lag of one group's partitions over time.
  * - REWIND: a committed offset went back within the window;
- * - STALL: members are there, lag > 0 and the committed offset has not moved for the whole window;
- * - STOP: no members (nobody commits), lag > 0 and the committed offset has not moved for the whole window;
- * - WARN: the lag grew at every observation across the whole window;
+ * - STALL: members are there, lag > 0 throughout the window and the committed offset has not moved;
+ * - STOP: no members (nobody commits), lag > 0 throughout the window and the committed offset has not moved;
+ * - WARN: offsets move, but the lag grew at every observation across the whole window;
  * - ERR: the group's offsets could not be read;
  * - OK otherwise. The group's status is its worst partition's.
  */
@@ -65,8 +65,10 @@ export class GroupStatusTracker {
     if (last.lag <= 0) return 'OK';
     const coversWindow = last.timeSeconds - first.timeSeconds >= this.#windowSeconds;
     if (!coversWindow) return 'OK';
-    if (first.committedOffset === last.committedOffset) return hasMembers ? 'STALL' : 'STOP';
+    const laggedThroughout = observations.every((observation) => observation.lag > 0);
+    if (laggedThroughout && first.committedOffset === last.committedOffset) return hasMembers ? 'STALL' : 'STOP';
     const lagGrewThroughout = observations.every((observation, index) => index === 0 || observation.lag >= observations[index - 1]!.lag);
-    return lagGrewThroughout && last.lag > first.lag ? 'WARN' : 'OK';
+    const committing = last.committedOffset > first.committedOffset;
+    return committing && lagGrewThroughout && last.lag > first.lag ? 'WARN' : 'OK';
   }
 }

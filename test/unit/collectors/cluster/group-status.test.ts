@@ -25,6 +25,10 @@ test('STOP: no members, offset stuck with lag for the window', () => {
   assert.equal(track(60, [[0, 10, 5], [30, 10, 5], [60, 10, 5]]).status(false, false), 'STOP');
 });
 
+test('not stuck when the lag appeared only within the window', () => {
+  assert.equal(track(60, [[0, 10, 0], [30, 10, 0], [60, 10, 5]]).status(false, false), 'OK');
+});
+
 test('not judged stuck before the window is covered', () => {
   assert.equal(track(60, [[0, 10, 5], [30, 10, 5]]).status(false, false), 'OK');
 });

@@ -1,0 +1,3 @@
+import { clusterCollectorScenario } from './scenarios/cluster-collector.ts';
+
+clusterCollectorScenario('zk');
