@@ -30,7 +30,7 @@ export function timestampConverter(tsresol: number, offsetSeconds: number): Time
   return (high, low) => viaBigInt(high, low, 1_000_000n, unitsPerSecond) + offsetMicros;
 }
 
-/** floor((high * 2^32 + low) / divisor), exact for divisor < 2^20 without BigInt. */
+/** floor((high * 2^32 + low) / divisor) without BigInt; exact while divisor * 2^32 stays below 2^53 (divisor up to 10^6). */
 function divideUnits(high: number, low: number, divisor: number): number {
   const highQuotient = Math.floor(high / divisor);
   const highRemainder = high - highQuotient * divisor;
