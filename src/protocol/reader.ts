@@ -20,7 +20,7 @@ export class Reader {
   end: number;
 
   constructor(buf: Buffer, offset = 0, end = buf.length) {
-    if (offset < 0 || end > buf.length || offset > end) {
+    if (!Number.isInteger(offset) || !Number.isInteger(end) || offset < 0 || end > buf.length || offset > end) {
       throw new DecodeError('reader bounds', offset, `[${offset}, ${end}) is outside a buffer of ${buf.length} bytes`);
     }
     this.buf = buf;

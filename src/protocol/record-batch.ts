@@ -1,0 +1,145 @@
+// Counts batches and records in the `records` bytes of a Produce request or Fetch response partition,
+// reading only batch headers: nothing is decompressed or copied.
+//
+// Formats (both start with offset int64 + length int32, and have the magic byte at offset 16):
+//  - magic 2 RecordBatch: the header carries the record count, compression, transactional and control flags.
+//  - magic 0/1 legacy message sets: one message per entry. A compressed entry is a wrapper whose inner
+//    messages are inside the compressed value, so it is counted as ONE record and `approximate` is set.
+
+import { DecodeError } from './decode-error.ts';
+
+export const COMPRESSION_NONE = 0;
+export const COMPRESSION_GZIP = 1;
+export const COMPRESSION_SNAPPY = 2;
+export const COMPRESSION_LZ4 = 3;
+export const COMPRESSION_ZSTD = 4;
+const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+
+const LOG_OVERHEAD = 12; // offset int64 + length int32
+const MAGIC_OFFSET = 16;
+const V2_HEADER_SIZE = 61;
+const V2_ATTRIBUTES_OFFSET = 21;
+const V2_RECORD_COUNT_OFFSET = 57;
+const V2_COMPRESSION_MASK = 0x07;
+const V2_TRANSACTIONAL_FLAG = 0x10;
+const V2_CONTROL_FLAG = 0x20;
+const LEGACY_ATTRIBUTES_OFFSET = 17;
+const LEGACY_COMPRESSION_MASK = 0x07;
+/** crc + magic + attributes + key length + value length (magic 0); magic 1 adds a timestamp. */
+const LEGACY_V0_MIN_SIZE = 14;
+const LEGACY_V1_MIN_SIZE = 22;
+
+export interface RecordSetSummary {
+  /** Magic 2 batches plus legacy top-level messages (Kafka treats each of those as a batch too). */
+  batches: number;
+  /** Data records; control records are not included. */
+  records: number;
+  controlBatches: number;
+  controlRecords: number;
+  transactionalBatches: number;
+  /** Bit n is set when some batch used compression codec n (see COMPRESSION_*). */
+  compressionCodecs: number;
+  /** Bit n is set when some batch had magic n. */
+  magics: number;
+  /** Bytes covered by the complete batches counted. */
+  bytes: number;
+  /** Bytes of a trailing batch cut short (Fetch responses may end that way); not counted. */
+  partialBytes: number;
+  /** True when a compressed legacy (magic 0/1) wrapper was counted as a single record. */
+  approximate: boolean;
+  /** Set when a malformed batch stopped the count; the counts cover the batches before it. */
+  error: DecodeError | null;
+}
+
+function emptySummary(): RecordSetSummary {
+  return {
+    batches: 0,
+    records: 0,
+    controlBatches: 0,
+    controlRecords: 0,
+    transactionalBatches: 0,
+    compressionCodecs: 0,
+    magics: 0,
+    bytes: 0,
+    partialBytes: 0,
+    approximate: false,
+    error: null,
+  };
+}
+
+export function compressionCodecNames(mask: number): string[] {
+  const names: string[] = [];
+  for (let codec = 0; codec < 8; codec++) {
+    if (mask & (1 << codec)) names.push(CODEC_NAMES[codec] ?? `codec-${codec}`);
+  }
+  return names;
+}
+
+function countV2Batch(buf: Buffer, at: number, length: number, summary: RecordSetSummary): DecodeError | null {
+  if (LOG_OVERHEAD + length < V2_HEADER_SIZE) {
+    return new DecodeError('record batch', at, `batch length ${length} is shorter than the v2 header`);
+  }
+  const attributes = buf.readInt16BE(at + V2_ATTRIBUTES_OFFSET);
+  const recordCount = buf.readInt32BE(at + V2_RECORD_COUNT_OFFSET);
+  if (recordCount < 0) return new DecodeError('record batch', at, `negative record count ${recordCount}`);
+  summary.compressionCodecs |= 1 << (attributes & V2_COMPRESSION_MASK);
+  if (attributes & V2_TRANSACTIONAL_FLAG) summary.transactionalBatches++;
+  if (attributes & V2_CONTROL_FLAG) {
+    summary.controlBatches++;
+    summary.controlRecords += recordCount;
+  } else {
+    summary.records += recordCount;
+  }
+  return null;
+}
+
+function countLegacyMessage(buf: Buffer, at: number, length: number, magic: number, summary: RecordSetSummary): DecodeError | null {
+  const minimum = magic === 0 ? LEGACY_V0_MIN_SIZE : LEGACY_V1_MIN_SIZE;
+  if (length < minimum) {
+    return new DecodeError('legacy message', at, `message size ${length} is below the magic ${magic} minimum ${minimum}`);
+  }
+  const codec = buf[at + LEGACY_ATTRIBUTES_OFFSET]! & LEGACY_COMPRESSION_MASK;
+  summary.compressionCodecs |= 1 << codec;
+  summary.records++;
+  if (codec !== COMPRESSION_NONE) summary.approximate = true;
+  return null;
+}
+
+/**
+ * Summarizes a record set (`records` field). Never throws; a malformed batch is reported in `error`
+ * and a truncated trailing batch in `partialBytes`.
+ */
+export function summarizeRecords(records: Buffer | null, offset = 0, end = records ? records.length : 0): RecordSetSummary {
+  const summary = emptySummary();
+  if (!records) return summary;
+  if (!Number.isInteger(offset) || !Number.isInteger(end) || offset < 0 || end > records.length || offset > end) {
+    summary.error = new DecodeError('record set', offset, `[${offset}, ${end}) is outside ${records.length} bytes`);
+    return summary;
+  }
+  let at = offset;
+  while (at < end) {
+    const remaining = end - at;
+    if (remaining < LOG_OVERHEAD) break;
+    const length = records.readInt32BE(at + 8);
+    if (length < 0) {
+      summary.error = new DecodeError('record batch', at, `negative batch length ${length}`);
+      break;
+    }
+    if (remaining < LOG_OVERHEAD + length) break;
+    const magic = length > MAGIC_OFFSET - LOG_OVERHEAD ? records.readInt8(at + MAGIC_OFFSET) : -1;
+    let error: DecodeError | null;
+    if (magic === 2) error = countV2Batch(records, at, length, summary);
+    else if (magic === 0 || magic === 1) error = countLegacyMessage(records, at, length, magic, summary);
+    else error = new DecodeError('record batch', at, magic < 0 ? `batch length ${length} leaves no magic byte` : `unknown magic ${magic}`);
+    if (error) {
+      summary.error = error;
+      break;
+    }
+    summary.magics |= 1 << magic;
+    summary.batches++;
+    at += LOG_OVERHEAD + length;
+  }
+  summary.bytes = at - offset;
+  if (!summary.error) summary.partialBytes = end - at;
+  return summary;
+}
