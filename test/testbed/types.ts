@@ -1,0 +1,69 @@
+export type KafkaMode = 'kraft' | 'zk';
+
+/** What an instance is made of; an instance is reused only for the same Kafka shape. */
+export interface TestbedShape {
+  mode: KafkaMode;
+  brokers: number;
+  zookeepers: number;
+  registry: boolean;
+  prometheus: boolean;
+  /** Set when the brokers also have a SASL_PLAINTEXT listener (see sasl.ts). */
+  sasl?: true;
+}
+
+export interface BrokerEndpoint {
+  id: number;
+  host: string;
+  port: number;
+}
+
+export interface KafkaNode extends BrokerEndpoint {
+  /** KRaft only: the CONTROLLER listener of this combined broker+controller node. */
+  controllerPort?: number;
+  /** SASL_PLAINTEXT listener, when the test bed was started with `sasl` (see sasl.ts). */
+  saslPort?: number;
+}
+
+export interface ZookeeperMember {
+  id: number;
+  host: string;
+  clientPort: number;
+  quorumPort: number;
+  electionPort: number;
+}
+
+export interface RegistryEndpoint {
+  port: number;
+  managementPort: number;
+  version: string;
+}
+
+export interface PrometheusEndpoints {
+  port: number;
+  alertmanagerPort: number;
+  targetsDir: string;
+  rulesDir: string;
+  alertWebhookUrl?: string;
+}
+
+/** A running (or last started) test bed instance; persisted as state.json in its directory. */
+export interface Testbed {
+  name: string;
+  dir: string;
+  shape: TestbedShape;
+  mode: KafkaMode;
+  kafkaVersion: string;
+  kafkaToolsVersion: string;
+  clusterId: string;
+  brokers: KafkaNode[];
+  zookeepers: ZookeeperMember[];
+  bootstrapServers: string;
+  /** The SASL_PLAINTEXT listeners, when started with `sasl`. */
+  saslBootstrapServers?: string;
+  zookeeper?: string;
+  registry?: RegistryEndpoint;
+  registryUrl?: string;
+  prometheus?: PrometheusEndpoints;
+  prometheusUrl?: string;
+  alertmanagerUrl?: string;
+}
