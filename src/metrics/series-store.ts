@@ -5,12 +5,16 @@ export interface SeriesSource {
   series(metricName: string): Iterable<Sample> | undefined;
 }
 
-/** An immutable set of series, built once per collection cycle; optionally capped by a series budget. */
+/**
+ * The series of one collection cycle; optionally capped by a series budget. Once handed to the
+ * store it is sealed: its sample lists never change again, so views may cache what they render.
+ */
 export class Snapshot implements SeriesSource {
   readonly #byMetric = new Map<string, Sample[]>();
   readonly #budget: number;
   #size = 0;
   #dropped = 0;
+  #sealed = false;
 
   constructor(budget = Infinity) {
     this.#budget = budget;
@@ -25,6 +29,15 @@ export class Snapshot implements SeriesSource {
     return this.#size;
   }
 
+  get sealed(): boolean {
+    return this.#sealed;
+  }
+
+  seal(): this {
+    this.#sealed = true;
+    return this;
+  }
+
   add(metric: MetricDefinition, labels: Labels, value: number): this {
     if (this.#size >= this.#budget) {
       this.#dropped++;
@@ -36,13 +49,14 @@ export class Snapshot implements SeriesSource {
 
   /** For the few series that report on the budget itself. */
   addOutsideBudget(metric: MetricDefinition, labels: Labels, value: number): this {
+    if (this.#sealed) throw new Error(`snapshot already published: cannot add ${metric.name}`);
     let samples = this.#byMetric.get(metric.name);
     if (!samples) this.#byMetric.set(metric.name, (samples = []));
     samples.push({ labels, value });
     return this;
   }
 
-  series(metricName: string): Iterable<Sample> | undefined {
+  series(metricName: string): readonly Sample[] | undefined {
     return this.#byMetric.get(metricName);
   }
 }
@@ -55,11 +69,16 @@ export class SeriesStore {
   readonly #sources = new Map<string, SeriesSource>();
 
   set(owner: string, source: SeriesSource): void {
+    if (source instanceof Snapshot) source.seal();
     this.#sources.set(owner, source);
   }
 
   delete(owner: string): void {
     this.#sources.delete(owner);
+  }
+
+  sources(): Iterable<SeriesSource> {
+    return this.#sources.values();
   }
 
   *samples(metricName: string): Iterable<Sample> {
