@@ -22,6 +22,7 @@ export function parseListenAddress(address: string): { host: string | undefined;
 export function createHttpApp(options: HttpServerOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', false);
 
   app.get(options.telemetryPath, async (request, response, next) => {
     try {

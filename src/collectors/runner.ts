@@ -27,6 +27,7 @@ export class CollectorRunner implements SeriesSource {
   readonly #logger: Logger;
   readonly #entries: { collector: Collector; schedule: Schedule; status: CollectorStatus; timer?: NodeJS.Timeout; running?: Promise<void> }[] = [];
   #stopped = false;
+  #publishListeners: (() => void)[] = [];
 
   constructor(store: SeriesStore, logger: Logger) {
     this.#store = store;
@@ -36,6 +37,11 @@ export class CollectorRunner implements SeriesSource {
 
   add(collector: Collector, schedule: Schedule): void {
     this.#entries.push({ collector, schedule, status: { up: false, durationSeconds: 0, lastSuccessSeconds: 0, errors: 0, cycles: 0, lastError: undefined } });
+  }
+
+  /** Called after every cycle, once its series are in the store. */
+  onPublish(listener: () => void): void {
+    this.#publishListeners.push(listener);
   }
 
   start(): void {
@@ -96,6 +102,7 @@ export class CollectorRunner implements SeriesSource {
       status.durationSeconds = (performance.now() - started) / 1000;
       status.cycles++;
     }
+    for (const listener of this.#publishListeners) listener();
   }
 
   series(metricName: string): Iterable<{ labels: Record<string, string>; value: number }> | undefined {

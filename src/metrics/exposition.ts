@@ -31,13 +31,15 @@ interface RenderContext {
 
 function renderSamples(definition: MetricDefinition, samples: Iterable<Sample>, context: RenderContext): string {
   const labelNames = definition.labels.filter((name) => !(name in context.defaultLabels));
+  const openings = labelNames.map((name, index) => `${index === 0 ? '{' : '",'}${name}="`);
+  const closing = labelNames.length === 0
+    ? (context.defaultSuffix === '' ? ' ' : `{${context.defaultSuffix}} `)
+    : (context.defaultSuffix === '' ? '"} ' : `",${context.defaultSuffix}} `);
   const lines: string[] = [];
   for (const sample of samples) {
-    const pairs: string[] = [];
-    for (const name of labelNames) pairs.push(`${name}="${escapeLabelValue(sample.labels[name] ?? '')}"`);
-    if (context.defaultSuffix !== '') pairs.push(context.defaultSuffix);
-    const value = formatSampleValue(sample.value);
-    lines.push(pairs.length === 0 ? `${definition.name} ${value}\n` : `${definition.name}{${pairs.join(',')}} ${value}\n`);
+    let line = definition.name;
+    for (let index = 0; index < labelNames.length; index++) line += openings[index]! + escapeLabelValue(sample.labels[labelNames[index]!] ?? '');
+    lines.push(line + closing + formatSampleValue(sample.value) + '\n');
   }
   return lines.join('');
 }

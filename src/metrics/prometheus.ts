@@ -6,6 +6,8 @@ import type { SeriesStore } from './series-store.ts';
 export interface PrometheusView {
   /** Renders the exposition; OpenMetrics when the scraper asks for it in its Accept header. */
   render(accept: string | undefined): Promise<{ contentType: string; body: string }>;
+  /** Renders newly published snapshots ahead of the next scrape, so scrapes find them ready. */
+  prerender(): void;
 }
 
 /** prom-client gauges named like counters, which `promtool check metrics` rightly rejects. */
@@ -37,6 +39,9 @@ export function createPrometheusView(catalogue: readonly MetricDefinition[], sto
       const registry = wantsOpenMetrics ? openMetrics : text;
       const series = renderSeries(catalogue, store, defaultLabels, wantsOpenMetrics ? 'openmetrics' : 'prometheus');
       return { contentType: registry.contentType, body: series + await registry.metrics() };
+    },
+    prerender() {
+      renderSeries(catalogue, store, defaultLabels, 'prometheus');
     },
   };
 }
