@@ -26,7 +26,9 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
 
   app.get(options.telemetryPath, async (request, response, next) => {
     try {
+      const started = performance.now();
       const { contentType, body } = await options.metrics.render(request.get('accept'));
+      response.set('Server-Timing', `render;dur=${(performance.now() - started).toFixed(1)}`);
       response.type(contentType).send(body);
     } catch (error) {
       next(error);
