@@ -1,7 +1,10 @@
 import type { Server } from 'node:http';
 import { startHttpServer } from './api/server.ts';
 import { ClusterCollector } from './collectors/cluster/cluster-collector.ts';
+import { QuorumCollector } from './collectors/quorum/quorum-collector.ts';
 import { CollectorRunner } from './collectors/runner.ts';
+import { SchemaRegistryCollector } from './collectors/schema-registry/schema-registry-collector.ts';
+import { ZookeeperCollector } from './collectors/zookeeper/zookeeper-collector.ts';
 import type { Config } from './config/config.ts';
 import type { Logger } from './log/logger.ts';
 import { catalogue, exporterMetrics } from './metrics/catalogue/index.ts';
@@ -26,12 +29,20 @@ export async function startExporter(config: Config, logger: Logger): Promise<Run
   if (config.collectors.cluster.enabled) {
     runner.add(new ClusterCollector(config.kafka, config.collectors.cluster, logger), config.collectors.cluster);
   }
+  const { zookeeper, quorum, schemaRegistry } = config.collectors;
+  if (quorum.enabled) runner.add(new QuorumCollector(config.kafka, quorum, logger), quorum);
+  if (zookeeper.enabled) {
+    runner.add(new ZookeeperCollector(zookeeper, config.kafka, { topics: config.collectors.cluster.topics, groups: config.collectors.cluster.groups }, logger), zookeeper);
+  }
+  if (schemaRegistry.enabled) runner.add(new SchemaRegistryCollector(schemaRegistry, logger), schemaRegistry);
 
+  const prometheusView = createPrometheusView(metrics, store, defaultLabels);
+  runner.onPublish(() => prometheusView.prerender());
   const server: Server = await startHttpServer({
     listenAddress: config.web.listenAddress,
     telemetryPath: config.web.telemetryPath,
     version: VERSION,
-    metrics: createPrometheusView(metrics, store, defaultLabels),
+    metrics: prometheusView,
     readiness: () => ({ ready: runner.ready, detail: runner.statuses() }),
     logger,
   });

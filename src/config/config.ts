@@ -32,6 +32,32 @@ export interface ClusterCollectorConfig extends CollectorSchedule {
   readonly groups: NameFilter;
 }
 
+export interface TlsFilesConfig {
+  readonly enabled: boolean;
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly insecureSkipVerify: boolean;
+}
+
+export interface ZookeeperCollectorConfig extends CollectorSchedule {
+  /** Ensemble members as host:port; the collector is enabled when there is at least one. */
+  readonly servers: readonly string[];
+  readonly chroot: string;
+  readonly tls: TlsFilesConfig;
+  readonly znodes: boolean;
+}
+
+export interface SchemaRegistryCollectorConfig extends CollectorSchedule {
+  /** Base URL; the collector is enabled when it is set. */
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  /** `enabled` is true for https URLs. */
+  readonly tls: TlsFilesConfig;
+  readonly concurrency: number;
+}
+
 /** Allow and deny regular expressions, matched against whole names. */
 export interface NameFilter {
   readonly include: RegExp;
@@ -43,7 +69,12 @@ export interface Config {
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'logfmt' };
   readonly clusterName: string;
   readonly kafka: KafkaConnectionConfig;
-  readonly collectors: { readonly cluster: ClusterCollectorConfig };
+  readonly collectors: {
+    readonly cluster: ClusterCollectorConfig;
+    readonly zookeeper: ZookeeperCollectorConfig;
+    readonly quorum: CollectorSchedule;
+    readonly schemaRegistry: SchemaRegistryCollectorConfig;
+  };
   readonly otlp: { readonly endpoint: string; readonly intervalSeconds: number; readonly headers: Readonly<Record<string, string>> };
 }
 
@@ -122,9 +153,34 @@ function checkConsistency(config: Config): void {
   const cluster = config.collectors.cluster;
   if (cluster.timeoutSeconds <= 0) throw new ConfigError('collector.cluster.timeout must be greater than 0');
   if (cluster.stageTimeoutSeconds <= 0) throw new ConfigError('collector.cluster.stage-timeout must be greater than 0');
+  checkCollectorsConsistency(config);
   for (const [key, value] of [['collector.cluster.concurrency', cluster.concurrency], ['collector.cluster.max-series', cluster.maxSeries], ['collector.cluster.offset-history', cluster.offsetHistory], ['collector.cluster.groups-per-request', cluster.groupsPerRequest]] as const) {
     if (value < 1) throw new ConfigError(`${key} must be at least 1`);
   }
+}
+
+function checkCollectorsConsistency(config: Config): void {
+  const { zookeeper, quorum, schemaRegistry } = config.collectors;
+  for (const server of zookeeper.servers) {
+    if (!/^[^:\s]+:\d{1,5}$/.test(server) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(server)) {
+      throw new ConfigError(`zookeeper.server: ${JSON.stringify(server)} is not host:port (give the chroot in zookeeper.chroot)`);
+    }
+  }
+  if (zookeeper.tls.enabled && zookeeper.enabled && zookeeper.znodes) {
+    throw new ConfigError('zookeeper.tls.enabled: znodes are read over plain TCP only; set collector.zookeeper.znodes=false to watch a TLS-only ensemble through its four-letter words');
+  }
+  if (schemaRegistry.url !== '' && !/^https?:\/\/[^/]/.test(schemaRegistry.url)) {
+    throw new ConfigError(`schema-registry.url: ${JSON.stringify(schemaRegistry.url)} is not an http(s) URL`);
+  }
+  if (schemaRegistry.password !== '' && schemaRegistry.username === '') throw new ConfigError('schema-registry.password is set but schema-registry.username is empty');
+  for (const [prefix, tls] of [['zookeeper.tls', zookeeper.tls], ['schema-registry', schemaRegistry.tls]] as const) {
+    if ((tls.certFile === '') !== (tls.keyFile === '')) throw new ConfigError(`${prefix}.cert-file and ${prefix}.key-file go together: set both or neither`);
+  }
+  for (const [name, schedule] of [['zookeeper', zookeeper], ['quorum', quorum], ['schema-registry', schemaRegistry]] as const) {
+    if (schedule.intervalSeconds <= 0) throw new ConfigError(`collector.${name}.interval must be greater than 0`);
+    if (schedule.timeoutSeconds <= 0) throw new ConfigError(`collector.${name}.timeout must be greater than 0`);
+  }
+  if (schemaRegistry.concurrency < 1) throw new ConfigError('collector.schema-registry.concurrency must be at least 1');
 }
 
 export function loadConfig(sources: ConfigSources): Config {
@@ -153,6 +209,25 @@ export function loadConfig(sources: ConfigSources): Config {
         groupsPerRequest: get('collector.cluster.groups-per-request'),
         topics: { include: wholeNameRegex(get('topic.filter'), 'topic.filter'), exclude: wholeNameRegex(get('topic.exclude'), 'topic.exclude') },
         groups: { include: wholeNameRegex(get('group.filter'), 'group.filter'), exclude: wholeNameRegex(get('group.exclude'), 'group.exclude') },
+      },
+      zookeeper: {
+        enabled: get<string[]>('zookeeper.server').length > 0, servers: get<string[]>('zookeeper.server'), chroot: get('zookeeper.chroot'),
+        intervalSeconds: get('collector.zookeeper.interval'), timeoutSeconds: get('collector.zookeeper.timeout'), znodes: get('collector.zookeeper.znodes'),
+        tls: {
+          enabled: get('zookeeper.tls.enabled'), caFile: get('zookeeper.tls.ca-file'), certFile: get('zookeeper.tls.cert-file'),
+          keyFile: get('zookeeper.tls.key-file'), insecureSkipVerify: get('zookeeper.tls.insecure-skip-tls-verify'),
+        },
+      },
+      quorum: { enabled: get('collector.quorum.enabled'), intervalSeconds: get('collector.quorum.interval'), timeoutSeconds: get('collector.quorum.timeout') },
+      schemaRegistry: {
+        enabled: get<string>('schema-registry.url') !== '', url: get<string>('schema-registry.url').replace(/\/+$/, ''),
+        username: get('schema-registry.username'), password: get('schema-registry.password'),
+        tls: {
+          enabled: get<string>('schema-registry.url').startsWith('https:'), caFile: get('schema-registry.ca-file'), certFile: get('schema-registry.cert-file'),
+          keyFile: get('schema-registry.key-file'), insecureSkipVerify: get('schema-registry.insecure-skip-tls-verify'),
+        },
+        intervalSeconds: get('collector.schema-registry.interval'), timeoutSeconds: get('collector.schema-registry.timeout'),
+        concurrency: get('collector.schema-registry.concurrency'),
       },
     },
     otlp: { endpoint: get('otlp.endpoint'), intervalSeconds: get('otlp.interval'), headers: parseHeaders(get<string[]>('otlp.headers')) },

@@ -10,7 +10,7 @@ const SASL_MECHANISMS: Record<SaslMechanism, SASLOptions['mechanism']> = {
   'scram-sha512': 'SCRAM-SHA-512',
 };
 
-function readPem(path: string, key: string): Buffer {
+export function readPem(path: string, key: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {

@@ -1,8 +1,9 @@
 import {
-  consumerGroupDescribeV0, describeConfigsV4, describeGroupsV5, describeLogDirsV4, describeQuorumV1, findCoordinatorV4,
+  consumerGroupDescribeV0, describeConfigsV4, describeGroupsV5, describeLogDirsV4, findCoordinatorV4,
   listGroupsV5, listOffsetsV7, metadataV12, offsetFetchV8,
   type Admin, type Connection,
 } from '@platformatic/kafka';
+import { describeMetadataQuorum } from '../../kafka/describe-quorum.ts';
 import { describeKafkaError } from '../../kafka/errors.ts';
 import { errorCodeName } from '../../protocol/error-codes.ts';
 import { chunk, mapWithConcurrency, withTimeout } from '../../util/concurrency.ts';
@@ -17,7 +18,6 @@ const READ_UNCOMMITTED = 0;
 const CONSUMER_REPLICA = -1;
 const GROUP_KEY_TYPE = 0;
 const TOPIC_RESOURCE = 2;
-const METADATA_TOPIC = '__cluster_metadata';
 
 export interface ReaderLimits {
   readonly stageTimeoutSeconds: number;
@@ -101,16 +101,8 @@ export class KafkaClusterReader {
   /** The KRaft quorum leader is the active controller; undefined on ZooKeeper clusters. */
   async readQuorum(anyBroker: number): Promise<QuorumState | undefined> {
     const connection = await this.#connection(anyBroker);
-    try {
-      const response = await this.#timed(describeQuorumV1.api.async(connection, [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0 }] }]), 'quorum');
-      const partition = response.topics[0]?.partitions[0];
-      if (!partition) return undefined;
-      return { leaderId: partition.leaderId, leaderEpoch: partition.leaderEpoch, highWatermark: toNumber(partition.highWatermark) };
-    } catch (error) {
-      const text = describeKafkaError(error);
-      if (/unsupported|not support|UNSUPPORTED_VERSION|Unknown API|INVALID_REQUEST/i.test(text)) return undefined;
-      throw error;
-    }
+    const quorum = await describeMetadataQuorum(connection, this.#limits.stageTimeoutSeconds);
+    return quorum && { leaderId: quorum.leaderId, leaderEpoch: quorum.leaderEpoch, highWatermark: quorum.highWatermark };
   }
 
   /** Chosen configs of every topic, batched. */

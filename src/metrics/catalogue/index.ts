@@ -3,6 +3,9 @@ import {
   DEFAULT_TOPIC_INFO_CONFIGS, clusterMetrics, consumerGroupMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics,
 } from './cluster.ts';
 import { collectionMetrics, exporterMetrics } from './exporter.ts';
+import { quorumMetrics } from './quorum.ts';
+import { schemaRegistryMetrics } from './schema-registry.ts';
+import { zookeeperEnsembleMetrics, zookeeperKafkaMetrics, zookeeperMemberMetrics } from './zookeeper.ts';
 
 export { clusterMetrics, collectionMetrics, consumerGroupMetrics, exporterMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics };
 
@@ -26,6 +29,10 @@ export function metricGroups(settings: CatalogueSettings = DEFAULT_CATALOGUE_SET
     { title: 'Topics', metrics: [...Object.values(topicMetrics), topicInfoMetric(settings.topicInfoConfigs)] },
     { title: 'Partitions', metrics: Object.values(partitionMetrics) },
     { title: 'Consumer groups', metrics: Object.values(consumerGroupMetrics) },
+    { title: 'KRaft controller quorum', metrics: Object.values(quorumMetrics) },
+    { title: 'ZooKeeper ensemble', metrics: [...Object.values(zookeeperMemberMetrics), ...Object.values(zookeeperEnsembleMetrics)] },
+    { title: 'Kafka in ZooKeeper', metrics: Object.values(zookeeperKafkaMetrics) },
+    { title: 'Schema registry', metrics: Object.values(schemaRegistryMetrics) },
   ];
 }
 

@@ -1,0 +1,141 @@
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import { passesFilter, type KafkaConnectionConfig, type NameFilter, type ZookeeperCollectorConfig } from '../../config/config.ts';
+import type { Logger } from '../../log/logger.ts';
+import { readPem } from '../../kafka/admin-client.ts';
+import { zookeeperEnsembleMetrics, zookeeperMemberMetrics } from '../../metrics/catalogue/zookeeper.ts';
+import { Snapshot } from '../../metrics/series-store.ts';
+import type { Collector } from '../collector.ts';
+import { StageLog } from '../stage-log.ts';
+import { latestOffsets } from './latest-offsets.ts';
+import { readMemberAnswers } from './member-reader.ts';
+import { summarizeMember, type MemberState } from './member-state.ts';
+import { ZnodeReader, type KafkaZnodes } from './znode-reader.ts';
+import { buildZookeeperSnapshot, type ZookeeperConsumerLag } from './zookeeper-snapshot.ts';
+
+const WHITELIST_HINT = 'add the word to 4lw.commands.whitelist in that member\'s zoo.cfg (or the zookeeper.4lw.commands.whitelist system property) and restart it';
+
+function zookeeperTls(settings: ZookeeperCollectorConfig): TlsOptions | undefined {
+  const { tls } = settings;
+  if (!tls.enabled) return undefined;
+  return {
+    ...(tls.caFile ? { ca: readPem(tls.caFile, 'zookeeper.tls.ca-file') } : {}),
+    ...(tls.certFile ? { cert: readPem(tls.certFile, 'zookeeper.tls.cert-file'), key: readPem(tls.keyFile, 'zookeeper.tls.key-file') } : {}),
+    rejectUnauthorized: !tls.insecureSkipVerify,
+  };
+}
+
+/**
+ * Watches a ZooKeeper ensemble: every member answers the four-letter words at once, and one
+ * ZooKeeper session reads what Kafka keeps in its znodes. The cycle fails only when no member answers.
+ */
+export class ZookeeperCollector implements Collector {
+  readonly name = 'zookeeper';
+  readonly #settings: ZookeeperCollectorConfig;
+  readonly #kafka: KafkaConnectionConfig;
+  readonly #filters: { topics: NameFilter; groups: NameFilter };
+  readonly #logger: Logger;
+  readonly #tls: TlsOptions | undefined;
+  readonly #znodes: ZnodeReader | undefined;
+  readonly #stageLog: StageLog;
+  readonly #memberErrors = new Map<string, string | undefined>();
+  readonly #refusals = new Set<string>();
+
+  constructor(settings: ZookeeperCollectorConfig, kafka: KafkaConnectionConfig, filters: { topics: NameFilter; groups: NameFilter }, logger: Logger) {
+    this.#settings = settings;
+    this.#kafka = kafka;
+    this.#filters = filters;
+    this.#logger = logger;
+    this.#tls = zookeeperTls(settings);
+    this.#znodes = settings.znodes ? new ZnodeReader(settings.servers, settings.chroot, Math.max(6000, settings.timeoutSeconds * 1000)) : undefined;
+    this.#stageLog = new StageLog(logger, this.name);
+  }
+
+  async collect(signal: AbortSignal): Promise<Snapshot> {
+    const timeoutMs = this.#settings.timeoutSeconds * 1000;
+    const durations = new Map<string, number>();
+    const errors = new Map<string, string>();
+    let started = performance.now();
+    const answers = await Promise.all(this.#settings.servers.map((server) => readMemberAnswers(server, { timeoutMs, tls: this.#tls, signal })));
+    const members = answers.map(summarizeMember);
+    durations.set('four_letter_words', (performance.now() - started) / 1000);
+    this.#reportMembers(members);
+    if (!members.some((member) => member.up)) {
+      throw new Error(`no ZooKeeper member serves requests (${members.map((member) => `${member.server}: ${member.error}`).join('; ')})`);
+    }
+
+    let znodes: KafkaZnodes | undefined;
+    let consumerLags: ZookeeperConsumerLag[] | undefined;
+    if (this.#znodes) {
+      started = performance.now();
+      try {
+        znodes = await this.#znodes.read({
+          topic: (name) => passesFilter(this.#filters.topics, name), group: (id) => passesFilter(this.#filters.groups, id),
+        }, timeoutMs);
+        if (znodes.unreadable.length > 0) errors.set('znodes', `unreadable znodes: ${znodes.unreadable.join('; ')}`);
+      } catch (error) {
+        errors.set('znodes', (error as Error).message);
+        await this.#znodes.close();
+      }
+      durations.set('znodes', (performance.now() - started) / 1000);
+      if (znodes && znodes.consumerOffsets.length > 0) {
+        started = performance.now();
+        try {
+          consumerLags = await this.#consumerLags(znodes);
+        } catch (error) {
+          errors.set('consumer_lag', (error as Error).message);
+        }
+        durations.set('consumer_lag', (performance.now() - started) / 1000);
+      }
+    }
+    this.#stageLog.report(errors);
+    return buildZookeeperSnapshot({ members, znodes, consumerLags, stageErrors: errors, stageDurations: durations }, this.name);
+  }
+
+  async #consumerLags(znodes: KafkaZnodes): Promise<ZookeeperConsumerLag[]> {
+    const partitions = new Map<string, Set<number>>();
+    for (const { topic, partition } of znodes.consumerOffsets) {
+      let set = partitions.get(topic);
+      if (!set) partitions.set(topic, (set = new Set()));
+      set.add(partition);
+    }
+    const latest = await latestOffsets(this.#kafka, partitions, this.#settings.timeoutSeconds);
+    return znodes.consumerOffsets.flatMap(({ group, topic, partition, offset }) => {
+      const end = latest.get(topic)?.get(partition);
+      return end === undefined ? [] : [{ group, topic, partition, lag: Math.max(0, end - offset) }];
+    });
+  }
+
+  /** One log line when a member goes down or comes back, and one per word a member's whitelist refuses. */
+  #reportMembers(members: readonly MemberState[]): void {
+    for (const member of members) {
+      const known = this.#memberErrors.has(member.server);
+      const previous = this.#memberErrors.get(member.server);
+      if (member.error !== undefined && member.error !== previous) this.#logger.error('zookeeper member down', { collector: this.name, server: member.server, error: member.error });
+      else if (member.error === undefined && known && previous !== undefined) this.#logger.info('zookeeper member recovered', { collector: this.name, server: member.server });
+      this.#memberErrors.set(member.server, member.error);
+      for (const [command, outcome] of member.commands) {
+        const key = `${member.server} ${command}`;
+        if (outcome === 'refused' && !this.#refusals.has(key)) {
+          this.#refusals.add(key);
+          this.#logger.warn('four-letter word refused by the ZooKeeper whitelist', { collector: this.name, server: member.server, command, hint: WHITELIST_HINT });
+        } else if (outcome === 'answered') {
+          this.#refusals.delete(key);
+        }
+      }
+    }
+  }
+
+  failureSnapshot(): Snapshot {
+    const snapshot = new Snapshot();
+    for (const server of this.#settings.servers) snapshot.add(zookeeperMemberMetrics.up, { server }, 0);
+    return snapshot
+      .add(zookeeperEnsembleMetrics.members, {}, this.#settings.servers.length)
+      .add(zookeeperEnsembleMetrics.membersUp, {}, 0)
+      .add(zookeeperEnsembleMetrics.leaders, {}, 0)
+      .add(zookeeperEnsembleMetrics.healthy, {}, 0);
+  }
+
+  async close(): Promise<void> {
+    await this.#znodes?.close();
+  }
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from '../../../src/config/config.ts';
+import { ConfigError } from '../../../src/config/errors.ts';
+import { parseArguments } from '../../../src/config/flags.ts';
+
+const fromFlags = (...argv: string[]) => loadConfig({ flags: parseArguments(argv).flags });
+
+test('the ZooKeeper and schema registry collectors are off until a server or URL is given; the quorum collector is on', () => {
+  const config = loadConfig({});
+  assert.equal(config.collectors.zookeeper.enabled, false);
+  assert.equal(config.collectors.schemaRegistry.enabled, false);
+  assert.equal(config.collectors.quorum.enabled, true);
+  assert.equal(config.collectors.quorum.intervalSeconds, 30);
+});
+
+test('zookeeper.server is repeatable or comma-separated, like kafka.server', () => {
+  const config = fromFlags('--zookeeper.server=zk-1:2181,zk-2:2181', '--zookeeper.server', 'zk-3:2181', '--collector.zookeeper.interval=5s');
+  assert.equal(config.collectors.zookeeper.enabled, true);
+  assert.deepEqual(config.collectors.zookeeper.servers, ['zk-1:2181', 'zk-2:2181', 'zk-3:2181']);
+  assert.equal(config.collectors.zookeeper.intervalSeconds, 5);
+  assert.equal(config.collectors.zookeeper.znodes, true);
+});
+
+test('the environment and the YAML file set the new options too', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sonar-config-'));
+  const file = join(dir, 'config.yml');
+  writeFileSync(file, 'schema-registry:\n  url: https://registry:8081/\n  username: sonar\ncollector.schema-registry.concurrency: 2\n');
+  const config = loadConfig({ configFile: file, environment: { KAFKA_SONAR_SCHEMA_REGISTRY_PASSWORD: 'secret', KAFKA_SONAR_ZOOKEEPER_SERVER: 'zk:2181' } });
+  assert.equal(config.collectors.schemaRegistry.url, 'https://registry:8081', 'a trailing slash is dropped');
+  assert.equal(config.collectors.schemaRegistry.tls.enabled, true);
+  assert.equal(config.collectors.schemaRegistry.password, 'secret');
+  assert.equal(config.collectors.schemaRegistry.concurrency, 2);
+  assert.deepEqual(config.collectors.zookeeper.servers, ['zk:2181']);
+});
+
+test('invalid settings stop the exporter with a line naming the key', () => {
+  assert.throws(() => fromFlags('--zookeeper.server=zk:2181/kafka'), (error: unknown) => error instanceof ConfigError && /zookeeper\.server: "zk:2181\/kafka" is not host:port \(give the chroot in zookeeper\.chroot\)/.test(error.message));
+  assert.throws(() => fromFlags('--schema-registry.url=registry:8081'), /schema-registry\.url: "registry:8081" is not an http\(s\) URL/);
+  assert.throws(() => fromFlags('--schema-registry.url=http://r:8081', '--schema-registry.password=x'), /schema-registry\.username is empty/);
+  assert.throws(() => fromFlags('--zookeeper.server=zk:2181', '--zookeeper.tls.enabled'), /set collector\.zookeeper\.znodes=false/);
+  assert.doesNotThrow(() => fromFlags('--zookeeper.server=zk:2281', '--zookeeper.tls.enabled', '--collector.zookeeper.znodes=false'));
+  assert.throws(() => fromFlags('--collector.quorum.interval=0'), /collector\.quorum\.interval must be greater than 0/);
+  assert.throws(() => fromFlags('--schema-registry.url=https://r', '--schema-registry.cert-file=c.pem'), /schema-registry\.cert-file and schema-registry\.key-file go together/);
+});
