@@ -42,8 +42,11 @@ before(async () => {
   await createTopic(bed.bootstrapServers, topic, 3, 3);
   await produceMessages(bed.bootstrapServers, topic, 50);
   const consumer = await startClassicConsumer(bed.bootstrapServers, topic, uniqueName('dashboard-group'));
-  await consumer.waitFor(50);
-  await consumer.stop();
+  try {
+    await consumer.waitFor(50);
+  } finally {
+    await consumer.stop();
+  }
   targetFile = join(bed.prometheus!.targetsDir, `${uniqueName('sonar')}.json`);
   writeFileSync(targetFile, JSON.stringify([{ targets: [new URL(exporter.url).host], labels: { cluster: 'testbed' } }]));
   copyFileSync(RULES, join(bed.prometheus!.rulesDir, 'kafka-sonar.rules.yml'));

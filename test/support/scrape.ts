@@ -33,7 +33,7 @@ export function valueOf(series: readonly Series[], name: string, labels: Record<
 }
 
 /** Scrapes until the check passes; fails with the last scrape's relevant lines when time runs out. */
-export async function waitForScrape(baseUrl: string, description: string, check: (series: Series[]) => boolean, timeoutMs = 60_000): Promise<Series[]> {
+export async function waitForScrape(baseUrl: string, description: string, check: (series: Series[]) => boolean, timeoutMs = 60_000, relevant?: RegExp): Promise<Series[]> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
@@ -41,8 +41,8 @@ export async function waitForScrape(baseUrl: string, description: string, check:
     if (check(series)) return series;
     last = text;
     if (Date.now() > deadline) {
-      const relevant = last.split('\n').filter((line) => /^kafka_(up|brokers|broker_info)|collector_up/.test(line)).join('\n');
-      throw new Error(`timed out waiting for ${description}; last scrape:\n${relevant}`);
+      const shown = last.split('\n').filter((line) => /^kafka_(up|brokers|broker_info) |collector_up|stage_up/.test(line) || (relevant?.test(line) ?? false)).join('\n');
+      throw new Error(`timed out waiting for ${description}; last scrape:\n${shown}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

@@ -29,7 +29,7 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
   before(async () => {
     bed = await testbedUp({ mode, brokers: 3 });
     exporter = await startExporterProcess([
-      `--kafka.server=${bed.bootstrapServers}`, '--collector.cluster.interval=1s', '--collector.cluster.stage-timeout=5s',
+      `--kafka.server=${bed.bootstrapServers}`, '--collector.cluster.interval=1s', '--collector.cluster.stage-timeout=10s',
       `--collector.cluster.status-window=${STATUS_WINDOW_SECONDS}s`, '--log.level=debug',
     ]);
   });
@@ -53,7 +53,7 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
   test(`${mode}: produced messages show as offsets, message counts and log sizes`, async () => {
     await createTopic(bed.bootstrapServers, topic, 3, 3, { 'min.insync.replicas': '2', 'retention.ms': '3600000' });
     await produceMessages(bed.bootstrapServers, topic, 300);
-    const series = await waitForScrape(exporter.url, `300 messages in ${topic}`, (s) => valueOf(s, 'kafka_topic_messages', { topic }) === 300);
+    const series = await waitForScrape(exporter.url, `300 messages in ${topic}`, (s) => valueOf(s, 'kafka_topic_messages', { topic }) === 300, 90_000, new RegExp(topic));
     assert.equal(sumOf(series, 'kafka_topic_partition_current_offset', { topic }), 300);
     assert.equal(sumOf(series, 'kafka_topic_partition_oldest_offset', { topic }), 0);
     assert.equal(valueOf(series, 'kafka_topic_partitions', { topic }), 3);
@@ -66,16 +66,18 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
 
   test(`${mode}: a classic group that read everything has lag 0, 0 seconds, OK`, async () => {
     const consumer = await startClassicConsumer(bed.bootstrapServers, topic, group);
-    await consumer.waitFor(300);
-    const series = await waitForScrape(exporter.url, `group ${group} caught up`, (s) =>
-      valueOf(s, 'kafka_consumergroup_current_offset_sum', { consumergroup: group, topic }) === 300 && valueOf(s, 'kafka_consumergroup_members', { consumergroup: group }) === 1);
-    assert.equal(valueOf(series, 'kafka_consumergroup_lag_sum', { consumergroup: group, topic }), 0);
-    assert.equal(valueOf(series, 'kafka_consumergroup_info', { consumergroup: group, group_type: 'classic', state: 'Stable' }), 1);
-    assert.equal(valueOf(series, 'kafka_consumergroup_topic_assigned_partitions', { consumergroup: group, topic }), 3);
-    assert.equal(valueOf(series, 'kafka_consumergroup_group_max_lag_seconds', { group }), 0);
-    assert.equal(statusOf(series, group), 'OK');
-
-    await consumer.stop();
+    try {
+      await consumer.waitFor(300);
+      const series = await waitForScrape(exporter.url, `group ${group} caught up`, (s) =>
+        valueOf(s, 'kafka_consumergroup_current_offset_sum', { consumergroup: group, topic }) === 300 && valueOf(s, 'kafka_consumergroup_members', { consumergroup: group }) === 1, 90_000, new RegExp(group));
+      assert.equal(valueOf(series, 'kafka_consumergroup_lag_sum', { consumergroup: group, topic }), 0);
+      assert.equal(valueOf(series, 'kafka_consumergroup_info', { consumergroup: group, group_type: 'classic', state: 'Stable' }), 1);
+      assert.equal(valueOf(series, 'kafka_consumergroup_topic_assigned_partitions', { consumergroup: group, topic }), 3);
+      assert.equal(valueOf(series, 'kafka_consumergroup_group_max_lag_seconds', { group }), 0);
+      assert.equal(statusOf(series, group), 'OK');
+    } finally {
+      await consumer.stop();
+    }
     const stopped = await waitForScrape(exporter.url, `group ${group} empty`, (s) => valueOf(s, 'kafka_consumergroup_members', { consumergroup: group }) === 0);
     assert.equal(valueOf(stopped, 'kafka_consumergroup_info', { consumergroup: group, state: 'Empty' }), 1, 'a group with committed offsets and no members is still shown');
   });
@@ -147,9 +149,12 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
     await createTopic(bed.bootstrapServers, doomedTopic, 1, 1);
     await produceMessages(bed.bootstrapServers, doomedTopic, 10);
     const consumer = await startClassicConsumer(bed.bootstrapServers, doomedTopic, doomedGroup);
-    await consumer.waitFor(10);
-    await waitForScrape(exporter.url, 'the doomed topic and group', (s) => valueOf(s, 'kafka_consumergroup_current_offset_sum', { consumergroup: doomedGroup, topic: doomedTopic }) === 10);
-    await consumer.stop();
+    try {
+      await consumer.waitFor(10);
+      await waitForScrape(exporter.url, 'the doomed topic and group', (s) => valueOf(s, 'kafka_consumergroup_current_offset_sum', { consumergroup: doomedGroup, topic: doomedTopic }) === 10);
+    } finally {
+      await consumer.stop();
+    }
     const admin = adminClient(bed.bootstrapServers);
     try {
       await admin.deleteGroups({ groups: [doomedGroup] });
