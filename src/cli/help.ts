@@ -3,6 +3,8 @@ import { OPTIONS, environmentVariableFor, formatDefault } from '../config/option
 export function renderHelp(): string {
   const lines = [
     'Usage: kafka-sonar [flags]',
+    '       kafka-sonar replay FILE|- [--print | --summary] [--json] [--broker-ports=PORT,...]',
+    '           Decode the Kafka traffic of a pcap/pcapng capture (kafka-sonar replay --help).',
     '',
     'Prometheus and OpenTelemetry exporter for Apache Kafka.',
     'Settings come from flags, environment variables and a YAML file; flags win over the environment,',

@@ -6,10 +6,12 @@ import { startExporter } from '../exporter.ts';
 import { createLogger } from '../log/logger.ts';
 import { VERSION } from '../version.ts';
 import { renderHelp } from './help.ts';
+import { runReplay } from './replay.ts';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'replay') return runReplay(argv.slice(1));
   const args = parseArguments(argv);
   if (args.help) { process.stdout.write(renderHelp()); return 0; }
   if (args.version) { process.stdout.write(`kafka-sonar ${VERSION} (node ${process.version})\n`); return 0; }

@@ -1,0 +1,174 @@
+/**
+ * npm run bench:decode [-- --churn [SIZE_MB]] — throughput of the whole sniffer pipeline on one core.
+ *
+ * Default: records /tmp/kafka-sonar-bench-decode.pcap once (not committed; needs root and Java, about
+ * a minute): over 1 GB of real mixed traffic from a one-broker test bed (see decode-capture.ts).
+ * --churn: builds /tmp/kafka-sonar-bench-churn-<SIZE_MB>mb.pcap (default 1100) from the recorded
+ * fixtures of test/fixtures/sniffer instead: every fixture merged on one timeline and replayed again
+ * and again, each replica's client on its own address, 16 replicas interleaved packet by packet. Its
+ * connections are short (connect, authenticate, a few requests, close), the worst case per byte.
+ *
+ * Then times `tcpdump -r FILE -w /dev/null` (the raw-read baseline) and the sniffer (read, decode
+ * link/IP/TCP, reassemble, frame, decode Kafka, pair, attribute) in a child process, so that the
+ * peak RSS reported is the sniffer's own.
+ */
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { readCapture } from '../src/capture/capture-reader.ts';
+import { sniffCapture } from '../src/sniffer/sniff-capture.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', 'test', 'fixtures', 'sniffer');
+const INTERLEAVED = 16;
+const ETHERNET_HEADER = 14;
+const LINKTYPE_ETHERNET = 1;
+
+interface TemplatePacket {
+  micros: number;
+  frame: Buffer;
+  /** Where the client's IPv4 address sits in the frame. */
+  clientAddressAt: number;
+}
+
+/** Every packet of every fixture, each fixture's clock starting at 0, merged by time. */
+async function template(): Promise<TemplatePacket[]> {
+  const packets: TemplatePacket[] = [];
+  for (const file of readdirSync(FIXTURES).filter((name) => name.endsWith('.json'))) {
+    const truth = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { capture: string; brokerPorts: number[] };
+    let start: number | undefined;
+    for await (const packet of readCapture(join(FIXTURES, truth.capture))) {
+      if (packet.linkType !== LINKTYPE_ETHERNET) throw new Error(`${truth.capture}: link type ${packet.linkType}, expected Ethernet`);
+      const ip = ETHERNET_HEADER;
+      const tcp = ip + (packet.data[ip]! & 0x0f) * 4;
+      const sourcePort = packet.data.readUInt16BE(tcp);
+      start ??= packet.timestampMicros;
+      packets.push({
+        micros: packet.timestampMicros - start,
+        frame: Buffer.from(packet.data),
+        clientAddressAt: truth.brokerPorts.includes(sourcePort) ? ip + 16 : ip + 12,
+      });
+    }
+  }
+  return packets.sort((a, b) => a.micros - b.micros);
+}
+
+async function buildCapture(path: string, targetBytes: number): Promise<void> {
+  const packets = await template();
+  const span = packets.at(-1)!.micros + 1_000_000;
+  const out = createWriteStream(`${path}.partial`, { highWaterMark: 4 << 20 });
+  const header = Buffer.alloc(24);
+  header.writeUInt32LE(0xa1b2c3d4, 0);
+  header.writeUInt16LE(2, 4);
+  header.writeUInt16LE(4, 6);
+  header.writeUInt32LE(262_144, 16);
+  header.writeUInt32LE(LINKTYPE_ETHERNET, 20);
+  out.write(header);
+  let written = header.length;
+  const base = 1_700_000_000_000_000;
+  for (let batch = 0; written < targetBytes; batch++) {
+    let pending: Buffer[] = [];
+    for (const packet of packets) {
+      for (let copy = 0; copy < INTERLEAVED; copy++) {
+        const replica = batch * INTERLEAVED + copy;
+        const frame = Buffer.from(packet.frame);
+        // The client of each replica gets its own address (10.0.0.0/8), so every connection is new.
+        frame.writeUInt32BE((0x0a000000 | (replica + 1)) >>> 0, packet.clientAddressAt);
+        const micros = base + batch * span + packet.micros;
+        const record = Buffer.alloc(16);
+        record.writeUInt32LE(Math.floor(micros / 1e6), 0);
+        record.writeUInt32LE(micros % 1e6, 4);
+        record.writeUInt32LE(frame.length, 8);
+        record.writeUInt32LE(frame.length, 12);
+        pending.push(record, frame);
+        written += record.length + frame.length;
+      }
+      if (pending.length >= 4096) {
+        if (!out.write(Buffer.concat(pending))) await once(out, 'drain');
+        pending = [];
+      }
+    }
+    out.write(Buffer.concat(pending));
+  }
+  out.end();
+  await once(out, 'finish');
+  renameSync(`${path}.partial`, path);
+}
+
+function seconds(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/** The child: decodes the capture and prints one JSON line of figures. */
+async function measure(path: string): Promise<void> {
+  let exchanges = 0;
+  let records = 0;
+  const start = process.hrtime.bigint();
+  const result = await sniffCapture(path, {
+    exchange: (exchange) => {
+      exchanges++;
+      records += exchange.records;
+    },
+  });
+  const elapsed = seconds(start);
+  process.stdout.write(
+    `${JSON.stringify({ elapsed, packets: result.capture.packets, exchanges, records, maxRssKb: process.resourceUsage().maxRSS, counters: result.sniffer })}\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--measure') return measure(process.argv[3]!);
+  let path: string;
+  if (process.argv[2] === '--churn') {
+    const sizeMb = Number(process.argv[3] ?? 1100);
+    path = `/tmp/kafka-sonar-bench-churn-${sizeMb}mb.pcap`;
+    if (!existsSync(path)) {
+      process.stdout.write(`building ${path} from the fixtures...\n`);
+      await buildCapture(path, sizeMb * 1e6);
+    }
+  } else {
+    path = '/tmp/kafka-sonar-bench-decode.pcap';
+    if (!existsSync(path)) {
+      process.stdout.write(`recording ${path} from a test bed (about a minute)...\n`);
+      // Imported here only: the measuring child should not load the test bed and client libraries.
+      const { recordBenchCapture } = await import('./decode-capture.ts');
+      const dropped = await recordBenchCapture(`${path}.partial`);
+      renameSync(`${path}.partial`, path);
+      if (dropped > 0) process.stdout.write(`tcpdump: ${dropped} packets dropped by the kernel (the sniffer sees them as gaps)\n`);
+    }
+  }
+  const bytes = statSync(path).size;
+  const mb = bytes / 1e6;
+
+  const rawStart = process.hrtime.bigint();
+  const raw = spawnSync('tcpdump', ['-r', path, '-w', '/dev/null'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const rawSeconds = seconds(rawStart);
+  if (raw.status !== 0) throw new Error(`tcpdump -r failed: ${raw.stderr.toString()}`);
+
+  const child = spawnSync(process.execPath, [import.meta.filename, '--measure', path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`decoding failed: ${child.stderr}`);
+  const figures = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
+    elapsed: number;
+    packets: number;
+    exchanges: number;
+    records: number;
+    maxRssKb: number;
+    counters: { undecodableRequests: number; undecodableBodies: number; responsesWithoutRequest: number; kafkaConnections: number };
+  };
+
+  const sonarMbps = mb / figures.elapsed;
+  const rawMbps = mb / rawSeconds;
+  const rssMb = figures.maxRssKb / 1024;
+  const lines = [
+    `capture           ${path}: ${mb.toFixed(0)} MB, ${figures.packets} packets, ${figures.counters.kafkaConnections} Kafka connections`,
+    `tcpdump -r        ${rawSeconds.toFixed(2)} s  ${rawMbps.toFixed(0)} MB/s  (raw-read baseline)`,
+    `kafka-sonar       ${figures.elapsed.toFixed(2)} s  ${sonarMbps.toFixed(0)} MB/s  ${(figures.packets / figures.elapsed / 1e3).toFixed(0)} k packets/s  ${(
+      (100 * sonarMbps) / rawMbps
+    ).toFixed(0)}% of tcpdump  peak RSS ${rssMb.toFixed(0)} MB`,
+    `decoded           ${figures.exchanges} exchanges, ${figures.records} records; ${figures.counters.undecodableRequests + figures.counters.undecodableBodies} undecodable, ${figures.counters.responsesWithoutRequest} responses without request`,
+    `targets           >= 300 MB/s: ${sonarMbps >= 300 ? 'met' : 'MISSED'}; >= 25% of tcpdump: ${sonarMbps >= rawMbps / 4 ? 'met' : 'MISSED'}; RSS < 200 MB: ${rssMb < 200 ? 'met' : 'MISSED'}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();

@@ -1,0 +1,47 @@
+import type { Endpoint, Side } from '../tcp/connection.ts';
+
+export type BrokerSideEvidence = 'broker-port' | 'known-broker';
+
+/**
+ * Which end of a connection is the broker: the end on a configured broker port (any listener), or an
+ * endpoint already seen answering Kafka requests or named in Metadata responses. Learned endpoints
+ * are bounded; the oldest is forgotten first.
+ */
+export class BrokerDirectory {
+  readonly #ports: ReadonlySet<number>;
+  readonly #learned = new Set<string>();
+  readonly #maxLearned: number;
+
+  constructor(brokerPorts: readonly number[] = [], maxLearned = 4096) {
+    this.#ports = new Set(brokerPorts);
+    this.#maxLearned = maxLearned;
+  }
+
+  /** The broker side of a connection between `client` and `server` (the reassembler's guess), if known. */
+  brokerSide(client: Endpoint, server: Endpoint): { side: Side; evidence: BrokerSideEvidence } | undefined {
+    const byPort = pick(this.#ports.has(client.port), this.#ports.has(server.port));
+    if (byPort) return { side: byPort, evidence: 'broker-port' };
+    const byLearning = pick(this.#learned.has(key(client)), this.#learned.has(key(server)));
+    if (byLearning) return { side: byLearning, evidence: 'known-broker' };
+    return undefined;
+  }
+
+  learn(broker: Endpoint): void {
+    const id = key(broker);
+    if (this.#learned.has(id)) return;
+    if (this.#learned.size >= this.#maxLearned) {
+      const oldest = this.#learned.values().next().value;
+      if (oldest !== undefined) this.#learned.delete(oldest);
+    }
+    this.#learned.add(id);
+  }
+}
+
+function pick(clientMatches: boolean, serverMatches: boolean): Side | undefined {
+  if (clientMatches === serverMatches) return undefined;
+  return clientMatches ? 'client' : 'server';
+}
+
+function key(endpoint: Endpoint): string {
+  return `${endpoint.address}|${endpoint.port}`;
+}

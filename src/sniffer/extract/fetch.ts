@@ -1,0 +1,83 @@
+import { compressionCodecNames, summarizeRecords, type DecodedStruct } from '../../protocol/index.ts';
+import { partitionKey, splitPartitionKey, type PartitionKey } from '../fetch-sessions.ts';
+import type { ApiExtractor } from './context.ts';
+import type { TopicRef } from './exchange-facts.ts';
+import { bytesField, numberField, numbersField, stringField, structField, structsField } from './fields.ts';
+
+const NO_SESSION = 0;
+const SESSIONLESS_EPOCH = -1;
+const FETCH_SESSION_ID_NOT_FOUND = 70;
+const INVALID_FETCH_SESSION_EPOCH = 71;
+
+function topicKey(ref: TopicRef): string {
+  return ref.name ?? `id:${ref.id ?? ''}`;
+}
+
+function refOf(key: string): TopicRef {
+  return key.startsWith('id:') ? { id: key.slice(3) } : { name: key };
+}
+
+function topicRefOf(topic: DecodedStruct): TopicRef {
+  return { name: stringField(topic, 'topic'), id: stringField(topic, 'topicId') };
+}
+
+/**
+ * Fetch: who fetches (a replica id >= 0, or v15+ ReplicaState, is a follower broker), the partitions
+ * of the fetch session, and the data records in the response.
+ */
+export const fetchExtractor: ApiExtractor = {
+  request(body, version, facts, context) {
+    const replicaId = version >= 15 ? (numberField(structField(body, 'replicaState') ?? {}, 'replicaId') ?? -1) : (numberField(body, 'replicaId') ?? -1);
+    facts.details.replicaId = replicaId;
+    facts.role = replicaId >= 0 ? 'follower' : 'consumer';
+    const isolationLevel = numberField(body, 'isolationLevel');
+    if (isolationLevel !== undefined) facts.details.isolationLevel = isolationLevel;
+    const sessionId = numberField(body, 'sessionId') ?? NO_SESSION;
+    const epoch = numberField(body, 'sessionEpoch') ?? SESSIONLESS_EPOCH;
+    const listed: PartitionKey[] = [];
+    for (const topic of structsField(body, 'topics')) {
+      const key = topicKey(topicRefOf(topic));
+      for (const partition of structsField(topic, 'partitions')) listed.push(partitionKey(key, numberField(partition, 'partition') ?? -1));
+    }
+    const forgotten: PartitionKey[] = [];
+    for (const topic of structsField(body, 'forgottenTopicsData')) {
+      const key = topicKey(topicRefOf(topic));
+      for (const partition of numbersField(topic, 'partitions')) forgotten.push(partitionKey(key, partition));
+    }
+    const scope = context.connection.fetchSessions.request(sessionId, epoch, listed, forgotten);
+    facts.fetch = { sessionId, scope };
+    if (version >= 7) {
+      facts.details.fetchSessionId = sessionId;
+      facts.details.fetchSessionEpoch = epoch;
+    }
+    if (scope.incomplete) facts.details.fetchSessionIncomplete = true;
+    for (const key of scope.partitions) {
+      const { topic, partition } = splitPartitionKey(key);
+      facts.topics.add(refOf(topic), partition);
+    }
+  },
+  response(body, _version, facts, context) {
+    const errorCode = numberField(body, 'errorCode') ?? 0;
+    if (facts.fetch) {
+      const sessionGone = errorCode === FETCH_SESSION_ID_NOT_FOUND || errorCode === INVALID_FETCH_SESSION_EPOCH;
+      context.connection.fetchSessions.response(facts.fetch.sessionId, facts.fetch.scope, numberField(body, 'sessionId') ?? NO_SESSION, sessionGone);
+    }
+    let codecs = 0;
+    let controlRecords = 0;
+    for (const topic of structsField(body, 'responses')) {
+      const ref = topicRefOf(topic);
+      for (const partition of structsField(topic, 'partitions')) {
+        const index = numberField(partition, 'partitionIndex') ?? -1;
+        const partitionError = numberField(partition, 'errorCode') ?? 0;
+        if (partitionError !== 0) facts.partitionErrors.push({ topic: ref, partition: index, errorCode: partitionError });
+        const summary = summarizeRecords(bytesField(partition, 'records') ?? null);
+        codecs |= summary.compressionCodecs;
+        controlRecords += summary.controlRecords;
+        if (summary.error) facts.problem ??= `records: ${summary.error.message}`;
+        facts.topics.add(ref, index, summary.records, summary.bytes);
+      }
+    }
+    if (codecs !== 0) facts.details.compression = compressionCodecNames(codecs);
+    if (controlRecords > 0) facts.details.controlRecords = controlRecords;
+  },
+};

@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { requestFrame, responseFrame, recordBatch } from './support/frames.ts';
+import { BROKER, CLIENT, sniff, TcpConversation } from './support/traffic.ts';
+
+const PRODUCE = 0;
+const METADATA = 3;
+const API_VERSIONS = 18;
+
+function produceV9(correlationId: number, acks: number, partitions: { index: number; records: Buffer | null }[], topic = 'orders'): Buffer {
+  return requestFrame(PRODUCE, 9, correlationId, 'producer-1', { transactionalId: null, acks, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: partitions }] });
+}
+
+/** A legacy (magic 0 or 1) message set entry: offset, size, crc, magic, attributes, [timestamp], key, value. */
+function legacyMessage(magic: 0 | 1, value: string): Buffer {
+  const body = Buffer.concat([
+    Buffer.from([0, 0, 0, 0, magic, 0]),
+    magic === 1 ? Buffer.alloc(8) : Buffer.alloc(0),
+    Buffer.from([0xff, 0xff, 0xff, 0xff]),
+    Buffer.from([0, 0, 0, value.length]),
+    Buffer.from(value),
+  ]);
+  const header = Buffer.alloc(12);
+  header.writeInt32BE(body.length, 8);
+  return Buffer.concat([header, body]);
+}
+
+describe('request/response pairing', () => {
+  it('pairs a response with its request by correlation id and measures the latency between them', () => {
+    const conversation = new TcpConversation()
+      .send('client', requestFrame(API_VERSIONS, 3, 41, 'producer-1', { clientSoftwareName: 'librdkafka', clientSoftwareVersion: '2.0.2' }))
+      .send('server', responseFrame(API_VERSIONS, 3, 41), { stepMicros: 3_100 })
+      .close();
+    const { exchanges, opened, closed } = sniff(conversation.segments);
+    assert.equal(exchanges.length, 1);
+    const [exchange] = exchanges;
+    assert.equal(exchange!.apiName, 'ApiVersions');
+    assert.equal(exchange!.apiVersion, 3);
+    assert.equal(exchange!.correlationId, 41);
+    assert.equal(exchange!.clientId, 'producer-1');
+    assert.equal(exchange!.outcome, 'answered');
+    assert.equal(exchange!.latencyMs, 3.1);
+    assert.deepEqual(exchange!.connection.client, CLIENT);
+    assert.deepEqual(exchange!.connection.broker, BROKER);
+    assert.deepEqual(exchange!.connection.software, { name: 'librdkafka', version: '2.0.2' });
+    assert.equal(opened.length, 1);
+    assert.deepEqual(closed.map((c) => c.reason), ['fin']);
+  });
+
+  it('reports a Produce with acks=0 at once, since no response comes', () => {
+    const conversation = new TcpConversation().send('client', produceV9(7, 0, [{ index: 0, records: recordBatch(3) }])).close();
+    const { exchanges, sniffer } = sniff(conversation.segments);
+    assert.deepEqual(exchanges.map((e) => [e.outcome, e.records, e.details.acks]), [['no-response', 3, 0]]);
+    assert.equal(sniffer.counters.noResponseExpected, 1);
+  });
+
+  it('reports requests left without response when the connection ends, and responses without request', () => {
+    const conversation = new TcpConversation()
+      .send('client', requestFrame(METADATA, 12, 1, 'c', { topics: null }))
+      .send('server', responseFrame(METADATA, 12, 99))
+      .send('client', requestFrame(METADATA, 12, 2, 'c', { topics: null }))
+      .close();
+    const { exchanges, sniffer } = sniff(conversation.segments);
+    assert.deepEqual(exchanges.map((e) => [e.correlationId, e.outcome]), [[1, 'unanswered'], [2, 'unanswered']]);
+    assert.equal(sniffer.counters.responsesWithoutRequest, 1);
+    assert.equal(sniffer.counters.unanswered, 2);
+  });
+
+  it('gives up requests sent before the one a response answers: a broker answers in order', () => {
+    const conversation = new TcpConversation()
+      .send('client', Buffer.concat([1, 2, 3].map((id) => requestFrame(METADATA, 12, id, 'c', { topics: null }))))
+      .send('server', responseFrame(METADATA, 12, 3))
+      .close();
+    const { exchanges } = sniff(conversation.segments);
+    assert.deepEqual(exchanges.map((e) => [e.correlationId, e.outcome]), [[1, 'unanswered'], [2, 'unanswered'], [3, 'answered']]);
+  });
+
+  it('bounds the requests waiting for a response per connection', () => {
+    const conversation = new TcpConversation().send('client', Buffer.concat([1, 2, 3, 4, 5].map((id) => requestFrame(METADATA, 12, id, 'c', { topics: null }))));
+    const { exchanges, sniffer } = sniff(conversation.segments, { maxPendingRequests: 2 });
+    assert.deepEqual(exchanges.map((e) => e.correlationId), [1, 2, 3, 4, 5]);
+    assert.equal(sniffer.counters.pendingOverflow, 3);
+  });
+});
+
+describe('header exceptions', () => {
+  it('reads ControlledShutdown v0 with request header v0 (no client id)', () => {
+    const conversation = new TcpConversation()
+      .send('client', requestFrame(7, 0, 11, null, { brokerId: 2 }))
+      .send('server', responseFrame(7, 0, 11, { remainingPartitions: [] }))
+      .close();
+    const [exchange] = sniff(conversation.segments).exchanges;
+    assert.deepEqual([exchange!.apiName, exchange!.apiVersion, exchange!.clientId, exchange!.outcome, exchange!.role], ['ControlledShutdown', 0, null, 'answered', 'broker']);
+    assert.equal(exchange!.problem, undefined);
+  });
+
+  it('reads an ApiVersions response in the v0 format a broker uses for versions it does not support', () => {
+    const conversation = new TcpConversation()
+      .send('client', requestFrame(API_VERSIONS, 3, 1, 'new-client', { clientSoftwareName: 'x', clientSoftwareVersion: '9' }))
+      .send('server', responseFrame(API_VERSIONS, 0, 1, { errorCode: 35, apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 2 }] }))
+      .close();
+    const [exchange] = sniff(conversation.segments).exchanges;
+    assert.deepEqual([exchange!.errorCode, exchange!.errors[0]!.name, exchange!.problem], [35, 'UNSUPPORTED_VERSION', undefined]);
+  });
+});
+
+describe('records, bytes and errors', () => {
+  it('counts records from batch headers without control batches, and legacy messages one by one', () => {
+    const v2 = produceV9(1, -1, [
+      { index: 0, records: Buffer.concat([recordBatch(5), recordBatch(1, { control: true }), recordBatch(7, { codec: 4 })]) },
+      { index: 3, records: recordBatch(2) },
+    ]);
+    const legacy = requestFrame(PRODUCE, 2, 2, 'old-client', {
+      acks: 1,
+      timeoutMs: 1000,
+      topicData: [{ name: 'legacy', partitionData: [{ index: 1, records: Buffer.concat([legacyMessage(1, 'a'), legacyMessage(1, 'bb'), legacyMessage(0, 'c')]) }] }],
+    });
+    const conversation = new TcpConversation()
+      .send('client', v2)
+      .send('server', responseFrame(PRODUCE, 9, 1, { responses: [{ name: 'orders', partitionResponses: [{ index: 0 }, { index: 3 }] }] }))
+      .send('client', legacy)
+      .send('server', responseFrame(PRODUCE, 2, 2, { responses: [{ name: 'legacy', partitionResponses: [{ index: 1 }] }] }))
+      .close();
+    const { exchanges } = sniff(conversation.segments);
+    const [modern, old] = exchanges;
+    assert.equal(modern!.records, 14);
+    assert.deepEqual(modern!.topics.map((t) => [t.topic, t.partitions, t.records]), [['orders', [0, 3], 14]]);
+    assert.equal(modern!.recordBytes, recordBatch(5).length + recordBatch(1).length + recordBatch(7).length + recordBatch(2).length);
+    assert.equal(modern!.details.controlRecords, 1);
+    assert.deepEqual(modern!.details.compression, ['none', 'zstd']);
+    assert.equal(old!.records, 3);
+    assert.deepEqual(old!.topics.map((t) => [t.topic, t.partitions]), [['legacy', [1]]]);
+  });
+
+  it('reports the error codes of the response, per partition where it carries them', () => {
+    const conversation = new TcpConversation()
+      .send('client', produceV9(5, -1, [{ index: 0, records: recordBatch(1) }, { index: 1, records: recordBatch(1) }, { index: 2, records: recordBatch(1) }]))
+      .send(
+        'server',
+        responseFrame(PRODUCE, 9, 5, {
+          responses: [{ name: 'orders', partitionResponses: [{ index: 0, errorCode: 6 }, { index: 1 }, { index: 2, errorCode: 6 }] }],
+        }),
+      )
+      .close();
+    const [exchange] = sniff(conversation.segments).exchanges;
+    assert.equal(exchange!.errorCode, 6);
+    assert.deepEqual(exchange!.errors, [{ code: 6, name: 'NOT_LEADER_OR_FOLLOWER', count: 2 }]);
+    assert.deepEqual(exchange!.partitionErrors, [
+      { topic: 'orders', partition: 0, errorCode: 6 },
+      { topic: 'orders', partition: 2, errorCode: 6 },
+    ]);
+  });
+
+  it('reports a request too large to buffer with its header, acks and sizes, and pairs its response', () => {
+    const big = produceV9(9, 1, [{ index: 0, records: recordBatch(100, { size: 50_000 }) }]);
+    const conversation = new TcpConversation().send('client', big).send('server', responseFrame(PRODUCE, 9, 9)).close();
+    const { exchanges, sniffer } = sniff(conversation.segments, { maxFrameBytes: 10_000 });
+    assert.equal(exchanges.length, 1);
+    const [exchange] = exchanges;
+    assert.equal(exchange!.outcome, 'answered');
+    assert.equal(exchange!.requestBytes, big.length);
+    assert.equal(exchange!.details.acks, 1);
+    assert.match(exchange!.problem ?? '', /not buffered/);
+    assert.equal(sniffer.counters.framing.oversizeFrames, 1);
+  });
+
+  it('reports the key, version and sizes of every other API', () => {
+    const request = requestFrame(32, 4, 3, 'admin', { resources: [{ resourceType: 2, resourceName: 'orders', configurationKeys: null }] });
+    const response = responseFrame(32, 4, 3, { results: [{ errorCode: 29, resourceType: 2, resourceName: 'orders', errorMessage: null }] });
+    const conversation = new TcpConversation().send('client', request).send('server', response).close();
+    const [exchange] = sniff(conversation.segments).exchanges;
+    assert.deepEqual(
+      [exchange!.apiName, exchange!.apiVersion, exchange!.requestBytes, exchange!.responseBytes, exchange!.role, exchange!.errorCode],
+      ['DescribeConfigs', 4, request.length, response.length, 'admin', 29],
+    );
+  });
+});
