@@ -1,5 +1,6 @@
 import { exporterMetrics } from '../metrics/catalogue/index.ts';
-import { Snapshot, type SeriesSource, type SeriesStore } from '../metrics/series-store.ts';
+import type { Sample } from '../metrics/definition.ts';
+import type { SeriesSource, SeriesStore } from '../metrics/series-store.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Collector } from './collector.ts';
 
@@ -105,15 +106,16 @@ export class CollectorRunner implements SeriesSource {
     for (const listener of this.#publishListeners) listener();
   }
 
-  series(metricName: string): Iterable<{ labels: Record<string, string>; value: number }> | undefined {
-    const snapshot = new Snapshot();
-    for (const { collector, status } of this.#entries) {
-      const labels = { collector: collector.name };
-      if (metricName === exporterMetrics.collectorUp.name) snapshot.add(exporterMetrics.collectorUp, labels, status.up ? 1 : 0);
-      else if (metricName === exporterMetrics.collectorDuration.name) snapshot.add(exporterMetrics.collectorDuration, labels, status.durationSeconds);
-      else if (metricName === exporterMetrics.collectorLastSuccess.name) snapshot.add(exporterMetrics.collectorLastSuccess, labels, status.lastSuccessSeconds);
-      else if (metricName === exporterMetrics.collectorErrors.name) snapshot.add(exporterMetrics.collectorErrors, labels, status.errors);
-    }
-    return snapshot.series(metricName);
+  series(metricName: string): Sample[] | undefined {
+    const read = STATUS_READERS.get(metricName);
+    if (!read) return undefined;
+    return this.#entries.map(({ collector, status }) => ({ labels: { collector: collector.name }, value: read(status) }));
   }
 }
+
+const STATUS_READERS = new Map<string, (status: CollectorStatus) => number>([
+  [exporterMetrics.collectorUp.name, (status) => (status.up ? 1 : 0)],
+  [exporterMetrics.collectorDuration.name, (status) => status.durationSeconds],
+  [exporterMetrics.collectorLastSuccess.name, (status) => status.lastSuccessSeconds],
+  [exporterMetrics.collectorErrors.name, (status) => status.errors],
+]);
