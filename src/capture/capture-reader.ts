@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { CapturedPacket, CaptureSummary } from './captured-packet.ts';
 import { CaptureStreamParser, type CaptureParserOptions } from './capture-stream-parser.ts';
 
@@ -63,7 +63,32 @@ export function readCapture(source: CaptureSource, options: CaptureReaderOptions
 function openSource(source: CaptureSource, options: CaptureReaderOptions): AsyncIterable<Uint8Array> {
   if (typeof source !== 'string') return source;
   if (source === '-') return process.stdin;
-  return createReadStream(source, { highWaterMark: options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES });
+  return readFileChunks(source, options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES);
+}
+
+/**
+ * Reads a file chunk by chunk, asking for the next chunk before handing out the current one, so the
+ * disk read overlaps the decoding. Every chunk is a fresh buffer: packets may keep views into it.
+ */
+async function* readFileChunks(path: string, chunkBytes: number): AsyncGenerator<Buffer, void, undefined> {
+  const handle = await open(path, 'r');
+  const readNext = async (): Promise<Buffer> => {
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
+    return buffer.subarray(0, bytesRead);
+  };
+  let pending = readNext();
+  try {
+    for (;;) {
+      const chunk = await pending;
+      if (chunk.length === 0) return;
+      pending = readNext();
+      yield chunk;
+    }
+  } finally {
+    await pending.catch(() => undefined);
+    await handle.close();
+  }
 }
 
 function toBuffer(chunk: Uint8Array): Buffer {
