@@ -22,6 +22,9 @@ const PREREQUISITES: readonly Prerequisite[] = [
   { package: 'prometheus-alertmanager', present: onPath('prometheus-alertmanager') },
   { package: 'openjdk-17-jdk-headless', present: onPath('java') },
   { package: 'maven', present: onPath('mvn') },
+  { package: 'conntrack', present: onPath('conntrack') },
+  { package: 'nftables', present: onPath('nft') },
+  { package: 'iproute2', present: onPath('ip') },
 ];
 
 function captureAddonLoads(root: string): boolean {
