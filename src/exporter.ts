@@ -1,11 +1,14 @@
 import type { Server } from 'node:http';
+import type { ClientAddressResolver } from './agent/client-address-resolver.ts';
+import { ConntrackTable } from './nat/conntrack-table.ts';
+import { SniffAgent } from './agent/sniff-agent.ts';
 import { startHttpServer } from './api/server.ts';
 import { ClusterCollector } from './collectors/cluster/cluster-collector.ts';
 import { QuorumCollector } from './collectors/quorum/quorum-collector.ts';
 import { CollectorRunner } from './collectors/runner.ts';
 import { SchemaRegistryCollector } from './collectors/schema-registry/schema-registry-collector.ts';
 import { ZookeeperCollector } from './collectors/zookeeper/zookeeper-collector.ts';
-import type { Config } from './config/config.ts';
+import type { Config, SnifferConfig } from './config/config.ts';
 import type { Logger } from './log/logger.ts';
 import { catalogue, exporterMetrics } from './metrics/catalogue/index.ts';
 import { startOtlpPush, type OtlpPush } from './metrics/otlp.ts';
@@ -18,16 +21,35 @@ export interface RunningExporter {
   stop(): Promise<void>;
 }
 
-/** Wires the collectors, the state and the two views of it (/metrics and OTLP) together. */
-export async function startExporter(config: Config, logger: Logger): Promise<RunningExporter> {
+export interface ExporterExtensions {
+  /** Tells the original client address of translated (NAT) connections; none by default. */
+  readonly clientAddressResolver?: ClientAddressResolver;
+}
+
+/** During a live capture, clients behind NAT are resolved from the conntrack table unless turned off. */
+function conntrackResolver(sniffer: SnifferConfig, logger: Logger): ClientAddressResolver | undefined {
+  if (!sniffer.enabled || sniffer.interface === '' || sniffer.conntrack === 'off') return undefined;
+  const level = sniffer.conntrack === 'on' ? 'warn' : 'info';
+  return new ConntrackTable({
+    brokerPorts: sniffer.brokerPorts, file: sniffer.conntrackFile,
+    onUnavailable: (reason) => logger[level]('conntrack table unavailable: client addresses behind NAT are not resolved', { reason, setting: 'sniff.conntrack' }),
+  });
+}
+
+/** Wires the collectors, the sniffer, the state and the two views of it (/metrics and OTLP) together. */
+export async function startExporter(config: Config, logger: Logger, extensions: ExporterExtensions = {}): Promise<RunningExporter> {
   const store = new SeriesStore();
   store.set('build', new Snapshot().add(exporterMetrics.buildInfo, { version: VERSION, node_version: process.version }, 1));
   const defaultLabels: Record<string, string> = config.clusterName ? { cluster: config.clusterName } : {};
 
   const metrics = catalogue({ topicInfoConfigs: config.collectors.cluster.topicInfoConfigs });
   const runner = new CollectorRunner(store, logger);
+  const resolver = extensions.clientAddressResolver ?? conntrackResolver(config.sniffer, logger);
+  const agent = config.sniffer.enabled
+    ? new SniffAgent({ config: config.sniffer, store, logger, ...(resolver ? { resolver } : {}) })
+    : undefined;
   if (config.collectors.cluster.enabled) {
-    runner.add(new ClusterCollector(config.kafka, config.collectors.cluster, logger), config.collectors.cluster);
+    runner.add(new ClusterCollector(config.kafka, config.collectors.cluster, logger, agent?.topics), config.collectors.cluster);
   }
   const { zookeeper, quorum, schemaRegistry } = config.collectors;
   if (quorum.enabled) runner.add(new QuorumCollector(config.kafka, quorum, logger), quorum);
@@ -45,8 +67,10 @@ export async function startExporter(config: Config, logger: Logger): Promise<Run
     metrics: prometheusView,
     readiness: () => ({ ready: runner.ready, detail: runner.statuses() }),
     logger,
+    ...(agent ? { clients: { connections: (filter) => agent.connections.entries(filter), topicClients: (topic) => agent.clients.topicClients(topic) } } : {}),
   });
   runner.start();
+  agent?.start();
 
   let otlp: OtlpPush | undefined;
   if (config.otlp.endpoint) {
@@ -58,7 +82,7 @@ export async function startExporter(config: Config, logger: Logger): Promise<Run
 
   const bound = server.address();
   const address = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : { host: '', port: 0 };
-  logger.info('kafka-sonar started', { version: VERSION, listen: config.web.listenAddress, kafka: config.kafka.bootstrapServers.join(','), otlp: config.otlp.endpoint || undefined });
+  logger.info('kafka-sonar started', { version: VERSION, listen: config.web.listenAddress, kafka: config.kafka.bootstrapServers.join(',') || undefined, sniff: config.sniffer.enabled ? (config.sniffer.interface || config.sniffer.replay || 'demo') : undefined, otlp: config.otlp.endpoint || undefined });
 
   return {
     address,
@@ -67,6 +91,7 @@ export async function startExporter(config: Config, logger: Logger): Promise<Run
       await Promise.allSettled([
         new Promise<void>((resolve) => server.close(() => resolve())),
         runner.stop(),
+        agent?.stop(),
         otlp?.shutdown(),
       ]);
     },

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import express from 'express';
 import type { Logger } from '../log/logger.ts';
 import type { PrometheusView } from '../metrics/prometheus.ts';
+import { clientViewsRouter, type ClientViews } from './client-views.ts';
 import { renderIndexPage } from './index-page.ts';
 
 export interface HttpServerOptions {
@@ -11,6 +12,8 @@ export interface HttpServerOptions {
   readonly metrics: PrometheusView;
   readonly readiness: () => { ready: boolean; detail: unknown };
   readonly logger: Logger;
+  /** The sniffer's views; absent when the sniffer is off. */
+  readonly clients?: ClientViews;
 }
 
 export function parseListenAddress(address: string): { host: string | undefined; port: number } {
@@ -41,11 +44,13 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
     const { ready, detail } = options.readiness();
     response.status(ready ? 200 : 503).json({ ready, collectors: detail });
   });
+  app.use(clientViewsRouter(options.clients));
   app.get('/', (_request, response) => {
     response.type('html').send(renderIndexPage(options.version, [
       { path: options.telemetryPath, description: 'metrics in the Prometheus text format (OpenMetrics on request)' },
       { path: '/healthz', description: 'liveness' },
       { path: '/readyz', description: 'readiness: every collector finished its first cycle' },
+      ...(options.clients ? [{ path: '/clients', description: 'the clients the sniffer sees, one entry per connection (?role=&topic=&client_id=&client_address=)' }] : []),
     ]));
   });
   app.use((error: Error, _request: express.Request, response: express.Response, _next: express.NextFunction) => {

@@ -64,6 +64,28 @@ export interface NameFilter {
   readonly exclude: RegExp;
 }
 
+export interface SnifferConfig {
+  /** A live capture or a replayed file is configured (or the demo replay runs). */
+  readonly enabled: boolean;
+  /** Capture interface; '' when not capturing live. */
+  readonly interface: string;
+  /** Capture file to replay; '' when none. */
+  readonly replay: string;
+  /** Nothing at all was configured: the bundled demo capture is replayed. */
+  readonly demo: boolean;
+  readonly brokerPorts: readonly number[];
+  /** '' means built from the broker ports. */
+  readonly bpfFilter: string;
+  readonly bufferSizeBytes: number;
+  readonly print: boolean;
+  readonly clientIdleTimeoutSeconds: number;
+  readonly maxClients: number;
+  readonly maxSeries: number;
+  /** Resolve clients behind NAT from the conntrack table (live capture only). */
+  readonly conntrack: 'auto' | 'on' | 'off';
+  readonly conntrackFile: string;
+}
+
 export interface Config {
   readonly web: { readonly listenAddress: string; readonly telemetryPath: string };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'logfmt' };
@@ -75,6 +97,7 @@ export interface Config {
     readonly quorum: CollectorSchedule;
     readonly schemaRegistry: SchemaRegistryCollectorConfig;
   };
+  readonly sniffer: SnifferConfig;
   readonly otlp: { readonly endpoint: string; readonly intervalSeconds: number; readonly headers: Readonly<Record<string, string>> };
 }
 
@@ -137,7 +160,6 @@ function checkConsistency(config: Config): void {
       throw new ConfigError(`kafka.server: ${JSON.stringify(server)} is not host:port`);
     }
   }
-  if (bootstrapServers.length === 0) throw new ConfigError('kafka.server: at least one bootstrap server is needed');
   if ((tls.certFile === '') !== (tls.keyFile === '')) {
     throw new ConfigError('tls.cert-file and tls.key-file go together: set both or neither');
   }
@@ -154,6 +176,7 @@ function checkConsistency(config: Config): void {
   if (cluster.timeoutSeconds <= 0) throw new ConfigError('collector.cluster.timeout must be greater than 0');
   if (cluster.stageTimeoutSeconds <= 0) throw new ConfigError('collector.cluster.stage-timeout must be greater than 0');
   checkCollectorsConsistency(config);
+  checkSnifferConsistency(config.sniffer);
   for (const [key, value] of [['collector.cluster.concurrency', cluster.concurrency], ['collector.cluster.max-series', cluster.maxSeries], ['collector.cluster.offset-history', cluster.offsetHistory], ['collector.cluster.groups-per-request', cluster.groupsPerRequest]] as const) {
     if (value < 1) throw new ConfigError(`${key} must be at least 1`);
   }
@@ -183,6 +206,36 @@ function checkCollectorsConsistency(config: Config): void {
   if (schemaRegistry.concurrency < 1) throw new ConfigError('collector.schema-registry.concurrency must be at least 1');
 }
 
+function checkSnifferConsistency(sniffer: SnifferConfig): void {
+  if (sniffer.interface !== '' && sniffer.replay !== '') throw new ConfigError('sniff.interface and sniff.replay exclude each other: capture live or replay a file');
+  if (sniffer.clientIdleTimeoutSeconds <= 0) throw new ConfigError('sniff.client-idle-timeout must be greater than 0');
+  if (sniffer.bufferSizeBytes < 65_536) throw new ConfigError('sniff.buffer-size must be at least 65536 bytes');
+  for (const [key, value] of [['sniff.max-clients', sniffer.maxClients], ['sniff.max-series', sniffer.maxSeries]] as const) {
+    if (value < 1) throw new ConfigError(`${key} must be at least 1`);
+  }
+}
+
+function parsePorts(entries: readonly string[]): number[] {
+  return entries.map((entry) => {
+    const port = Number(entry);
+    if (!/^\d+$/.test(entry) || port < 1 || port > 65_535) throw new ConfigError(`sniff.broker-ports: ${JSON.stringify(entry)} is not a port (1-65535)`);
+    return port;
+  });
+}
+
+/** With nothing to watch configured (no Kafka, ZooKeeper, registry, capture or file), the demo capture is replayed. */
+function snifferConfig(get: <T extends OptionValue>(key: string) => T): SnifferConfig {
+  const nothingConfigured = get<string[]>('kafka.server').length === 0 && get<string[]>('zookeeper.server').length === 0
+    && get<string>('schema-registry.url') === '' && get<string>('sniff.interface') === '' && get<string>('sniff.replay') === '';
+  return {
+    enabled: nothingConfigured || get<string>('sniff.interface') !== '' || get<string>('sniff.replay') !== '',
+    interface: get('sniff.interface'), replay: get('sniff.replay'), demo: nothingConfigured,
+    brokerPorts: parsePorts(get<string[]>('sniff.broker-ports')), bpfFilter: get('sniff.bpf-filter'), bufferSizeBytes: get('sniff.buffer-size'),
+    print: get('sniff.print'), clientIdleTimeoutSeconds: get('sniff.client-idle-timeout'), maxClients: get('sniff.max-clients'), maxSeries: get('sniff.max-series'),
+    conntrack: get('sniff.conntrack'), conntrackFile: get('sniff.conntrack-file'),
+  };
+}
+
 export function loadConfig(sources: ConfigSources): Config {
   const values = resolveOptionValues(sources);
   const get = <T extends OptionValue>(key: string): T => values.get(key) as T;
@@ -201,7 +254,7 @@ export function loadConfig(sources: ConfigSources): Config {
     },
     collectors: {
       cluster: {
-        enabled: get('collector.cluster.enabled'), intervalSeconds: get('collector.cluster.interval'), timeoutSeconds: get('collector.cluster.timeout'),
+        enabled: get<boolean>('collector.cluster.enabled') && get<string[]>('kafka.server').length > 0, intervalSeconds: get('collector.cluster.interval'), timeoutSeconds: get('collector.cluster.timeout'),
         stageTimeoutSeconds: get('collector.cluster.stage-timeout'), concurrency: get('collector.cluster.concurrency'),
         granularity: get('collector.cluster.granularity'), maxSeries: get('collector.cluster.max-series'),
         topicInfoConfigs: get<string[]>('collector.cluster.topic-info-configs'), logDirs: get('collector.cluster.log-dirs'),
@@ -218,7 +271,7 @@ export function loadConfig(sources: ConfigSources): Config {
           keyFile: get('zookeeper.tls.key-file'), insecureSkipVerify: get('zookeeper.tls.insecure-skip-tls-verify'),
         },
       },
-      quorum: { enabled: get('collector.quorum.enabled'), intervalSeconds: get('collector.quorum.interval'), timeoutSeconds: get('collector.quorum.timeout') },
+      quorum: { enabled: get<boolean>('collector.quorum.enabled') && get<string[]>('kafka.server').length > 0, intervalSeconds: get('collector.quorum.interval'), timeoutSeconds: get('collector.quorum.timeout') },
       schemaRegistry: {
         enabled: get<string>('schema-registry.url') !== '', url: get<string>('schema-registry.url').replace(/\/+$/, ''),
         username: get('schema-registry.username'), password: get('schema-registry.password'),
@@ -230,6 +283,7 @@ export function loadConfig(sources: ConfigSources): Config {
         concurrency: get('collector.schema-registry.concurrency'),
       },
     },
+    sniffer: snifferConfig(get),
     otlp: { endpoint: get('otlp.endpoint'), intervalSeconds: get('otlp.interval'), headers: parseHeaders(get<string[]>('otlp.headers')) },
   };
   checkConsistency(config);

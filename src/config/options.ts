@@ -21,7 +21,7 @@ export const OPTIONS: readonly OptionDefinition[] = [
   { key: 'log.format', type: 'enum', default: 'json', choices: ['json', 'logfmt'], description: 'Log line format: json for machines, logfmt for people.' },
   { key: 'cluster.name', type: 'string', default: '', description: 'Value of a `cluster` label added to every metric, so one Prometheus can hold many clusters. Empty: no label.' },
 
-  { key: 'kafka.server', type: 'list', default: ['localhost:9092'], description: 'Kafka bootstrap servers (host:port), repeatable or comma-separated.' },
+  { key: 'kafka.server', type: 'list', default: [], description: 'Kafka bootstrap servers (host:port), repeatable or comma-separated. Empty: no cluster or quorum collector (and, with no capture configured either, the bundled demo capture is replayed).' },
   { key: 'kafka.client-id', type: 'string', default: 'kafka-sonar', description: 'Client id the exporter uses when talking to Kafka.' },
   { key: 'tls.enabled', type: 'boolean', default: false, description: 'Connect to Kafka with TLS.' },
   { key: 'tls.ca-file', type: 'string', default: '', description: 'PEM file with the certificate authorities that signed the brokers\' certificates.' },
@@ -76,6 +76,18 @@ export const OPTIONS: readonly OptionDefinition[] = [
   { key: 'collector.schema-registry.interval', type: 'duration', default: 60, description: 'Time between two schema registry collection cycles.' },
   { key: 'collector.schema-registry.timeout', type: 'duration', default: 30, description: 'Longest time one schema registry collection cycle may take before it counts as failed.' },
   { key: 'collector.schema-registry.concurrency', type: 'integer', default: 4, description: 'Requests to the schema registry in flight at once during a cycle.' },
+
+  { key: 'sniff.interface', type: 'string', default: '', description: 'Network interface to capture Kafka traffic on (eth0, any, lo, ...); needs root or CAP_NET_RAW and the capture addon. Empty: no live capture.' },
+  { key: 'sniff.replay', type: 'string', default: '', description: 'pcap or pcapng file to decode once instead of a live capture; its clients are served as if captured (and never expire).' },
+  { key: 'sniff.broker-ports', type: 'list', default: ['9092'], description: 'Broker listener ports, repeatable or comma-separated: they tell the broker side of connections and build the default capture filter.' },
+  { key: 'sniff.bpf-filter', type: 'string', default: '', description: 'Capture filter (BPF syntax). Empty: TCP on the broker ports.' },
+  { key: 'sniff.buffer-size', type: 'integer', default: 33554432, description: 'Kernel capture buffer in bytes; a larger buffer absorbs longer bursts before packets are dropped.' },
+  { key: 'sniff.print', type: 'boolean', default: false, description: 'Write one line per request with its response to standard output, as kafka-sonar replay does.' },
+  { key: 'sniff.client-idle-timeout', type: 'duration', default: 600, description: 'Clients that sent nothing for this long are forgotten and their series removed.' },
+  { key: 'sniff.max-clients', type: 'integer', default: 10000, description: 'Clients (client address and client id) tracked at once; requests of further clients are counted in kafka_sonar_sniffer_clients_dropped_total.' },
+  { key: 'sniff.max-series', type: 'integer', default: 200000, description: 'Series budget of the client metrics; series beyond it are left out and counted in kafka_sonar_series_dropped_total{collector="sniffer"}.' },
+  { key: 'sniff.conntrack', type: 'enum', default: 'auto', choices: ['auto', 'on', 'off'], description: 'Resolve clients hidden behind NAT (SNAT, masquerade, Kubernetes Services) from the conntrack table during a live capture: auto uses it when readable, on warns when it is not.' },
+  { key: 'sniff.conntrack-file', type: 'string', default: '/proc/net/nf_conntrack', description: 'The conntrack table to read; when unreadable, the conntrack tool (netlink) is tried.' },
 
   { key: 'otlp.endpoint', type: 'string', default: '', description: 'OTLP/HTTP metrics endpoint (for example http://collector:4318/v1/metrics). Empty: no push.' },
   { key: 'otlp.interval', type: 'duration', default: 60, description: 'Time between two OTLP pushes.' },

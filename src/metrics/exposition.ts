@@ -29,7 +29,30 @@ interface RenderContext {
   readonly defaultLabels: Readonly<Record<string, string>>;
 }
 
+/** `_bucket` (cumulative, with `le`), `_sum` and `_count` lines of each histogram series. */
+function renderHistogramSamples(definition: MetricDefinition, samples: Iterable<Sample>, context: RenderContext): string {
+  const labelNames = definition.labels.filter((name) => !(name in context.defaultLabels));
+  const bounds = [...(definition.buckets ?? []).map(formatSampleValue), '+Inf'];
+  const lines: string[] = [];
+  for (const sample of samples) {
+    const pairs = labelNames.map((name) => `${name}="${escapeLabelValue(sample.labels[name] ?? '')}"`);
+    if (context.defaultSuffix !== '') pairs.push(context.defaultSuffix);
+    const plain = pairs.length === 0 ? ' ' : `{${pairs.join(',')}} `;
+    const withLe = pairs.length === 0 ? '{le="' : `{${pairs.join(',')},le="`;
+    const counts = sample.histogram?.counts ?? [];
+    let cumulative = 0;
+    for (let index = 0; index < bounds.length; index++) {
+      cumulative += counts[index] ?? 0;
+      lines.push(`${definition.name}_bucket${withLe}${bounds[index]}"} ${cumulative}\n`);
+    }
+    lines.push(`${definition.name}_sum${plain}${formatSampleValue(sample.histogram?.sum ?? 0)}\n`);
+    lines.push(`${definition.name}_count${plain}${formatSampleValue(sample.value)}\n`);
+  }
+  return lines.join('');
+}
+
 function renderSamples(definition: MetricDefinition, samples: Iterable<Sample>, context: RenderContext): string {
+  if (definition.type === 'histogram') return renderHistogramSamples(definition, samples, context);
   const labelNames = definition.labels.filter((name) => !(name in context.defaultLabels));
   const openings = labelNames.map((name, index) => `${index === 0 ? '{' : '",'}${name}="`);
   const closing = labelNames.length === 0

@@ -1,4 +1,4 @@
-import type { Labels, MetricDefinition, Sample } from './definition.ts';
+import type { HistogramValue, Labels, MetricDefinition, Sample } from './definition.ts';
 
 /** Something that can say, at render time, the current series of a metric. */
 export interface SeriesSource {
@@ -47,13 +47,33 @@ export class Snapshot implements SeriesSource {
     return this.addOutsideBudget(metric, labels, value);
   }
 
+  /** A histogram series (one series against the budget, however many buckets it has). */
+  addHistogram(metric: MetricDefinition, labels: Labels, histogram: HistogramValue): this {
+    if (metric.type !== 'histogram' || metric.buckets === undefined || histogram.counts.length !== metric.buckets.length + 1) {
+      throw new Error(`${metric.name}: not a histogram, or bucket counts do not match its bounds`);
+    }
+    if (this.#size >= this.#budget) {
+      this.#dropped++;
+      return this;
+    }
+    this.#size++;
+    let count = 0;
+    for (const bucket of histogram.counts) count += bucket;
+    this.#push(metric, { labels, value: count, histogram });
+    return this;
+  }
+
   /** For the few series that report on the budget itself. */
   addOutsideBudget(metric: MetricDefinition, labels: Labels, value: number): this {
+    this.#push(metric, { labels, value });
+    return this;
+  }
+
+  #push(metric: MetricDefinition, sample: Sample): void {
     if (this.#sealed) throw new Error(`snapshot already published: cannot add ${metric.name}`);
     let samples = this.#byMetric.get(metric.name);
     if (!samples) this.#byMetric.set(metric.name, (samples = []));
-    samples.push({ labels, value });
-    return this;
+    samples.push(sample);
   }
 
   series(metricName: string): readonly Sample[] | undefined {

@@ -65,6 +65,8 @@ export interface TopicTraffic {
   /** Data records (control records excluded) and record-set bytes carried for this topic. */
   readonly records: number;
   readonly bytes: number;
+  /** Record batches with data records (control batches excluded). */
+  readonly batches: number;
 }
 
 export interface PartitionError {

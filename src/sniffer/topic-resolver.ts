@@ -3,7 +3,15 @@ export const ZERO_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /** What the live agent and the cluster collector use to tell the sniffer topic names they know. */
 export interface TopicFeeder {
+  /** topicId in Kafka's textual form, or as a hyphenated hexadecimal UUID (as admin clients give it). */
   learnTopic(topicId: string, name: string): void;
+}
+
+const HYPHENATED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Kafka's textual topic id (URL-safe base64 of the 16 bytes) from either form. */
+export function kafkaTopicId(topicId: string): string {
+  return HYPHENATED_UUID.test(topicId) ? Buffer.from(topicId.replace(/-/g, ''), 'hex').toString('base64url') : topicId;
 }
 
 export type TopicResolvedListener = (topicId: string, name: string) => void;
@@ -39,7 +47,8 @@ export class TopicResolver implements TopicFeeder {
     return this.#names.get(topicId);
   }
 
-  learnTopic(topicId: string, name: string): void {
+  learnTopic(anyTopicId: string, name: string): void {
+    const topicId = kafkaTopicId(anyTopicId);
     if (topicId === ZERO_TOPIC_ID || name === '') return;
     const known = this.#names.get(topicId);
     if (known === name) {

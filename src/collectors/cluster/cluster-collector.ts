@@ -5,6 +5,7 @@ import { describeKafkaError } from '../../kafka/errors.ts';
 import type { Logger } from '../../log/logger.ts';
 import { clusterMetrics, collectionMetrics } from '../../metrics/catalogue/index.ts';
 import { Snapshot } from '../../metrics/series-store.ts';
+import type { TopicFeeder } from '../../sniffer/topic-resolver.ts';
 import type { Collector } from '../collector.ts';
 import { ClusterHistory } from './cluster-history.ts';
 import type { ClusterState } from './cluster-model.ts';
@@ -26,9 +27,12 @@ export class ClusterCollector implements Collector {
   readonly #history: ClusterHistory;
   readonly #reportedStageErrors = new Map<string, string>();
   #client: { admin: Admin; reader: KafkaClusterReader } | undefined;
+  readonly #topicFeeder: TopicFeeder | undefined;
   #droppedSeries = 0;
 
-  constructor(connection: KafkaConnectionConfig, settings: ClusterCollectorConfig, logger: Logger) {
+  /** topicFeeder learns every topic's id and name from each metadata read (the sniffer names topic ids with them). */
+  constructor(connection: KafkaConnectionConfig, settings: ClusterCollectorConfig, logger: Logger, topicFeeder?: TopicFeeder) {
+    this.#topicFeeder = topicFeeder;
     this.#connection = connection;
     this.#settings = settings;
     this.#logger = logger;
@@ -80,6 +84,7 @@ export class ClusterCollector implements Collector {
     const started = performance.now();
     const metadata = await reader.readMetadata();
     durations.set('metadata', (performance.now() - started) / 1000);
+    if (this.#topicFeeder) for (const topic of metadata.topics) this.#topicFeeder.learnTopic(topic.id, topic.name);
     const topics = metadata.topics.filter((topic) => passesFilter(this.#settings.topics, topic.name)).sort((a, b) => a.name.localeCompare(b.name));
     const brokerIds = metadata.brokers.map((broker) => broker.id);
     const anyBroker = brokerIds[0];

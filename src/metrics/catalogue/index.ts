@@ -2,12 +2,13 @@ import type { MetricDefinition } from '../definition.ts';
 import {
   DEFAULT_TOPIC_INFO_CONFIGS, clusterMetrics, consumerGroupMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics,
 } from './cluster.ts';
+import { clientMetrics, snifferMetrics } from './clients.ts';
 import { collectionMetrics, exporterMetrics } from './exporter.ts';
 import { quorumMetrics } from './quorum.ts';
 import { schemaRegistryMetrics } from './schema-registry.ts';
 import { zookeeperEnsembleMetrics, zookeeperKafkaMetrics, zookeeperMemberMetrics } from './zookeeper.ts';
 
-export { clusterMetrics, collectionMetrics, consumerGroupMetrics, exporterMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics };
+export { clientMetrics, clusterMetrics, collectionMetrics, snifferMetrics, consumerGroupMetrics, exporterMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics };
 
 export interface MetricGroup {
   readonly title: string;
@@ -33,6 +34,8 @@ export function metricGroups(settings: CatalogueSettings = DEFAULT_CATALOGUE_SET
     { title: 'ZooKeeper ensemble', metrics: [...Object.values(zookeeperMemberMetrics), ...Object.values(zookeeperEnsembleMetrics)] },
     { title: 'Kafka in ZooKeeper', metrics: Object.values(zookeeperKafkaMetrics) },
     { title: 'Schema registry', metrics: Object.values(schemaRegistryMetrics) },
+    { title: 'Clients (sniffer)', metrics: Object.values(clientMetrics) },
+    { title: 'Capture and decoding (sniffer)', metrics: Object.values(snifferMetrics) },
   ];
 }
 

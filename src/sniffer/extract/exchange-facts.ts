@@ -17,23 +17,25 @@ interface TopicEntry {
   partitions: Set<number>;
   records: number;
   bytes: number;
+  batches: number;
 }
 
 /** Topics, partitions and record counts of an exchange, keyed by however the messages named them. */
 export class TopicTally {
   readonly #topics = new Map<string, TopicEntry>();
 
-  add(ref: TopicRef, partition?: number, records = 0, bytes = 0): void {
+  add(ref: TopicRef, partition?: number, records = 0, bytes = 0, batches = 0): void {
     const name = ref.name ?? undefined;
     const key = name !== undefined ? name : `id:${ref.id ?? ''}`;
     let entry = this.#topics.get(key);
     if (entry === undefined) {
-      entry = { name, id: ref.id, partitions: new Set(), records: 0, bytes: 0 };
+      entry = { name, id: ref.id, partitions: new Set(), records: 0, bytes: 0, batches: 0 };
       this.#topics.set(key, entry);
     }
     if (partition !== undefined) entry.partitions.add(partition);
     entry.records += records;
     entry.bytes += bytes;
+    entry.batches += batches;
   }
 
   get records(): number {
@@ -50,19 +52,20 @@ export class TopicTally {
 
   /** Topics named by id get their name from the resolver when it knows it (and merge with the same topic named by name). */
   traffic(resolver: TopicResolver): TopicTraffic[] {
-    const merged = new Map<string, { topicId: string | undefined; resolved: boolean; partitions: Set<number>; records: number; bytes: number }>();
+    const merged = new Map<string, { topicId: string | undefined; resolved: boolean; partitions: Set<number>; records: number; bytes: number; batches: number }>();
     for (const entry of this.#topics.values()) {
       const name = entry.name ?? (entry.id !== undefined ? resolver.name(entry.id) : undefined);
       const topic = name ?? entry.id ?? '';
       const into = merged.get(topic);
       if (into === undefined) {
-        merged.set(topic, { topicId: entry.id, resolved: name !== undefined, partitions: new Set(entry.partitions), records: entry.records, bytes: entry.bytes });
+        merged.set(topic, { topicId: entry.id, resolved: name !== undefined, partitions: new Set(entry.partitions), records: entry.records, bytes: entry.bytes, batches: entry.batches });
         continue;
       }
       into.topicId ??= entry.id;
       for (const partition of entry.partitions) into.partitions.add(partition);
       into.records += entry.records;
       into.bytes += entry.bytes;
+      into.batches += entry.batches;
     }
     return [...merged].map(([topic, entry]) => ({
       topic,
@@ -71,6 +74,7 @@ export class TopicTally {
       partitions: [...entry.partitions].sort((a, b) => a - b),
       records: entry.records,
       bytes: entry.bytes,
+      batches: entry.batches,
     }));
   }
 }

@@ -74,7 +74,7 @@ export const fetchExtractor: ApiExtractor = {
         codecs |= summary.compressionCodecs;
         controlRecords += summary.controlRecords;
         if (summary.error) facts.problem ??= `records: ${summary.error.message}`;
-        facts.topics.add(ref, index, summary.records, summary.bytes);
+        facts.topics.add(ref, index, summary.records, summary.bytes, summary.batches - summary.controlBatches);
       }
     }
     if (codecs !== 0) facts.details.compression = compressionCodecNames(codecs);

@@ -9,12 +9,13 @@ import { parseArguments } from '../../../src/config/flags.ts';
 
 const fromFlags = (...argv: string[]) => loadConfig({ flags: parseArguments(argv).flags });
 
-test('the ZooKeeper and schema registry collectors are off until a server or URL is given; the quorum collector is on', () => {
-  const config = loadConfig({});
+test('the ZooKeeper and schema registry collectors are off until a server or URL is given; the quorum collector is on with a Kafka server', () => {
+  const config = fromFlags('--kafka.server=broker:9092');
   assert.equal(config.collectors.zookeeper.enabled, false);
   assert.equal(config.collectors.schemaRegistry.enabled, false);
   assert.equal(config.collectors.quorum.enabled, true);
   assert.equal(config.collectors.quorum.intervalSeconds, 30);
+  assert.equal(loadConfig({}).collectors.quorum.enabled, false);
 });
 
 test('zookeeper.server is repeatable or comma-separated, like kafka.server', () => {

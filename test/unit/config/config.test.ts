@@ -16,9 +16,32 @@ function yamlFile(text: string): string {
 test('defaults apply when nothing is set', () => {
   const config = loadConfig({});
   assert.equal(config.web.listenAddress, ':9870');
-  assert.deepEqual(config.kafka.bootstrapServers, ['localhost:9092']);
+  assert.deepEqual(config.kafka.bootstrapServers, []);
   assert.equal(config.collectors.cluster.intervalSeconds, 30);
   assert.equal(config.log.format, 'json');
+});
+
+test('with nothing to watch configured, the cluster collector is off and the demo capture is replayed', () => {
+  const nothing = loadConfig({});
+  assert.equal(nothing.collectors.cluster.enabled, false);
+  assert.equal(nothing.sniffer.enabled, true);
+  assert.equal(nothing.sniffer.demo, true);
+  const withKafka = loadConfig({ flags: parseArguments(['--kafka.server=broker:9092']).flags });
+  assert.equal(withKafka.collectors.cluster.enabled, true);
+  assert.equal(withKafka.sniffer.enabled, false);
+  assert.equal(withKafka.sniffer.demo, false);
+  const capturing = loadConfig({ flags: parseArguments(['--sniff.interface=lo', '--sniff.broker-ports=9092,9093']).flags });
+  assert.equal(capturing.sniffer.enabled, true);
+  assert.equal(capturing.sniffer.demo, false);
+  assert.deepEqual(capturing.sniffer.brokerPorts, [9092, 9093]);
+});
+
+test('sniff options are validated', () => {
+  const load = (...argv: string[]) => () => loadConfig({ flags: parseArguments(argv).flags });
+  assert.throws(load('--sniff.broker-ports=0'), /sniff\.broker-ports: "0" is not a port/);
+  assert.throws(load('--sniff.interface=lo', '--sniff.replay=x.pcap'), /exclude each other/);
+  assert.throws(load('--sniff.max-clients=0'), /sniff\.max-clients must be at least 1/);
+  assert.throws(load('--sniff.buffer-size=100'), /sniff\.buffer-size must be at least 65536/);
 });
 
 test('flags win over the environment, the environment over the file', () => {

@@ -2,15 +2,20 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import type { MetricDefinition } from '../../../src/metrics/definition.ts';
+import { HistogramAccumulator, type MetricDefinition } from '../../../src/metrics/definition.ts';
 import { otlpMetricName, startOtlpPush } from '../../../src/metrics/otlp.ts';
 import { SeriesStore, Snapshot } from '../../../src/metrics/series-store.ts';
 
 const lag: MetricDefinition = { name: 'test_lag', type: 'gauge', labels: ['group'], help: 'Lag.', unit: '1' };
 const bytes: MetricDefinition = { name: 'test_bytes_total', type: 'counter', labels: [], help: 'Bytes.', unit: 'By' };
+const latency: MetricDefinition = { name: 'test_latency_seconds', type: 'histogram', labels: ['api'], help: 'Latency.', unit: 's', buckets: [0.1, 1] };
 
 interface OtlpDataPoint { asInt?: string | number; asDouble?: number; attributes: { key: string; value: { stringValue?: string } }[] }
-interface OtlpMetric { name: string; unit?: string; gauge?: { dataPoints: OtlpDataPoint[] }; sum?: { dataPoints: OtlpDataPoint[]; isMonotonic?: boolean } }
+interface OtlpHistogramPoint { count: string | number; sum: number; bucketCounts: (string | number)[]; explicitBounds: number[]; attributes: OtlpDataPoint['attributes'] }
+interface OtlpMetric {
+  name: string; unit?: string; gauge?: { dataPoints: OtlpDataPoint[] }; sum?: { dataPoints: OtlpDataPoint[]; isMonotonic?: boolean };
+  histogram?: { dataPoints: OtlpHistogramPoint[]; aggregationTemporality?: number };
+}
 
 test('counter names lose _total for OpenTelemetry', () => {
   assert.equal(otlpMetricName(bytes), 'test_bytes');
@@ -33,8 +38,10 @@ test('pushes the same state as /metrics to an OTLP/HTTP receiver', async () => {
   const { port } = receiver.address() as AddressInfo;
 
   const store = new SeriesStore();
-  store.set('x', new Snapshot().add(lag, { group: 'billing' }, 12).add(bytes, {}, 4096));
-  const push = startOtlpPush([lag, bytes], store, {
+  const observations = new HistogramAccumulator(latency.buckets!);
+  for (const value of [0.05, 0.5, 0.7, 3]) observations.observe(value);
+  store.set('x', new Snapshot().add(lag, { group: 'billing' }, 12).add(bytes, {}, 4096).addHistogram(latency, { api: 'Fetch' }, observations.freeze()));
+  const push = startOtlpPush([lag, bytes, latency], store, {
     endpoint: `http://127.0.0.1:${port}/v1/metrics`, intervalSeconds: 3600, headers: { 'x-tenant': 'ops' },
     serviceVersion: '9.9.9', defaultLabels: { cluster: 'east' },
   });
@@ -53,6 +60,14 @@ test('pushes the same state as /metrics to an OTLP/HTTP receiver', async () => {
     assert.equal(bytesMetric.sum!.isMonotonic, true);
     const bytesPoint = bytesMetric.sum!.dataPoints[0]!;
     assert.equal(Number(bytesPoint.asDouble ?? bytesPoint.asInt), 4096);
+    const latencyMetric = byName.get('test_latency_seconds')!;
+    assert.equal(latencyMetric.unit, 's');
+    const latencyPoint = latencyMetric.histogram!.dataPoints[0]!;
+    assert.deepEqual(latencyPoint.explicitBounds, [0.1, 1]);
+    assert.deepEqual(latencyPoint.bucketCounts.map(Number), [1, 2, 1]);
+    assert.equal(Number(latencyPoint.count), 4);
+    assert.equal(latencyPoint.sum, 4.25);
+    assert.deepEqual(latencyPoint.attributes.map(({ key, value }) => [key, value.stringValue]).sort(), [['api', 'Fetch'], ['cluster', 'east']]);
   } finally {
     await push.shutdown();
     receiver.close();

@@ -1,0 +1,269 @@
+// Per-client totals (client host + client id) fed by the sniffer's events, published as the
+// kafka_client_* series. Bounded: at most `maxClients` clients, idle ones forgotten.
+
+import { clientMetrics, collectionMetrics, snifferMetrics } from '../metrics/catalogue/index.ts';
+import { HistogramAccumulator } from '../metrics/definition.ts';
+import { Snapshot } from '../metrics/series-store.ts';
+import { errorCodeName } from '../protocol/error-codes.ts';
+import type { ClientSoftware, ConnectionView, Exchange, Role, SnifferListener } from '../sniffer/events.ts';
+import type { CloseReason } from '../tcp/connection.ts';
+import type { ClientAddressBook } from './client-address-resolver.ts';
+import { reportedRole, type ReportedRole } from './client-role.ts';
+
+const PRODUCE = 0;
+const FETCH = 1;
+
+interface TopicCounters {
+  bytes: number;
+  records: number;
+  batches: number;
+}
+
+interface ClientState {
+  readonly host: string;
+  readonly clientId: string;
+  software: ClientSoftware | undefined;
+  principal: string | undefined;
+  readonly roles: Set<Role>;
+  lastSeenMs: number;
+  readonly openConnections: Set<number>;
+  /** Keyed by `api \0 outcome`. */
+  readonly requests: Map<string, number>;
+  readonly requestBytes: Map<string, number>;
+  readonly responseBytes: Map<string, number>;
+  readonly latency: Map<string, HistogramAccumulator>;
+  fetchLatency: HistogramAccumulator | undefined;
+  /** Keyed by topic name, or by topic id until its name is known. */
+  readonly produced: Map<string, TopicCounters>;
+  readonly fetched: Map<string, TopicCounters>;
+  readonly replicated: Map<string, TopicCounters>;
+}
+
+export interface ClientMetricsOptions {
+  readonly addresses: ClientAddressBook;
+  readonly maxClients: number;
+  /** Series budget of the published snapshots. */
+  readonly maxSeries: number;
+  readonly now?: () => number;
+}
+
+/** Who writes to and reads from one topic. */
+export interface TopicClient {
+  clientAddress: string;
+  clientId: string;
+  role: ReportedRole;
+  records: number;
+  bytes: number;
+}
+
+export interface TopicClients {
+  topic: string;
+  producers: TopicClient[];
+  consumers: TopicClient[];
+  followers: TopicClient[];
+}
+
+function outcomeOf(exchange: Exchange): string {
+  if (exchange.outcome === 'no-response') return 'NO_RESPONSE';
+  if (exchange.outcome === 'unanswered') return 'UNANSWERED';
+  return errorCodeName(exchange.errorCode);
+}
+
+function increment<K>(map: Map<K, number>, key: K, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+function addTopic(map: Map<string, TopicCounters>, topic: string, bytes: number, records: number, batches: number): void {
+  let counters = map.get(topic);
+  if (counters === undefined) map.set(topic, (counters = { bytes: 0, records: 0, batches: 0 }));
+  counters.bytes += bytes;
+  counters.records += records;
+  counters.batches += batches;
+}
+
+export class ClientMetrics implements SnifferListener {
+  readonly #clients = new Map<string, ClientState>();
+  /** Open connection id -> client key, to count connections and close them. */
+  readonly #connectionClients = new Map<number, string>();
+  readonly #topicNames = new Map<string, string>();
+  readonly #options: ClientMetricsOptions;
+  readonly #now: () => number;
+  #dropped = 0;
+
+  constructor(options: ClientMetricsOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Requests of clients left out because the table was full. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  get size(): number {
+    return this.#clients.size;
+  }
+
+  exchange(exchange: Exchange): void {
+    const connection = exchange.connection;
+    const client = this.#client(this.#options.addresses.host(connection), exchange.clientId ?? '');
+    if (client === undefined) return;
+    client.lastSeenMs = this.#now();
+    this.#attach(client, connection);
+    if (exchange.role !== undefined) client.roles.add(exchange.role);
+    const api = exchange.apiName;
+    increment(client.requests, `${api}\u0000${outcomeOf(exchange)}`);
+    increment(client.requestBytes, api, exchange.requestBytes);
+    if (exchange.responseBytes !== undefined) increment(client.responseBytes, api, exchange.responseBytes);
+    if (exchange.latencyMs !== undefined) this.#latency(client, exchange.apiKey, api).observe(exchange.latencyMs / 1000);
+    if (exchange.apiKey === PRODUCE) {
+      const refused = new Set(exchange.partitionErrors.map((error) => error.topic));
+      for (const topic of exchange.topics) {
+        const accepted = !refused.has(topic.topic);
+        addTopic(client.produced, topic.topic, topic.bytes, accepted ? topic.records : 0, accepted ? topic.batches : 0);
+      }
+    } else if (exchange.apiKey === FETCH && (exchange.role === 'consumer' || exchange.role === 'follower')) {
+      const into = exchange.role === 'consumer' ? client.fetched : client.replicated;
+      for (const topic of exchange.topics) if (topic.records > 0 || topic.bytes > 0) addTopic(into, topic.topic, topic.bytes, topic.records, topic.batches);
+    }
+  }
+
+  connectionClosed(connection: ConnectionView, _reason: CloseReason): void {
+    const key = this.#connectionClients.get(connection.id);
+    this.#connectionClients.delete(connection.id);
+    if (key === undefined) return;
+    const client = this.#clients.get(key);
+    if (client === undefined) return;
+    client.openConnections.delete(connection.id);
+    client.lastSeenMs = this.#now();
+  }
+
+  topicResolved(topicId: string, name: string): void {
+    this.#topicNames.set(topicId, name);
+  }
+
+  /** Forgets clients that sent nothing for `idleMs`; returns how many. */
+  expire(idleMs: number): number {
+    const before = this.#now() - idleMs;
+    let forgotten = 0;
+    for (const [key, client] of this.#clients) {
+      if (client.lastSeenMs >= before) continue;
+      for (const id of client.openConnections) this.#connectionClients.delete(id);
+      this.#clients.delete(key);
+      forgotten++;
+    }
+    return forgotten;
+  }
+
+  /** The kafka_client_* series now, within the series budget. */
+  snapshot(): Snapshot {
+    const snapshot = new Snapshot(this.#options.maxSeries);
+    const clients = [...this.#clients.values()];
+    for (const client of clients) {
+      snapshot.add(clientMetrics.info, {
+        ...this.#labels(client), software_name: client.software?.name ?? '', software_version: client.software?.version ?? '',
+        principal: client.principal ?? '', role: reportedRole(client.roles),
+      }, 1);
+    }
+    for (const client of clients) snapshot.add(clientMetrics.connections, this.#labels(client), client.openConnections.size);
+    for (const client of clients) {
+      const labels = this.#labels(client);
+      for (const [key, count] of client.requests) {
+        const [api, outcome] = key.split('\u0000') as [string, string];
+        snapshot.add(clientMetrics.requests, { ...labels, api, outcome }, count);
+      }
+      for (const [api, bytes] of client.requestBytes) snapshot.add(clientMetrics.requestBytes, { ...labels, api }, bytes);
+      for (const [api, bytes] of client.responseBytes) snapshot.add(clientMetrics.responseBytes, { ...labels, api }, bytes);
+      for (const [topic, counters] of this.#byTopicName(client.produced)) {
+        snapshot.add(clientMetrics.produceBytes, { ...labels, topic }, counters.bytes);
+        snapshot.add(clientMetrics.produceRecords, { ...labels, topic }, counters.records);
+        snapshot.add(clientMetrics.produceBatches, { ...labels, topic }, counters.batches);
+      }
+      for (const [topic, counters] of this.#byTopicName(client.fetched)) {
+        snapshot.add(clientMetrics.fetchBytes, { ...labels, topic }, counters.bytes);
+        snapshot.add(clientMetrics.fetchRecords, { ...labels, topic }, counters.records);
+      }
+      for (const [topic, counters] of this.#byTopicName(client.replicated)) {
+        snapshot.add(clientMetrics.replicationFetchBytes, { ...labels, topic }, counters.bytes);
+        snapshot.add(clientMetrics.replicationFetchRecords, { ...labels, topic }, counters.records);
+      }
+      for (const [api, histogram] of client.latency) snapshot.addHistogram(clientMetrics.requestLatency, { ...labels, api }, histogram.freeze());
+      if (client.fetchLatency) snapshot.addHistogram(clientMetrics.fetchLatency, labels, client.fetchLatency.freeze());
+    }
+    snapshot.addOutsideBudget(snifferMetrics.clientsDropped, {}, this.#dropped);
+    snapshot.addOutsideBudget(collectionMetrics.seriesDropped, { collector: 'sniffer' }, snapshot.dropped);
+    snapshot.addOutsideBudget(collectionMetrics.seriesBudget, { collector: 'sniffer' }, this.#options.maxSeries);
+    return snapshot;
+  }
+
+  /** Who produced to, consumed from and replicated the topic, by client. */
+  topicClients(topic: string): TopicClients {
+    const list = (pick: (client: ClientState) => Map<string, TopicCounters>): TopicClient[] => {
+      const rows: TopicClient[] = [];
+      for (const client of this.#clients.values()) {
+        const counters = this.#byTopicName(pick(client)).get(topic);
+        if (counters === undefined) continue;
+        rows.push({ clientAddress: client.host, clientId: client.clientId, role: reportedRole(client.roles), records: counters.records, bytes: counters.bytes });
+      }
+      return rows.sort((a, b) => a.clientAddress.localeCompare(b.clientAddress) || a.clientId.localeCompare(b.clientId));
+    };
+    return { topic, producers: list((client) => client.produced), consumers: list((client) => client.fetched), followers: list((client) => client.replicated) };
+  }
+
+  /** Reported roles of the clients, for tests and views. */
+  roles(): Map<string, ReportedRole> {
+    return new Map([...this.#clients.values()].map((client) => [`${client.host} ${client.clientId}`, reportedRole(client.roles)]));
+  }
+
+  #labels(client: ClientState): { client_address: string; client_id: string } {
+    return { client_address: client.host, client_id: client.clientId };
+  }
+
+  /** Topics named by id merge with their name once it is known. */
+  #byTopicName(map: Map<string, TopicCounters>): Map<string, TopicCounters> {
+    if (this.#topicNames.size === 0) return map;
+    const merged = new Map<string, TopicCounters>();
+    for (const [topic, counters] of map) {
+      const name = this.#topicNames.get(topic) ?? topic;
+      addTopic(merged, name, counters.bytes, counters.records, counters.batches);
+    }
+    return merged;
+  }
+
+  #latency(client: ClientState, apiKey: number, api: string): HistogramAccumulator {
+    if (apiKey === FETCH) return (client.fetchLatency ??= new HistogramAccumulator(clientMetrics.fetchLatency.buckets));
+    let histogram = client.latency.get(api);
+    if (histogram === undefined) client.latency.set(api, (histogram = new HistogramAccumulator(clientMetrics.requestLatency.buckets)));
+    return histogram;
+  }
+
+  #attach(client: ClientState, connection: ConnectionView): void {
+    if (connection.software) client.software = connection.software;
+    if (connection.sasl?.principal !== undefined) client.principal = connection.sasl.principal;
+    if (client.openConnections.has(connection.id)) return;
+    const key = `${client.host}\u0000${client.clientId}`;
+    // A connection whose requests change client id (rare) counts for the last one seen.
+    const previous = this.#connectionClients.get(connection.id);
+    if (previous !== undefined && previous !== key) this.#clients.get(previous)?.openConnections.delete(connection.id);
+    this.#connectionClients.set(connection.id, key);
+    client.openConnections.add(connection.id);
+  }
+
+  #client(host: string, clientId: string): ClientState | undefined {
+    const key = `${host}\u0000${clientId}`;
+    let client = this.#clients.get(key);
+    if (client !== undefined) return client;
+    if (this.#clients.size >= this.#options.maxClients) {
+      this.#dropped++;
+      return undefined;
+    }
+    client = {
+      host, clientId, software: undefined, principal: undefined, roles: new Set(), lastSeenMs: this.#now(), openConnections: new Set(),
+      requests: new Map(), requestBytes: new Map(), responseBytes: new Map(), latency: new Map(), fetchLatency: undefined,
+      produced: new Map(), fetched: new Map(), replicated: new Map(),
+    };
+    this.#clients.set(key, client);
+    return client;
+  }
+}
+

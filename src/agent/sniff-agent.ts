@@ -1,0 +1,179 @@
+// The live agent: packets (a live capture, or a replayed file) -> sniffer -> client metrics and
+// connection views. A capture that cannot start is reported, never fatal.
+
+import { fileURLToPath } from 'node:url';
+import type { Writable } from 'node:stream';
+import { TcpSegmentDecoder } from '../capture/packet-source.ts';
+import { replayCapture } from '../capture/packet-source.ts';
+import { formatExchangeLine } from '../cli/replay-format.ts';
+import type { SnifferConfig } from '../config/config.ts';
+import type { Logger } from '../log/logger.ts';
+import { snifferMetrics } from '../metrics/catalogue/index.ts';
+import type { Sample } from '../metrics/definition.ts';
+import type { SeriesSource, SeriesStore } from '../metrics/series-store.ts';
+import type { SnifferListener } from '../sniffer/events.ts';
+import { Sniffer } from '../sniffer/sniffer.ts';
+import type { TopicFeeder } from '../sniffer/topic-resolver.ts';
+import { ClientAddressBook, type ClientAddressResolver } from './client-address-resolver.ts';
+import { ClientMetrics } from './client-metrics.ts';
+import { ConnectionDirectory } from './connection-directory.ts';
+import { brokerPortsFilter, LiveCapture } from './live-capture.ts';
+
+/** A small real capture (kcat producers and consumers, four codecs) for the quick start. */
+export const DEMO_CAPTURE = fileURLToPath(new URL('../../examples/demo-traffic.pcap', import.meta.url));
+
+const PUBLISH_INTERVAL_MS = 1000;
+const MAX_CLOSED_CONNECTIONS = 10_000;
+
+export interface SniffAgentOptions {
+  readonly config: SnifferConfig;
+  readonly store: SeriesStore;
+  readonly logger: Logger;
+  readonly resolver?: ClientAddressResolver;
+  /** Where --sniff.print writes (standard output by default). */
+  readonly printTo?: Writable;
+  /** Called after each publication of the client metrics. */
+  readonly onPublish?: () => void;
+}
+
+function fanOut(listeners: readonly SnifferListener[]): SnifferListener {
+  return {
+    connectionOpened: (connection) => { for (const listener of listeners) listener.connectionOpened?.(connection); },
+    exchange: (exchange) => { for (const listener of listeners) listener.exchange?.(exchange); },
+    connectionClosed: (connection, reason) => { for (const listener of listeners) listener.connectionClosed?.(connection, reason); },
+    topicResolved: (topicId, name) => { for (const listener of listeners) listener.topicResolved?.(topicId, name); },
+  };
+}
+
+export class SniffAgent implements SeriesSource {
+  readonly clients: ClientMetrics;
+  readonly connections: ConnectionDirectory;
+  readonly #options: SniffAgentOptions;
+  readonly #sniffer: Sniffer;
+  readonly #decoder: TcpSegmentDecoder;
+  readonly #capture: LiveCapture | undefined;
+  readonly #source: string;
+  #up = false;
+  #timer: NodeJS.Timeout | undefined;
+  #replaying: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(options: SniffAgentOptions) {
+    this.#options = options;
+    const { config } = options;
+    const addresses = new ClientAddressBook(options.resolver);
+    this.clients = new ClientMetrics({ addresses, maxClients: config.maxClients, maxSeries: config.maxSeries });
+    this.connections = new ConnectionDirectory({ addresses, maxClosed: MAX_CLOSED_CONNECTIONS });
+    const listeners: SnifferListener[] = [this.clients, this.connections];
+    if (config.print) {
+      const out = options.printTo ?? process.stdout;
+      listeners.push({ exchange: (exchange) => out.write(formatExchangeLine(exchange) + '\n') });
+    }
+    this.#sniffer = new Sniffer(fanOut(listeners), { brokerPorts: config.brokerPorts });
+    const live = config.interface !== '';
+    this.#decoder = new TcpSegmentDecoder(this.#sniffer, { copyFrames: live });
+    this.#source = live ? config.interface : this.#replayFile();
+    this.#capture = live
+      ? new LiveCapture({ interface: config.interface, filter: config.bpfFilter || brokerPortsFilter(config.brokerPorts), bufferSizeBytes: config.bufferSizeBytes }, this.#decoder)
+      : undefined;
+    options.store.set('sniffer-capture', this);
+  }
+
+  /** Where the cluster collector reports the topic ids it reads in metadata. */
+  get topics(): TopicFeeder {
+    return this.#sniffer.topics;
+  }
+
+  get captureUp(): boolean {
+    return this.#up;
+  }
+
+  /** Starts the capture (or the replay) and the periodic publication of the client metrics. */
+  start(): void {
+    const { logger, config } = this.#options;
+    if (this.#capture) {
+      const started = this.#capture.start();
+      this.#up = started.ok;
+      if (started.ok) logger.info('capturing Kafka traffic', { interface: config.interface, filter: config.bpfFilter || brokerPortsFilter(config.brokerPorts) });
+      else logger.error(`capture unavailable: ${started.reason}; kafka_sonar_capture_up is 0 and the rest keeps serving`, { interface: config.interface });
+    } else {
+      this.#replaying = this.#replay();
+    }
+    this.#timer = setInterval(() => this.publish(), PUBLISH_INTERVAL_MS);
+    this.#timer.unref();
+    this.publish();
+  }
+
+  /** Waits for a replay to finish (immediately for a live capture). */
+  async replayed(): Promise<void> {
+    await this.#replaying;
+  }
+
+  /** Moves time on, forgets idle clients and publishes the client metrics. */
+  publish(): void {
+    if (this.#capture?.running) this.#sniffer.advanceTime(Date.now() * 1000);
+    if (this.#capture) {
+      const idleMs = this.#options.config.clientIdleTimeoutSeconds * 1000;
+      this.clients.expire(idleMs);
+      this.connections.expire(idleMs);
+    }
+    this.#options.store.set('sniffer', this.clients.snapshot());
+    this.#options.onPublish?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    this.#capture?.stop();
+    await this.#replaying;
+  }
+
+  series(metricName: string): Iterable<Sample> | undefined {
+    const decode = this.#decoder.counters;
+    const reassembly = this.#sniffer.reassemblyCounters;
+    const sniffer = this.#sniffer.counters;
+    switch (metricName) {
+      case snifferMetrics.captureUp.name: return [{ labels: { source: this.#source }, value: this.#up ? 1 : 0 }];
+      case snifferMetrics.packets.name: return [{ labels: {}, value: decode.frames }];
+      case snifferMetrics.bytes.name: return this.#capture ? [{ labels: {}, value: this.#capture.counters.bytes }] : undefined;
+      case snifferMetrics.truncated.name: return [{ labels: {}, value: decode.truncatedSegments }];
+      case snifferMetrics.undecodablePackets.name:
+        return Object.entries(decode.undecodable).filter(([, count]) => count > 0).map(([reason, count]) => ({ labels: { reason }, value: count }));
+      case snifferMetrics.tcpGaps.name: return [{ labels: {}, value: reassembly.gaps }];
+      case snifferMetrics.tcpGapBytes.name: return [{ labels: {}, value: reassembly.gapBytes }];
+      case snifferMetrics.resyncs.name: return [{ labels: {}, value: sniffer.framing.resyncs }];
+      case snifferMetrics.undecodableFrames.name: return [{ labels: {}, value: sniffer.undecodableRequests + sniffer.undecodableBodies }];
+      case snifferMetrics.requests.name: return [{ labels: {}, value: sniffer.requests }];
+      case snifferMetrics.connections.name: {
+        const open = this.#sniffer.connections();
+        const tls = open.filter((connection) => connection.tls).length;
+        return [{ labels: { protocol: 'kafka' }, value: open.length - tls }, { labels: { protocol: 'tls' }, value: tls }];
+      }
+      default: return undefined;
+    }
+  }
+
+  #replayFile(): string {
+    const { config } = this.#options;
+    return config.replay !== '' ? config.replay : DEMO_CAPTURE;
+  }
+
+  async #replay(): Promise<void> {
+    const { logger, config } = this.#options;
+    const file = this.#replayFile();
+    if (config.demo) {
+      logger.info('no Kafka cluster and no capture configured: serving the bundled demo capture; see /clients and /metrics, and set --kafka.server or --sniff.interface to watch your own cluster', { file });
+    }
+    try {
+      this.#up = true;
+      const summary = await replayCapture(file, this.#decoder);
+      if (this.#stopped) return;
+      this.#sniffer.finish();
+      logger.info('capture replayed', { file, packets: summary.packets, requests: this.#sniffer.counters.requests });
+    } catch (error) {
+      this.#up = false;
+      logger.error(`capture unavailable: cannot replay ${file}: ${(error as Error).message}`, { file });
+    }
+    this.publish();
+  }
+}

@@ -1,0 +1,118 @@
+import type { MetricDefinition } from '../definition.ts';
+
+const CLIENT = ['client_address', 'client_id'] as const;
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+// Fetch latency includes the broker's long-poll wait (fetch.max.wait.ms, 500 ms by default).
+const FETCH_LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 10, 30];
+
+/** What the sniffer sees clients do, aggregated by client address (host, never the port) and client id. */
+export const clientMetrics = {
+  info: {
+    name: 'kafka_client_info', type: 'gauge', labels: [...CLIENT, 'software_name', 'software_version', 'principal', 'role'],
+    help: 'A client seen on the wire; always 1. role: producer, consumer (group coordination included), follower (replication and other broker-to-broker traffic), admin, or mixed; empty until a request tells.',
+  },
+  connections: {
+    name: 'kafka_client_connections', type: 'gauge', labels: [...CLIENT],
+    help: 'Open Kafka connections of the client.',
+  },
+  requests: {
+    name: 'kafka_client_requests_total', type: 'counter', labels: [...CLIENT, 'api', 'outcome'],
+    help: 'Requests by API and outcome: the error code name (NONE when it succeeded), NO_RESPONSE for requests that get none (Produce with acks=0), UNANSWERED when the response was not seen.',
+  },
+  requestBytes: {
+    name: 'kafka_client_request_bytes_total', type: 'counter', labels: [...CLIENT, 'api'], unit: 'By',
+    help: 'Bytes of the requests the client sent, by API (frames, size prefix included).',
+  },
+  responseBytes: {
+    name: 'kafka_client_response_bytes_total', type: 'counter', labels: [...CLIENT, 'api'], unit: 'By',
+    help: 'Bytes of the responses the client received, by API (frames, size prefix included).',
+  },
+  requestLatency: {
+    name: 'kafka_client_request_latency_seconds', type: 'histogram', labels: [...CLIENT, 'api'], unit: 's', buckets: LATENCY_BUCKETS,
+    help: 'Time from a request\'s last byte to its response\'s first byte on the wire, by API; Fetch is apart (kafka_client_fetch_latency_seconds).',
+  },
+  fetchLatency: {
+    name: 'kafka_client_fetch_latency_seconds', type: 'histogram', labels: [...CLIENT], unit: 's', buckets: FETCH_LATENCY_BUCKETS,
+    help: 'Fetch latency of consumers and followers, including the time the broker waited for data (long poll).',
+  },
+  produceBytes: {
+    name: 'kafka_client_produce_bytes_total', type: 'counter', labels: [...CLIENT, 'topic'], unit: 'By',
+    help: 'Record-set bytes produced to the topic (as sent, compressed or not).',
+  },
+  produceRecords: {
+    name: 'kafka_client_produce_records_total', type: 'counter', labels: [...CLIENT, 'topic'],
+    help: 'Data records produced to the topic and not refused by the broker (control records excluded).',
+  },
+  produceBatches: {
+    name: 'kafka_client_produce_batches_total', type: 'counter', labels: [...CLIENT, 'topic'],
+    help: 'Record batches produced to the topic.',
+  },
+  fetchBytes: {
+    name: 'kafka_client_fetch_bytes_total', type: 'counter', labels: [...CLIENT, 'topic'], unit: 'By',
+    help: 'Record-set bytes consumers fetched from the topic; follower replication is not counted here.',
+  },
+  fetchRecords: {
+    name: 'kafka_client_fetch_records_total', type: 'counter', labels: [...CLIENT, 'topic'],
+    help: 'Data records consumers fetched from the topic; follower replication is not counted here.',
+  },
+  replicationFetchBytes: {
+    name: 'kafka_client_replication_fetch_bytes_total', type: 'counter', labels: [...CLIENT, 'topic'], unit: 'By',
+    help: 'Record-set bytes follower brokers (replica id >= 0) fetched from the topic.',
+  },
+  replicationFetchRecords: {
+    name: 'kafka_client_replication_fetch_records_total', type: 'counter', labels: [...CLIENT, 'topic'],
+    help: 'Data records follower brokers (replica id >= 0) fetched from the topic.',
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+/** The sniffer itself: capture health and what could not be decoded. */
+export const snifferMetrics = {
+  captureUp: {
+    name: 'kafka_sonar_capture_up', type: 'gauge', labels: ['source'],
+    help: 'Whether the packet capture runs (1) or could not start (0); source is the interface, or the replayed file.',
+  },
+  packets: {
+    name: 'kafka_sonar_capture_packets_total', type: 'counter', labels: [],
+    help: 'Packets captured.',
+  },
+  bytes: {
+    name: 'kafka_sonar_capture_bytes_total', type: 'counter', labels: [], unit: 'By',
+    help: 'Bytes captured (link-layer frames as captured).',
+  },
+  truncated: {
+    name: 'kafka_sonar_capture_truncated_packets_total', type: 'counter', labels: [],
+    help: 'TCP segments whose payload the capture cut short (snap length, GRO/TSO super-packets).',
+  },
+  undecodablePackets: {
+    name: 'kafka_sonar_capture_undecodable_packets_total', type: 'counter', labels: ['reason'],
+    help: 'Packets that did not decode down to a TCP segment, by reason.',
+  },
+  tcpGaps: {
+    name: 'kafka_sonar_sniffer_tcp_gaps_total', type: 'counter', labels: [],
+    help: 'Holes in TCP streams: bytes the capture missed (kernel drops, truncation).',
+  },
+  tcpGapBytes: {
+    name: 'kafka_sonar_sniffer_tcp_gap_bytes_total', type: 'counter', labels: [], unit: 'By',
+    help: 'Bytes missing from TCP streams.',
+  },
+  resyncs: {
+    name: 'kafka_sonar_sniffer_resyncs_total', type: 'counter', labels: [],
+    help: 'Times a Kafka stream was re-synchronised on a frame start after lost bytes.',
+  },
+  undecodableFrames: {
+    name: 'kafka_sonar_sniffer_undecodable_frames_total', type: 'counter', labels: [],
+    help: 'Kafka frames whose header or body did not decode.',
+  },
+  requests: {
+    name: 'kafka_sonar_sniffer_requests_total', type: 'counter', labels: [],
+    help: 'Kafka requests decoded.',
+  },
+  connections: {
+    name: 'kafka_sonar_sniffer_connections', type: 'gauge', labels: ['protocol'],
+    help: 'Connections tracked now, by protocol (kafka, tls).',
+  },
+  clientsDropped: {
+    name: 'kafka_sonar_sniffer_clients_dropped_total', type: 'counter', labels: [],
+    help: 'Requests of clients left out of the client metrics because --sniff.max-clients clients were tracked already.',
+  },
+} as const satisfies Record<string, MetricDefinition>;

@@ -1,0 +1,139 @@
+// The live agent capturing on loopback while real clients (kcat, Kafka's Java tools,
+// @platformatic/kafka, kafkajs) produce and consume known amounts: its per-client records and
+// topics must equal the ground truth exactly, and replication must never count as consumption.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SCENARIOS, type ScenarioResult } from '../fixtures/sniffer/record/scenarios.ts';
+import { endOffsets } from '../fixtures/sniffer/record/offsets.ts';
+import { startExporterProcess, type ExporterProcess } from '../support/exporter-process.ts';
+import { createTopic, produceMessages } from '../support/kafka-clients.ts';
+import { scrape, waitForScrape, type Series } from '../support/scrape.ts';
+import { testbedUp, uniqueName, type Testbed } from '../testbed/index.ts';
+
+const LIVE_SCENARIOS = ['kcat-kraft', 'java-console-kraft', 'platformatic-kip848-kraft'];
+
+function sums(series: readonly Series[], name: string, ...labels: string[]): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const entry of series) {
+    if (entry.name !== name) continue;
+    const key = labels.map((label) => entry.labels[label]).join(' ');
+    totals.set(key, (totals.get(key) ?? 0) + entry.value);
+  }
+  return totals;
+}
+
+describe('capture that cannot start', () => {
+  it('says so in one line, exports kafka_sonar_capture_up 0 and keeps serving', async () => {
+    const exporter = await startExporterProcess(['--sniff.interface=no-such-if0', '--log.format=logfmt']);
+    try {
+      const series = await waitForScrape(exporter.url, 'capture_up', (all) => all.some((entry) => entry.name === 'kafka_sonar_capture_up'), 10_000);
+      assert.deepEqual(series.filter((entry) => entry.name === 'kafka_sonar_capture_up').map((entry) => [entry.labels.source, entry.value]), [['no-such-if0', 0]]);
+      assert.ok((await fetch(`${exporter.url}/healthz`)).ok);
+      assert.equal((await fetch(`${exporter.url}/clients`)).status, 200);
+      const lines = exporter.stderr().split('\n').filter((line) => line.includes('capture unavailable'));
+      assert.equal(lines.length, 1, exporter.stderr());
+      assert.match(lines[0]!, /no-such-if0/);
+    } finally {
+      await exporter.stop();
+    }
+  });
+});
+
+describe('live capture on loopback against a 3-broker KRaft cluster', () => {
+  let bed: Testbed;
+  let exporter: ExporterProcess;
+  const results = new Map<string, ScenarioResult>();
+  const produced = new Map<string, number>();
+  const kafkajsTopic = uniqueName('sniff-live-kafkajs');
+  const KAFKAJS_RECORDS = 137;
+
+  before(async () => {
+    bed = await testbedUp({ mode: 'kraft', brokers: 3 });
+    const scenarios = SCENARIOS.filter((scenario) => LIVE_SCENARIOS.includes(scenario.name));
+    const topics: Record<string, number> = { [kafkajsTopic]: 2 };
+    for (const scenario of scenarios) Object.assign(topics, scenario.topics);
+    for (const [topic, partitions] of Object.entries(topics)) {
+      await createTopic(bed.bootstrapServers, topic, partitions, 3).catch((error: Error) => {
+        if (!/already exists/i.test(error.message + String((error as { errors?: unknown }).errors ?? ''))) throw error;
+      });
+    }
+    const ports = bed.brokers.map((broker) => broker.port).join(',');
+    exporter = await startExporterProcess([
+      '--sniff.interface=lo', `--sniff.broker-ports=${ports}`, `--kafka.server=${bed.bootstrapServers}`,
+      '--collector.cluster.interval=2s', '--collector.quorum.enabled=false', '--log.format=logfmt',
+    ]);
+    await waitForScrape(exporter.url, 'capture up', (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1), 10_000);
+    // The followers' connections began before the capture: the response to a Fetch whose request was
+    // not seen cannot be attributed. Once every broker's fetcher had a request paired, none is lost.
+    await waitForScrape(exporter.url, 'paired follower fetches', (series) => new Set(series
+      .filter((entry) => entry.name === 'kafka_client_requests_total' && entry.labels.api === 'Fetch' && /^broker-\d+-fetcher/.test(entry.labels.client_id ?? ''))
+      .map((entry) => entry.labels.client_id)).size === bed.brokers.length, 15_000);
+    const before = await endOffsets(bed.bootstrapServers, topics);
+    for (const scenario of scenarios) results.set(scenario.name, await scenario.run(bed, bed.bootstrapServers));
+    await produceMessages(bed.bootstrapServers, kafkajsTopic, KAFKAJS_RECORDS, 'sniff-live-kafkajs');
+    const afterOffsets = await endOffsets(bed.bootstrapServers, topics);
+    for (const topic of Object.keys(topics)) produced.set(topic, afterOffsets[topic]! - before[topic]!);
+  });
+
+  after(async () => {
+    await exporter?.stop();
+  });
+
+  it('counts exactly the records each topic received (end offset delta), per producing client', async () => {
+    const expected = new Map(produced);
+    const series = await waitForScrape(exporter.url, 'produced records', (all) => {
+      const seen = sums(all, 'kafka_client_produce_records_total', 'topic');
+      return [...expected].every(([topic, count]) => seen.get(topic) === count);
+    }, 30_000, /kafka_client_produce_records_total/);
+    for (const [name, result] of results) {
+      for (const [topic, count] of Object.entries(result.produced)) assert.equal(expected.get(topic), count, `${name}: clients and offsets agree on ${topic}`);
+    }
+    assert.equal(sums(series, 'kafka_client_produce_records_total', 'client_id', 'topic').get(`sniff-live-kafkajs ${kafkajsTopic}`), KAFKAJS_RECORDS);
+  });
+
+  it('counts exactly the records each consumer received, and never replication as consumption', async () => {
+    const expected = new Map<string, number>();
+    for (const result of results.values()) {
+      for (const [topic, byClient] of Object.entries(result.consumed)) for (const [clientId, count] of Object.entries(byClient)) expected.set(`${clientId} ${topic}`, count);
+    }
+    const series = await waitForScrape(exporter.url, 'fetched records', (all) => {
+      const seen = sums(all, 'kafka_client_fetch_records_total', 'client_id', 'topic');
+      return [...expected].every(([key, count]) => seen.get(key) === count);
+    }, 30_000, /kafka_client_fetch_records_total/);
+    const fetched = sums(series, 'kafka_client_fetch_records_total', 'client_id', 'topic');
+    const ours = [...fetched].filter(([key]) => [...expected.keys()].some((wanted) => wanted.split(' ')[1] === key.split(' ')[1]));
+    assert.deepEqual(new Map(ours), expected, 'no other client fetched records of these topics');
+    // Replication is asynchronous: wait until both followers of every partition have every record.
+    await waitForScrape(exporter.url, 'replicated records', (all) => {
+      const replicated = sums(all, 'kafka_client_replication_fetch_records_total', 'topic');
+      return [...produced].every(([topic, count]) => replicated.get(topic) === count * 2);
+    }, 30_000, /kafka_client_replication_fetch_records_total|kafka_client_fetch_records_total/);
+    const info = series.filter((entry) => entry.name === 'kafka_client_info');
+    const followerIds = new Set(info.filter((entry) => entry.labels.role === 'follower').map((entry) => entry.labels.client_id));
+    for (const key of fetched.keys()) assert.ok(!followerIds.has(key.split(' ')[0]), `${key} is not a follower`);
+  });
+
+  it('tells producers and consumers apart, with their software', async () => {
+    const { series } = await scrape(exporter.url);
+    const roles = sums(series, 'kafka_client_info', 'client_id', 'role', 'software_name');
+    for (const result of results.values()) {
+      for (const client of result.clients) {
+        const role = client.role === 'consumer' ? 'consumer' : 'producer';
+        assert.ok([...roles.keys()].some((key) => key.startsWith(`${client.clientId} ${role} `)), `${client.clientId} is a ${role}: ${[...roles.keys()].join(', ')}`);
+      }
+    }
+    assert.ok(roles.has('kcat-producer producer librdkafka'));
+    assert.equal(sums(series, 'kafka_sonar_sniffer_tcp_gaps_total').get(''), 0, 'no bytes lost on loopback');
+  });
+
+  it('serves /clients filtered by role and topic, and who writes to and reads from a topic', async () => {
+    const producers = await (await fetch(`${exporter.url}/clients?role=producer&topic=sniff-kcat`)).json() as { connections: { clientId: string; recordsProduced: number }[] };
+    assert.deepEqual([...new Set(producers.connections.map((entry) => entry.clientId))], ['kcat-producer']);
+    assert.equal(producers.connections.reduce((sum, entry) => sum + entry.recordsProduced, 0), results.get('kcat-kraft')!.produced['sniff-kcat']);
+    const topic = await (await fetch(`${exporter.url}/topics/sniff-kcat/clients`)).json() as { producers: { clientId: string }[]; consumers: { clientId: string }[]; followers: unknown[] };
+    assert.deepEqual(topic.producers.map((entry) => entry.clientId), ['kcat-producer']);
+    assert.deepEqual(topic.consumers.map((entry) => entry.clientId), ['kcat-consumer']);
+    assert.ok(topic.followers.length > 0);
+  });
+});
