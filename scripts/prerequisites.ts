@@ -52,6 +52,7 @@ export function ensurePrerequisites(root: string): void {
     // npm drops an optional dependency whose build failed (libpcap-dev was missing at npm ci time).
     const args = existsSync(`${root}/node_modules/cap`) ? ['rebuild', 'cap'] : ['install', '--no-save', 'cap@0.2.1'];
     execFileSync('npm', args, { cwd: root, stdio: 'inherit' });
+    execFileSync(process.execPath, [`${root}/scripts/patch-capture-addon.ts`], { cwd: root, stdio: 'inherit' });
     if (!captureAddonLoads(root)) throw new Error('the capture addon (npm package cap) does not load even after npm rebuild cap');
   }
 }

@@ -6,8 +6,12 @@ import { createRequire } from 'node:module';
 import { linkTypeFromCapName } from '../capture/link-types.ts';
 import type { FrameSink } from '../capture/packet-source.ts';
 
-/** cap's snap length is fixed at 65535; the buffer is sized to it. */
-const SNAP_LENGTH = 65_535;
+/**
+ * The snap length the project's postinstall gives cap (scripts/patch-capture-addon.ts): the largest
+ * IPv4 packet with an Ethernet header and two VLAN tags. The packet buffer is sized to it; a packet
+ * cut shorter (an unpatched addon's 65535) shows as truncated.
+ */
+const SNAP_LENGTH = 65_600;
 
 interface CapHandle {
   open(device: string, filter: string, bufferSize: number, buffer: Buffer): string;

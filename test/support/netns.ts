@@ -63,6 +63,8 @@ export class NetnsLab {
   readonly id: string;
   readonly #namespaces: Netns[] = [];
   readonly #children = new Set<ChildProcess>();
+  /** veth ends this lab put in the root namespace (deleted with their peer's namespace, and explicitly). */
+  readonly #rootInterfaces: string[] = [];
   #links = 0;
   #destroyed = false;
 
@@ -102,6 +104,27 @@ export class NetnsLab {
       }
       await run('ip', ['-n', namespace.name, 'link', 'set', device, 'up']);
     }
+    return { aInterface, bInterface };
+  }
+
+  /**
+   * A veth pair between the root namespace (the host: where the test itself, a test bed or a capture
+   * runs) and `b`, with addresses in CIDR form. The root end's name is unique on the host.
+   */
+  async linkToRoot(rootAddresses: readonly string[], b: Netns, bAddresses: readonly string[], options: LinkOptions = {}): Promise<Link> {
+    const aInterface = `sonr${randomBytes(4).toString('hex')}`;
+    const bInterface = `veth${this.#links++}b`;
+    const mtu = String(options.mtu ?? 1500);
+    await run('ip', ['link', 'add', aInterface, 'mtu', mtu, 'type', 'veth', 'peer', 'name', bInterface, 'netns', b.name, 'mtu', mtu]);
+    this.#rootInterfaces.push(aInterface);
+    for (const address of rootAddresses) {
+      await run('ip', [...(address.includes(':') ? ['-6'] : []), 'addr', 'add', address, 'dev', aInterface, ...(address.includes(':') ? ['nodad'] : [])]);
+    }
+    await run('ip', ['link', 'set', aInterface, 'up']);
+    for (const address of bAddresses) {
+      await run('ip', ['-n', b.name, ...(address.includes(':') ? ['-6'] : []), 'addr', 'add', address, 'dev', bInterface, ...(address.includes(':') ? ['nodad'] : [])]);
+    }
+    await run('ip', ['-n', b.name, 'link', 'set', bInterface, 'up']);
     return { aInterface, bInterface };
   }
 
@@ -169,6 +192,7 @@ export class NetnsLab {
         .forEach((pid) => { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* already gone */ } });
       spawnSync('ip', ['netns', 'del', namespace.name], { stdio: 'ignore' });
     }
+    for (const device of this.#rootInterfaces) spawnSync('ip', ['link', 'del', device], { stdio: 'ignore' });
     live.delete(this);
   }
 }

@@ -54,6 +54,8 @@ export interface RunToolOptions {
   input?: string;
   /** Killed after this long; default 120 s. */
   timeoutMs?: number;
+  /** Runs `java` through this command, e.g. ['ip', 'netns', 'exec', 'ns1'] to run the tool inside a network namespace. */
+  commandPrefix?: readonly string[];
 }
 
 /** Runs a Kafka tool (e.g. kafkaToolMainClasses().consumerGroups) to completion. */
@@ -63,7 +65,8 @@ export async function runKafkaTool(
   args: string[],
   options: RunToolOptions = {},
 ): Promise<CommandResult> {
-  return runCommand('java', await toolJvmArgs(target, mainClass, args), {
+  const [command, ...prefixArgs] = [...(options.commandPrefix ?? []), 'java'];
+  return runCommand(command!, [...prefixArgs, ...await toolJvmArgs(target, mainClass, args)], {
     ...(options.input === undefined ? {} : { input: options.input }),
     timeoutMs: options.timeoutMs ?? 120_000,
   });

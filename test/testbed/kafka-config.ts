@@ -50,8 +50,8 @@ export function kraftNodeProperties({ node, quorum, dataDir }: KraftNodeConfig):
   return {
     'process.roles': 'broker,controller',
     'node.id': node.id,
-    'controller.quorum.voters': quorum.map((voter) => `${voter.id}@${voter.host}:${requireControllerPort(voter)}`).join(','),
-    listeners: `PLAINTEXT://${node.host}:${node.port},CONTROLLER://${node.host}:${requireControllerPort(node)}`,
+    'controller.quorum.voters': quorum.map((voter) => `${voter.id}@${voter.controllerHost ?? voter.host}:${requireControllerPort(voter)}`).join(','),
+    listeners: `PLAINTEXT://${node.host}:${node.port},CONTROLLER://${node.controllerHost ?? node.host}:${requireControllerPort(node)}`,
     'advertised.listeners': `PLAINTEXT://${node.host}:${node.port}`,
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'controller.listener.names': 'CONTROLLER',

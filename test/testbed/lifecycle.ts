@@ -25,6 +25,12 @@ export interface TestbedUpOptions {
   prometheus?: boolean;
   /** KRaft only: add a SASL_PLAINTEXT listener with PLAIN and SCRAM users (see sasl.ts). */
   sasl?: boolean;
+  /**
+   * Address the brokers' client listener (PLAINTEXT, and SASL_PLAINTEXT with `sasl`) binds and
+   * advertises instead of 127.0.0.1, e.g. a veth address reachable from a network namespace; it must
+   * exist when the brokers start. The KRaft controller listener stays on 127.0.0.1.
+   */
+  listenHost?: string;
   /** Instance name; defaults to the mode. */
   name?: string;
 }
@@ -47,11 +53,12 @@ export function resolveShape(options: TestbedUpOptions): TestbedShape {
     registry: options.registry ?? false,
     prometheus: options.prometheus ?? false,
     ...(options.sasl ? { sasl: true as const } : {}),
+    ...(options.listenHost !== undefined && options.listenHost !== LOOPBACK ? { listenHost: options.listenHost } : {}),
   };
 }
 
 function sameKafkaShape(a: TestbedShape, b: TestbedShape): boolean {
-  return a.mode === b.mode && a.brokers === b.brokers && a.zookeepers === b.zookeepers && a.sasl === b.sasl;
+  return a.mode === b.mode && a.brokers === b.brokers && a.zookeepers === b.zookeepers && a.sasl === b.sasl && a.listenHost === b.listenHost;
 }
 
 /**
@@ -88,9 +95,10 @@ async function createInstance(name: string, shape: TestbedShape): Promise<Testbe
   const ports = await findFreePorts(shape.brokers * portsPerBroker + shape.zookeepers * 3);
   const brokers: KafkaNode[] = Array.from({ length: shape.brokers }, (_, index) => ({
     id: index + 1,
-    host: LOOPBACK,
+    host: shape.listenHost ?? LOOPBACK,
     port: takePort(ports),
     ...(shape.mode === 'kraft' ? { controllerPort: takePort(ports) } : {}),
+    ...(shape.mode === 'kraft' && shape.listenHost !== undefined ? { controllerHost: LOOPBACK } : {}),
     ...(shape.sasl ? { saslPort: takePort(ports) } : {}),
   }));
   const zookeepers: ZookeeperMember[] = Array.from({ length: shape.zookeepers }, (_, index) => ({

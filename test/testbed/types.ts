@@ -9,6 +9,8 @@ export interface TestbedShape {
   prometheus: boolean;
   /** Set when the brokers also have a SASL_PLAINTEXT listener (see sasl.ts). */
   sasl?: true;
+  /** Set when the client listener binds and advertises this address instead of 127.0.0.1. */
+  listenHost?: string;
 }
 
 export interface BrokerEndpoint {
@@ -20,6 +22,8 @@ export interface BrokerEndpoint {
 export interface KafkaNode extends BrokerEndpoint {
   /** KRaft only: the CONTROLLER listener of this combined broker+controller node. */
   controllerPort?: number;
+  /** KRaft only: where the CONTROLLER listener binds when not on `host` (127.0.0.1 when `host` is a listenHost). */
+  controllerHost?: string;
   /** SASL_PLAINTEXT listener, when the test bed was started with `sasl` (see sasl.ts). */
   saslPort?: number;
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderPom } from '../../testbed/artifacts.ts';
 import { internalTopicReplication, kraftNodeProperties, renderProperties, zkBrokerProperties } from '../../testbed/kafka-config.ts';
+import { resolveShape } from '../../testbed/lifecycle.ts';
 import { renderAlertmanagerConfig, renderPrometheusConfig } from '../../testbed/prometheus.ts';
 import { renderZookeeperConfig } from '../../testbed/zookeeper.ts';
 import { parse } from 'yaml';
@@ -18,6 +19,16 @@ test('a KRaft node joins a static quorum of combined nodes', () => {
   assert.equal(properties['offsets.topic.replication.factor'], 3);
   assert.equal(properties['transaction.state.log.min.isr'], 2);
   assert.equal(properties['num.io.threads'], 4);
+});
+
+test('a KRaft node may serve clients on another address while its controller stays on loopback', () => {
+  const node = { id: 1, host: '10.203.7.1', port: 9092, controllerPort: 9192, controllerHost: '127.0.0.1' };
+  const properties = kraftNodeProperties({ node, quorum: [node], dataDir: '/d' });
+  assert.equal(properties.listeners, 'PLAINTEXT://10.203.7.1:9092,CONTROLLER://127.0.0.1:9192');
+  assert.equal(properties['advertised.listeners'], 'PLAINTEXT://10.203.7.1:9092');
+  assert.equal(properties['controller.quorum.voters'], '1@127.0.0.1:9192');
+  assert.deepEqual(resolveShape({ mode: 'kraft', brokers: 1, listenHost: '10.203.7.1' }), { mode: 'kraft', brokers: 1, zookeepers: 0, registry: false, prometheus: false, listenHost: '10.203.7.1' });
+  assert.equal(resolveShape({ mode: 'kraft', brokers: 1, listenHost: '127.0.0.1' }).listenHost, undefined, 'loopback is the default shape');
 });
 
 test('internal topics never ask for more replicas than brokers', () => {
