@@ -19,9 +19,12 @@ function kafkajs(bootstrapServers: string, clientId: string): Kafka {
   return new Kafka({ clientId, brokers: bootstrapServers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200 } });
 }
 
-/** Produces `count` messages spread over the topic's partitions with kafkajs. */
+/**
+ * Produces `count` messages spread over the topic's partitions with kafkajs. Idempotent, so a retry
+ * after a timeout on a busy machine cannot write a message twice and the log holds exactly `count`.
+ */
 export async function produceMessages(bootstrapServers: string, topic: string, count: number, clientId = 'sonar-test-producer'): Promise<void> {
-  const producer = kafkajs(bootstrapServers, clientId).producer({ allowAutoTopicCreation: false });
+  const producer = kafkajs(bootstrapServers, clientId).producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     const batchSize = 100;
