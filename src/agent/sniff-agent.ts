@@ -3,8 +3,7 @@
 
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
-import { TcpSegmentDecoder } from '../capture/packet-source.ts';
-import { replayCapture } from '../capture/packet-source.ts';
+import { replayCapture, TcpSegmentDecoder } from '../capture/packet-source.ts';
 import { formatExchangeLine } from '../cli/replay-format.ts';
 import type { SnifferConfig } from '../config/config.ts';
 import type { Logger } from '../log/logger.ts';
