@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { ClientAddressResolver } from './agent/client-address-resolver.ts';
 import { ConntrackTable } from './nat/conntrack-table.ts';
+import { KubernetesPods, type KubernetesPodsOptions } from './nat/kubernetes-pods.ts';
+import type { PodDirectory } from './agent/pod-directory.ts';
 import { SniffAgent } from './agent/sniff-agent.ts';
 import { startHttpServer } from './api/server.ts';
 import { ClusterCollector } from './collectors/cluster/cluster-collector.ts';
@@ -24,6 +26,8 @@ export interface RunningExporter {
 export interface ExporterExtensions {
   /** Tells the original client address of translated (NAT) connections; none by default. */
   readonly clientAddressResolver?: ClientAddressResolver;
+  /** Tells the Kubernetes pod of client addresses; by default the API is asked when sniff.kubernetes-pods is set. */
+  readonly podDirectory?: PodDirectory;
 }
 
 /** During a live capture, clients behind NAT are resolved from the conntrack table unless turned off. */
@@ -36,6 +40,26 @@ function conntrackResolver(sniffer: SnifferConfig, logger: Logger): ClientAddres
   });
 }
 
+/** With sniff.kubernetes-pods, pods are listed through the Kubernetes API; outside a cluster it says so once and stays off. */
+export function kubernetesPodMapping(sniffer: SnifferConfig, logger: Logger, where: Pick<KubernetesPodsOptions, 'env' | 'serviceAccountDir'> = {}): KubernetesPods | undefined {
+  if (!sniffer.kubernetesPods) return undefined;
+  if (!sniffer.enabled) {
+    logger.warn('sniff.kubernetes-pods has no effect without the sniffer (sniff.interface or sniff.replay)', { setting: 'sniff.kubernetes-pods' });
+    return undefined;
+  }
+  const pods = new KubernetesPods({
+    ...where,
+    refreshIntervalMs: sniffer.kubernetesPodsRefreshSeconds * 1000,
+    onFailure: (reason) => logger.warn('cannot list the Kubernetes pods: the pod and namespace labels stay empty or stale until the next list works', { reason, setting: 'sniff.kubernetes-pods' }),
+  });
+  const status = pods.status();
+  if (status.state === 'disabled') {
+    logger.warn(`pod mapping unavailable: ${status.reason}; the pod and namespace labels stay empty`, { setting: 'sniff.kubernetes-pods' });
+    return undefined;
+  }
+  return pods;
+}
+
 /** Wires the collectors, the sniffer, the state and the two views of it (/metrics and OTLP) together. */
 export async function startExporter(config: Config, logger: Logger, extensions: ExporterExtensions = {}): Promise<RunningExporter> {
   const store = new SeriesStore();
@@ -45,8 +69,10 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
   const metrics = catalogue({ topicInfoConfigs: config.collectors.cluster.topicInfoConfigs });
   const runner = new CollectorRunner(store, logger);
   const resolver = extensions.clientAddressResolver ?? conntrackResolver(config.sniffer, logger);
+  const pods = extensions.podDirectory === undefined ? kubernetesPodMapping(config.sniffer, logger) : undefined;
+  const podDirectory = extensions.podDirectory ?? pods;
   const agent = config.sniffer.enabled
-    ? new SniffAgent({ config: config.sniffer, store, logger, ...(resolver ? { resolver } : {}) })
+    ? new SniffAgent({ config: config.sniffer, store, logger, ...(resolver ? { resolver } : {}), ...(podDirectory ? { pods: podDirectory } : {}) })
     : undefined;
   if (config.collectors.cluster.enabled) {
     runner.add(new ClusterCollector(config.kafka, config.collectors.cluster, logger, agent?.topics), config.collectors.cluster);
@@ -71,6 +97,12 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
   });
   runner.start();
   agent?.start();
+  if (pods) {
+    pods.start();
+    void pods.refresh().then((status) => {
+      if (status.state === 'ready') logger.info('mapping client addresses to Kubernetes pods', { pods: status.pods, refreshSeconds: config.sniffer.kubernetesPodsRefreshSeconds });
+    });
+  }
 
   let otlp: OtlpPush | undefined;
   if (config.otlp.endpoint) {
@@ -87,6 +119,7 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
   return {
     address,
     async stop() {
+      pods?.stop();
       server.closeAllConnections();
       await Promise.allSettled([
         new Promise<void>((resolve) => server.close(() => resolve())),

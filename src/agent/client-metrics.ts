@@ -9,6 +9,7 @@ import type { ClientSoftware, ConnectionView, Exchange, Role, SnifferListener } 
 import type { CloseReason } from '../tcp/connection.ts';
 import type { ClientAddressBook } from './client-address-resolver.ts';
 import { reportedRole, type ReportedRole } from './client-role.ts';
+import { noPodDirectory, podLabelsOf, type PodDirectory } from './pod-directory.ts';
 
 const PRODUCE = 0;
 const FETCH = 1;
@@ -44,6 +45,8 @@ export interface ClientMetricsOptions {
   readonly maxClients: number;
   /** Series budget of the published snapshots. */
   readonly maxSeries: number;
+  /** Labels kafka_client_info with the pod of the client's address; none by default. */
+  readonly pods?: PodDirectory;
   readonly now?: () => number;
 }
 
@@ -88,11 +91,13 @@ export class ClientMetrics implements SnifferListener {
   readonly #topicNames = new Map<string, string>();
   readonly #options: ClientMetricsOptions;
   readonly #now: () => number;
+  readonly #pods: PodDirectory;
   #dropped = 0;
 
   constructor(options: ClientMetricsOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#pods = options.pods ?? noPodDirectory;
   }
 
   /** Requests of clients left out because the table was full. */
@@ -160,8 +165,11 @@ export class ClientMetrics implements SnifferListener {
     const snapshot = new Snapshot(this.#options.maxSeries);
     const clients = [...this.#clients.values()];
     for (const client of clients) {
+      // Only kafka_client_info carries the pod (looked up at each publication: the pod list refreshes),
+      // to keep the other families' cardinality as it is; join on client_address to get it there.
+      const { namespace, pod } = podLabelsOf(this.#pods, client.host);
       snapshot.add(clientMetrics.info, {
-        ...this.#labels(client), software_name: client.software?.name ?? '', software_version: client.software?.version ?? '',
+        ...this.#labels(client), pod, namespace, software_name: client.software?.name ?? '', software_version: client.software?.version ?? '',
         principal: client.principal ?? '', role: reportedRole(client.roles),
       }, 1);
     }

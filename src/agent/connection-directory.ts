@@ -5,6 +5,7 @@ import type { ConnectionView, Exchange, Role, SnifferListener } from '../sniffer
 import type { CloseReason } from '../tcp/connection.ts';
 import type { ClientAddressBook } from './client-address-resolver.ts';
 import { reportedRole, reportedRoleOf, type ReportedRole } from './client-role.ts';
+import { noPodDirectory, podLabelsOf, type PodDirectory } from './pod-directory.ts';
 
 const PRODUCE = 0;
 const FETCH = 1;
@@ -18,6 +19,9 @@ export interface ConnectionEntry {
   originalClient: string | undefined;
   /** The host metrics are labelled with. */
   clientAddress: string;
+  /** The Kubernetes pod with clientAddress and its namespace; empty when unknown or the mapping is off. */
+  pod: string;
+  namespace: string;
   broker: string;
   clientId: string | null;
   software: string | undefined;
@@ -57,10 +61,12 @@ export interface ConnectionFilter {
   topic?: string;
   clientId?: string;
   clientAddress?: string;
+  namespace?: string;
+  pod?: string;
 }
 
 export const CONNECTION_FILTER_KEYS: Readonly<Record<string, keyof ConnectionFilter>> = {
-  role: 'role', topic: 'topic', client_id: 'clientId', client_address: 'clientAddress',
+  role: 'role', topic: 'topic', client_id: 'clientId', client_address: 'clientAddress', namespace: 'namespace', pod: 'pod',
 };
 
 function endpoint(address: string, port: number): string {
@@ -75,6 +81,8 @@ export interface ConnectionDirectoryOptions {
   readonly addresses: ClientAddressBook;
   /** Closed connections kept at most (the oldest go first). */
   readonly maxClosed: number;
+  /** Tells the pod of each client address; none by default. */
+  readonly pods?: PodDirectory;
   readonly now?: () => number;
 }
 
@@ -141,12 +149,15 @@ export class ConnectionDirectory implements SnifferListener {
 
   #entry(tracked: Tracked): ConnectionEntry {
     const view = tracked.view;
+    const { pod, namespace } = podLabelsOf(this.#options.pods ?? noPodDirectory, tracked.clientAddress);
     return {
       id: view.id,
       start: isoFromMicros(view.openedAtMicros),
       client: tracked.client,
       originalClient: tracked.originalClient,
       clientAddress: tracked.clientAddress,
+      pod,
+      namespace,
       broker: endpoint(view.broker.address, view.broker.port),
       clientId: view.clientId,
       software: view.software ? `${view.software.name} ${view.software.version}` : undefined,
@@ -188,5 +199,7 @@ export function matches(entry: ConnectionEntry, filter: ConnectionFilter): boole
   if (filter.topic !== undefined && !entry.topics.includes(filter.topic)) return false;
   if (filter.clientId !== undefined && entry.clientId !== filter.clientId) return false;
   if (filter.clientAddress !== undefined && entry.clientAddress !== filter.clientAddress && !entry.client.startsWith(`${filter.clientAddress}:`)) return false;
+  if (filter.namespace !== undefined && entry.namespace !== filter.namespace) return false;
+  if (filter.pod !== undefined && entry.pod !== filter.pod) return false;
   return true;
 }

@@ -17,6 +17,7 @@ import { ClientAddressBook, type ClientAddressResolver } from './client-address-
 import { ClientMetrics } from './client-metrics.ts';
 import { ConnectionDirectory } from './connection-directory.ts';
 import { brokerPortsFilter, LiveCapture } from './live-capture.ts';
+import type { PodDirectory } from './pod-directory.ts';
 
 /** A small real capture (kcat producers and consumers, four codecs) for the quick start. */
 export const DEMO_CAPTURE = fileURLToPath(new URL('../../examples/demo-traffic.pcap', import.meta.url));
@@ -29,6 +30,8 @@ export interface SniffAgentOptions {
   readonly store: SeriesStore;
   readonly logger: Logger;
   readonly resolver?: ClientAddressResolver;
+  /** Tells the Kubernetes pod of client addresses (kafka_client_info and /clients); none by default. */
+  readonly pods?: PodDirectory;
   /** Where --sniff.print writes (standard output by default). */
   readonly printTo?: Writable;
   /** Called after each publication of the client metrics. */
@@ -61,8 +64,8 @@ export class SniffAgent implements SeriesSource {
     this.#options = options;
     const { config } = options;
     const addresses = new ClientAddressBook(options.resolver);
-    this.clients = new ClientMetrics({ addresses, maxClients: config.maxClients, maxSeries: config.maxSeries });
-    this.connections = new ConnectionDirectory({ addresses, maxClosed: MAX_CLOSED_CONNECTIONS });
+    this.clients = new ClientMetrics({ addresses, maxClients: config.maxClients, maxSeries: config.maxSeries, pods: options.pods });
+    this.connections = new ConnectionDirectory({ addresses, maxClosed: MAX_CLOSED_CONNECTIONS, pods: options.pods });
     const listeners: SnifferListener[] = [this.clients, this.connections];
     if (config.print) {
       const out = options.printTo ?? process.stdout;

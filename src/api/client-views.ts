@@ -10,7 +10,7 @@ export interface ClientViews {
 
 const SNIFFER_OFF = { error: 'the sniffer is off: set --sniff.interface (live capture) or --sniff.replay (a capture file)' };
 
-/** Reads ?role=&topic=&client_id=&client_address=; an unknown parameter is an error rather than ignored. */
+/** Reads ?role=&topic=&client_id=&client_address=&namespace=&pod=; an unknown parameter is an error rather than ignored. */
 export function parseConnectionFilter(query: Record<string, unknown>): ConnectionFilter | string {
   const filter: ConnectionFilter = {};
   for (const [name, value] of Object.entries(query)) {

@@ -84,6 +84,9 @@ export interface SnifferConfig {
   /** Resolve clients behind NAT from the conntrack table (live capture only). */
   readonly conntrack: 'auto' | 'on' | 'off';
   readonly conntrackFile: string;
+  /** Map client addresses to pods through the Kubernetes API. */
+  readonly kubernetesPods: boolean;
+  readonly kubernetesPodsRefreshSeconds: number;
 }
 
 export interface Config {
@@ -209,6 +212,7 @@ function checkCollectorsConsistency(config: Config): void {
 function checkSnifferConsistency(sniffer: SnifferConfig): void {
   if (sniffer.interface !== '' && sniffer.replay !== '') throw new ConfigError('sniff.interface and sniff.replay exclude each other: capture live or replay a file');
   if (sniffer.clientIdleTimeoutSeconds <= 0) throw new ConfigError('sniff.client-idle-timeout must be greater than 0');
+  if (sniffer.kubernetesPodsRefreshSeconds <= 0) throw new ConfigError('sniff.kubernetes-pods-refresh must be greater than 0');
   if (sniffer.bufferSizeBytes < 65_536) throw new ConfigError('sniff.buffer-size must be at least 65536 bytes');
   for (const [key, value] of [['sniff.max-clients', sniffer.maxClients], ['sniff.max-series', sniffer.maxSeries]] as const) {
     if (value < 1) throw new ConfigError(`${key} must be at least 1`);
@@ -233,6 +237,7 @@ function snifferConfig(get: <T extends OptionValue>(key: string) => T): SnifferC
     brokerPorts: parsePorts(get<string[]>('sniff.broker-ports')), bpfFilter: get('sniff.bpf-filter'), bufferSizeBytes: get('sniff.buffer-size'),
     print: get('sniff.print'), clientIdleTimeoutSeconds: get('sniff.client-idle-timeout'), maxClients: get('sniff.max-clients'), maxSeries: get('sniff.max-series'),
     conntrack: get('sniff.conntrack'), conntrackFile: get('sniff.conntrack-file'),
+    kubernetesPods: get('sniff.kubernetes-pods'), kubernetesPodsRefreshSeconds: get('sniff.kubernetes-pods-refresh'),
   };
 }
 

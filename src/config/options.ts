@@ -88,6 +88,8 @@ export const OPTIONS: readonly OptionDefinition[] = [
   { key: 'sniff.max-series', type: 'integer', default: 200000, description: 'Series budget of the client metrics; series beyond it are left out and counted in kafka_sonar_series_dropped_total{collector="sniffer"}.' },
   { key: 'sniff.conntrack', type: 'enum', default: 'auto', choices: ['auto', 'on', 'off'], description: 'Resolve clients hidden behind NAT (SNAT, masquerade, Kubernetes Services) from the conntrack table during a live capture: auto uses it when readable, on warns when it is not.' },
   { key: 'sniff.conntrack-file', type: 'string', default: '/proc/net/nf_conntrack', description: 'The conntrack table to read; when unreadable, the conntrack tool (netlink) is tried.' },
+  { key: 'sniff.kubernetes-pods', type: 'boolean', default: false, description: 'Label kafka_client_info and /clients entries with the pod and namespace of the client\'s address, listed through the Kubernetes API with the agent\'s service account (needs RBAC permission to list pods in all namespaces). Outside a cluster it stays off and says so.' },
+  { key: 'sniff.kubernetes-pods-refresh', type: 'duration', default: 60, description: 'Time between two lists of the pods (sniff.kubernetes-pods).' },
 
   { key: 'otlp.endpoint', type: 'string', default: '', description: 'OTLP/HTTP metrics endpoint (for example http://collector:4318/v1/metrics). Empty: no push.' },
   { key: 'otlp.interval', type: 'duration', default: 60, description: 'Time between two OTLP pushes.' },

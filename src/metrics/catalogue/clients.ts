@@ -8,8 +8,8 @@ const FETCH_LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1
 /** What the sniffer sees clients do, aggregated by client address (host, never the port) and client id. */
 export const clientMetrics = {
   info: {
-    name: 'kafka_client_info', type: 'gauge', labels: [...CLIENT, 'software_name', 'software_version', 'principal', 'role'],
-    help: 'A client seen on the wire; always 1. role: producer, consumer (group coordination included), follower (replication and other broker-to-broker traffic), admin, or mixed; empty until a request tells.',
+    name: 'kafka_client_info', type: 'gauge', labels: [...CLIENT, 'pod', 'namespace', 'software_name', 'software_version', 'principal', 'role'],
+    help: 'A client seen on the wire; always 1. role: producer, consumer (group coordination included), follower (replication and other broker-to-broker traffic), admin, or mixed; empty until a request tells. pod, namespace: the Kubernetes pod with the client address (--sniff.kubernetes-pods), empty when unknown or off.',
   },
   connections: {
     name: 'kafka_client_connections', type: 'gauge', labels: [...CLIENT],

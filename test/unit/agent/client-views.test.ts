@@ -58,6 +58,14 @@ describe('/clients and /topics/{topic}/clients', () => {
     assert.deepEqual(await ids('role=follower'), []);
   });
 
+  it('shows each connection\'s pod and namespace (empty without the pod mapping) and filters by them', async () => {
+    const { body } = await get('/clients');
+    for (const entry of body.connections as Record<string, unknown>[]) assert.deepEqual([entry.pod, entry.namespace], ['', '']);
+    assert.equal((await get('/clients?namespace=shop')).body.count, 0);
+    assert.equal((await get('/clients?pod=orders-1&namespace=shop')).body.count, 0);
+    assert.equal((await get('/clients?pod=&namespace=')).body.count, 8);
+  });
+
   it('refuses an unknown filter instead of ignoring it', async () => {
     const { status, body } = await get('/clients?rol=producer');
     assert.equal(status, 400);

@@ -1,6 +1,7 @@
 import { ClientAddressBook, type ClientAddressResolver } from '../../../src/agent/client-address-resolver.ts';
 import { ClientMetrics } from '../../../src/agent/client-metrics.ts';
 import { ConnectionDirectory } from '../../../src/agent/connection-directory.ts';
+import type { PodDirectory } from '../../../src/agent/pod-directory.ts';
 import type { Sample } from '../../../src/metrics/definition.ts';
 import type { Snapshot } from '../../../src/metrics/series-store.ts';
 import type { SnifferListener } from '../../../src/sniffer/events.ts';
@@ -15,14 +16,15 @@ export interface AgentSettings {
   maxClients?: number;
   maxSeries?: number;
   resolver?: ClientAddressResolver;
+  pods?: PodDirectory;
   now?: () => number;
 }
 
 export function newAgentState(settings: AgentSettings = {}): Agentlike & { listener: SnifferListener } {
   const addresses = new ClientAddressBook(settings.resolver);
   const now = settings.now ?? Date.now;
-  const clients = new ClientMetrics({ addresses, maxClients: settings.maxClients ?? 1000, maxSeries: settings.maxSeries ?? 100_000, now });
-  const connections = new ConnectionDirectory({ addresses, maxClosed: 1000, now });
+  const clients = new ClientMetrics({ addresses, maxClients: settings.maxClients ?? 1000, maxSeries: settings.maxSeries ?? 100_000, pods: settings.pods, now });
+  const connections = new ConnectionDirectory({ addresses, maxClosed: 1000, pods: settings.pods, now });
   const listeners: SnifferListener[] = [clients, connections];
   const listener: SnifferListener = {
     connectionOpened: (c) => listeners.forEach((l) => l.connectionOpened?.(c)),

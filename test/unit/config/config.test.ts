@@ -44,6 +44,23 @@ test('sniff options are validated', () => {
   assert.throws(load('--sniff.buffer-size=100'), /sniff\.buffer-size must be at least 65536/);
 });
 
+test('the Kubernetes pod mapping is off by default, and set by flag, environment or file', () => {
+  const defaults = loadConfig({}).sniffer;
+  assert.equal(defaults.kubernetesPods, false);
+  assert.equal(defaults.kubernetesPodsRefreshSeconds, 60);
+  const flagged = loadConfig({ flags: parseArguments(['--sniff.interface=lo', '--sniff.kubernetes-pods', '--sniff.kubernetes-pods-refresh=2m']).flags }).sniffer;
+  assert.equal(flagged.kubernetesPods, true);
+  assert.equal(flagged.kubernetesPodsRefreshSeconds, 120);
+  const fromEnvironment = loadConfig({ environment: { KAFKA_SONAR_SNIFF_KUBERNETES_PODS: 'true', KAFKA_SONAR_SNIFF_KUBERNETES_PODS_REFRESH: '30s' } }).sniffer;
+  assert.deepEqual([fromEnvironment.kubernetesPods, fromEnvironment.kubernetesPodsRefreshSeconds], [true, 30]);
+  const fromFile = loadConfig({ configFile: yamlFile('sniff:\n  kubernetes-pods: true\n  kubernetes-pods-refresh: 90s\n') }).sniffer;
+  assert.deepEqual([fromFile.kubernetesPods, fromFile.kubernetesPodsRefreshSeconds], [true, 90]);
+  const load = (...argv: string[]) => () => loadConfig({ flags: parseArguments(argv).flags });
+  assert.throws(load('--sniff.kubernetes-pods-refresh=0'), /sniff\.kubernetes-pods-refresh must be greater than 0/);
+  assert.throws(load('--sniff.kubernetes-pods-refresh=often'), /sniff\.kubernetes-pods-refresh/);
+  assert.throws(load('--sniff.kubernetes-pods=maybe'), /sniff\.kubernetes-pods/);
+});
+
 test('flags win over the environment, the environment over the file', () => {
   const file = yamlFile('kafka:\n  server: [file:1]\n  client-id: from-file\nlog:\n  level: debug\ncollector.cluster.interval: 5m\n');
   const environment = { KAFKA_SONAR_KAFKA_SERVER: 'env:1,env:2', KAFKA_SONAR_KAFKA_CLIENT_ID: 'from-env' };
