@@ -43,8 +43,8 @@ export interface ConnectionEntry {
 interface Tracked {
   readonly view: ConnectionView;
   readonly client: string;
-  readonly originalClient: string | undefined;
-  readonly clientAddress: string;
+  originalClient: string | undefined;
+  clientAddress: string;
   readonly roles: Set<Role>;
   readonly requests: Map<string, number>;
   readonly topics: Set<string>;
@@ -176,9 +176,13 @@ export class ConnectionDirectory implements SnifferListener {
     };
   }
 
+  /** The original address may become known after the connection opened (conntrack is read in the background). */
   #track(connection: ConnectionView): Tracked {
     let tracked = this.#tracked.get(connection.id);
-    if (tracked !== undefined) return tracked;
+    if (tracked !== undefined) {
+      if (tracked.originalClient === undefined && !tracked.closed) this.#resolveOriginal(tracked, connection);
+      return tracked;
+    }
     const original = this.#options.addresses.original(connection);
     tracked = {
       view: connection,
@@ -190,6 +194,13 @@ export class ConnectionDirectory implements SnifferListener {
     };
     this.#tracked.set(connection.id, tracked);
     return tracked;
+  }
+
+  #resolveOriginal(tracked: Tracked, connection: ConnectionView): void {
+    const original = this.#options.addresses.original(connection);
+    if (!original) return;
+    tracked.originalClient = endpoint(original.ip, original.port);
+    tracked.clientAddress = original.ip;
   }
 }
 
