@@ -13,6 +13,7 @@ import type { SeriesSource, SeriesStore } from '../metrics/series-store.ts';
 import type { SnifferListener } from '../sniffer/events.ts';
 import { Sniffer } from '../sniffer/sniffer.ts';
 import type { TopicFeeder } from '../sniffer/topic-resolver.ts';
+import { AddressSettling } from './address-settling.ts';
 import { ClientAddressBook, type ClientAddressResolver } from './client-address-resolver.ts';
 import { ClientMetrics } from './client-metrics.ts';
 import { ConnectionDirectory } from './connection-directory.ts';
@@ -23,6 +24,9 @@ import type { PodDirectory } from './pod-directory.ts';
 export const DEMO_CAPTURE = fileURLToPath(new URL('../../examples/demo-traffic.pcap', import.meta.url));
 
 const PUBLISH_INTERVAL_MS = 1000;
+/** Longer than the conntrack table's least time between two reads (5 s). */
+const NAT_SETTLE_MS = 6000;
+const MAX_HELD_EXCHANGES = 100_000;
 const MAX_CLOSED_CONNECTIONS = 10_000;
 
 export interface SniffAgentOptions {
@@ -57,6 +61,7 @@ export class SniffAgent implements SeriesSource {
   readonly #source: string;
   #up = false;
   #timer: NodeJS.Timeout | undefined;
+  readonly #settling: AddressSettling | undefined;
   #replaying: Promise<void> | undefined;
   #stopped = false;
 
@@ -66,7 +71,9 @@ export class SniffAgent implements SeriesSource {
     const addresses = new ClientAddressBook(options.resolver);
     this.clients = new ClientMetrics({ addresses, maxClients: config.maxClients, maxSeries: config.maxSeries, pods: options.pods });
     this.connections = new ConnectionDirectory({ addresses, maxClosed: MAX_CLOSED_CONNECTIONS, pods: options.pods });
-    const listeners: SnifferListener[] = [this.clients, this.connections];
+    // With a resolver (conntrack), a new connection's first requests wait for its original address.
+    this.#settling = options.resolver ? new AddressSettling(this.clients, { addresses, settleMs: NAT_SETTLE_MS, maxHeld: MAX_HELD_EXCHANGES }) : undefined;
+    const listeners: SnifferListener[] = [this.#settling ?? this.clients, this.connections];
     if (config.print) {
       const out = options.printTo ?? process.stdout;
       listeners.push({ exchange: (exchange) => out.write(formatExchangeLine(exchange) + '\n') });
@@ -119,6 +126,7 @@ export class SniffAgent implements SeriesSource {
       this.clients.expire(idleMs);
       this.connections.expire(idleMs);
     }
+    this.#settling?.release();
     this.#options.store.set('sniffer', this.clients.snapshot());
     this.#options.onPublish?.();
   }
