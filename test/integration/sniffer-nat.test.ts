@@ -156,5 +156,7 @@ describe('live capture on a masquerading router: clients resolved to their origi
     const info = of(series, 'kafka_client_info', { client_id: CLIENT_ID, client_address: CLIENT });
     assert.equal(info.length, 1, `kafka_client_info of ${CLIENT_ID} at ${CLIENT}`);
     assert.equal(info[0]!.labels.role, 'producer');
+    const underRouter = series.filter((entry) => entry.name.startsWith('kafka_client_') && entry.labels.client_id === CLIENT_ID && entry.labels.client_address === ROUTER_BROKER_SIDE);
+    assert.deepEqual(underRouter.map((entry) => entry.name), [], 'no request of the client counted under the NAT address, not even its first ones');
   });
 });
