@@ -103,6 +103,7 @@ function seconds(start: bigint): number {
 async function measure(path: string): Promise<void> {
   let exchanges = 0;
   let records = 0;
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   const result = await sniffCapture(path, {
     exchange: (exchange) => {
@@ -111,8 +112,9 @@ async function measure(path: string): Promise<void> {
     },
   });
   const elapsed = seconds(start);
+  const cpu = process.cpuUsage(cpuStart);
   process.stdout.write(
-    `${JSON.stringify({ elapsed, packets: result.capture.packets, exchanges, records, maxRssKb: process.resourceUsage().maxRSS, counters: result.sniffer })}\n`,
+    `${JSON.stringify({ elapsed, cpuSeconds: (cpu.user + cpu.system) / 1e6, packets: result.capture.packets, exchanges, records, maxRssKb: process.resourceUsage().maxRSS, counters: result.sniffer })}\n`,
   );
 }
 
@@ -149,6 +151,7 @@ async function main(): Promise<void> {
   if (child.status !== 0) throw new Error(`decoding failed: ${child.stderr}`);
   const figures = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
     elapsed: number;
+    cpuSeconds: number;
     packets: number;
     exchanges: number;
     records: number;
@@ -164,7 +167,7 @@ async function main(): Promise<void> {
     `tcpdump -r        ${rawSeconds.toFixed(2)} s  ${rawMbps.toFixed(0)} MB/s  (raw-read baseline)`,
     `kafka-sonar       ${figures.elapsed.toFixed(2)} s  ${sonarMbps.toFixed(0)} MB/s  ${(figures.packets / figures.elapsed / 1e3).toFixed(0)} k packets/s  ${(
       (100 * sonarMbps) / rawMbps
-    ).toFixed(0)}% of tcpdump  peak RSS ${rssMb.toFixed(0)} MB`,
+    ).toFixed(0)}% of tcpdump  peak RSS ${rssMb.toFixed(0)} MB  (CPU ${figures.cpuSeconds.toFixed(2)} s: user + system of the decoding process)`,
     `decoded           ${figures.exchanges} exchanges, ${figures.records} records; ${figures.counters.undecodableRequests + figures.counters.undecodableBodies} undecodable, ${figures.counters.responsesWithoutRequest} responses without request`,
     `targets           >= 300 MB/s: ${sonarMbps >= 300 ? 'met' : 'MISSED'}; >= 25% of tcpdump: ${sonarMbps >= rawMbps / 4 ? 'met' : 'MISSED'}; RSS < 200 MB: ${rssMb < 200 ? 'met' : 'MISSED'}`,
   ];

@@ -9,6 +9,8 @@ export class ByteQueue {
   #headOffset = 0;
   #available = 0;
   #consumed = 0;
+  /** Memory this queue allocated itself (merges, detached copies), as opposed to pushed chunks. */
+  readonly #private = new WeakSet<ArrayBufferLike>();
 
   /** Bytes pushed but not yet consumed. */
   get available(): number {
@@ -26,6 +28,18 @@ export class ByteQueue {
     this.#available += chunk.length;
   }
 
+  /**
+   * The chunk holding the next unconsumed byte, and where in it that byte is: lets a parser read a
+   * record lying inside one chunk without making views of it first. Undefined when nothing is queued.
+   */
+  get headChunk(): Buffer | undefined {
+    return this.#available === 0 ? undefined : this.#chunks[this.#head];
+  }
+
+  get headChunkOffset(): number {
+    return this.#headOffset;
+  }
+
   /** The next `length` bytes as one contiguous view, or undefined if fewer are available. */
   peek(length: number): Buffer | undefined {
     if (length > this.#available) return undefined;
@@ -34,6 +48,29 @@ export class ByteQueue {
     const start = this.#headOffset;
     if (first.length - start >= length) return first.subarray(start, start + length);
     return this.#mergeFront(length);
+  }
+
+  /**
+   * Replaces the queued bytes of pushed chunks by private copies, so that the chunks pushed so far are
+   * no longer referenced and the caller may reuse their memory.
+   */
+  detach(): void {
+    const kept: Buffer[] = [];
+    for (let index = this.#head; index < this.#chunks.length; index++) {
+      let chunk = this.#chunks[index]!;
+      if (index === this.#head && this.#headOffset > 0) chunk = chunk.subarray(this.#headOffset);
+      if (chunk.length === 0) continue;
+      // Copies made here or by a merge are ours already: copying them again would grow quadratic for
+      // a record spanning many chunks.
+      if (!this.#private.has(chunk.buffer)) {
+        chunk = Buffer.from(chunk);
+        this.#private.add(chunk.buffer);
+      }
+      kept.push(chunk);
+    }
+    this.#chunks = kept;
+    this.#head = 0;
+    this.#headOffset = 0;
   }
 
   /** Drops `length` bytes (at most what is available); returns how many were dropped. */
@@ -71,6 +108,7 @@ export class ByteQueue {
   /** Replaces the front chunks with one merged buffer of exactly `length` bytes. */
   #mergeFront(length: number): Buffer {
     const merged = Buffer.allocUnsafe(length);
+    this.#private.add(merged.buffer);
     let written = 0;
     let index = this.#head;
     let start = this.#headOffset;

@@ -8,9 +8,23 @@ export type CaptureSource = string | AsyncIterable<Uint8Array>;
 export interface CaptureReaderOptions extends CaptureParserOptions {
   /** Read size for files. */
   readChunkBytes?: number;
+  /**
+   * Files only: read into a few buffers used in turn instead of a fresh buffer per chunk (no page
+   * faults on fresh memory, no external memory for the collector to chase). The packets of a batch
+   * are then valid only until the next batch is asked for: for consumers that copy whatever they
+   * keep (the sniffer does).
+   */
+  recycleChunks?: boolean;
 }
 
 const DEFAULT_READ_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Recycled buffers cost no memory churn, so they can be larger: each read has a fixed cost of its own
+ * (a round trip to the thread pool), and 4 MiB chunks measured faster than 1 MiB ones.
+ */
+const DEFAULT_RECYCLED_CHUNK_BYTES = 4 * 1024 * 1024;
+/** The chunk being decoded and the one being read ahead, plus one spare. */
+const RECYCLED_BUFFERS = 3;
 
 /**
  * Streams packets out of a pcap or pcapng source without loading it whole.
@@ -37,6 +51,7 @@ export class CaptureReader implements AsyncIterable<CapturedPacket> {
     if (this.#started) throw new Error('a CaptureReader can be iterated only once');
     this.#started = true;
     const parser = new CaptureStreamParser(this.#options);
+    const recycle = recyclesChunks(this.#source, this.#options);
     for await (const chunk of openSource(this.#source, this.#options)) {
       parser.push(toBuffer(chunk));
       const batch: CapturedPacket[] = [];
@@ -46,6 +61,8 @@ export class CaptureReader implements AsyncIterable<CapturedPacket> {
         if (batch.length > 0) yield batch;
         throw error;
       }
+      // Recycled chunks are overwritten later: what is left of this one (a record's start) is copied.
+      if (recycle) parser.detachInput();
       if (batch.length > 0) yield batch;
     }
     this.#summary = parser.finish();
@@ -60,20 +77,34 @@ export function readCapture(source: CaptureSource, options: CaptureReaderOptions
   return new CaptureReader(source, options);
 }
 
+function recyclesChunks(source: CaptureSource, options: CaptureReaderOptions): boolean {
+  return options.recycleChunks === true && typeof source === 'string' && source !== '-';
+}
+
 function openSource(source: CaptureSource, options: CaptureReaderOptions): AsyncIterable<Uint8Array> {
   if (typeof source !== 'string') return source;
   if (source === '-') return process.stdin;
-  return readFileChunks(source, options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES);
+  const chunkBytes = options.readChunkBytes ?? (recyclesChunks(source, options) ? DEFAULT_RECYCLED_CHUNK_BYTES : DEFAULT_READ_CHUNK_BYTES);
+  return readFileChunks(source, chunkBytes, recyclesChunks(source, options));
 }
 
 /**
  * Reads a file chunk by chunk, asking for the next chunk before handing out the current one, so the
- * disk read overlaps the decoding. Every chunk is a fresh buffer: packets may keep views into it.
+ * disk read overlaps the decoding. Every chunk is a fresh buffer (packets may keep views into it),
+ * unless `recycle`: then RECYCLED_BUFFERS buffers go round, and a chunk's buffer is filled again three
+ * chunks later (read ahead while the second chunk after it is decoded).
  */
-async function* readFileChunks(path: string, chunkBytes: number): AsyncGenerator<Buffer, void, undefined> {
+async function* readFileChunks(path: string, chunkBytes: number, recycle: boolean): AsyncGenerator<Buffer, void, undefined> {
   const handle = await open(path, 'r');
+  const ring: Buffer[] = [];
+  let turn = 0;
   const readNext = async (): Promise<Buffer> => {
-    const buffer = Buffer.allocUnsafe(chunkBytes);
+    let buffer: Buffer;
+    if (!recycle) buffer = Buffer.allocUnsafe(chunkBytes);
+    else {
+      buffer = ring[turn] ??= Buffer.allocUnsafeSlow(chunkBytes);
+      turn = (turn + 1) % RECYCLED_BUFFERS;
+    }
     const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
     return buffer.subarray(0, bytesRead);
   };

@@ -39,6 +39,14 @@ export class CaptureStreamParser {
     return packet;
   }
 
+  /**
+   * Copies the unconsumed input (the start of a record cut by the end of the last chunk), so the
+   * chunks pushed so far may be overwritten. Packets already returned still point into them.
+   */
+  detachInput(): void {
+    this.#queue.detach();
+  }
+
   /** Call once the input has ended and next() returned undefined. */
   finish(): CaptureSummary {
     return {

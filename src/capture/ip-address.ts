@@ -1,6 +1,21 @@
+/** Texts of IPv4 addresses seen lately: every packet names two, and few distinct ones recur. */
+const ipv4Texts = new Map<number, string>();
+const MAX_CACHED_IPV4_TEXTS = 4096;
+
 /** Dotted-quad text of the IPv4 address at `offset`. */
 export function formatIpv4(bytes: Buffer, offset: number): string {
-  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+  const a = bytes[offset]!;
+  const b = bytes[offset + 1]!;
+  const c = bytes[offset + 2]!;
+  const d = bytes[offset + 3]!;
+  const key = a * 0x1000000 + ((b << 16) | (c << 8) | d);
+  let text = ipv4Texts.get(key);
+  if (text === undefined) {
+    text = `${a}.${b}.${c}.${d}`;
+    if (ipv4Texts.size >= MAX_CACHED_IPV4_TEXTS) ipv4Texts.clear();
+    ipv4Texts.set(key, text);
+  }
+  return text;
 }
 
 /** RFC 5952 text of the IPv6 address at `offset` (longest zero run compressed, IPv4-mapped as ::ffff:a.b.c.d). */

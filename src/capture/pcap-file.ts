@@ -44,10 +44,34 @@ export class PcapParser implements CaptureRecordParser {
   next(): CapturedPacket | undefined {
     const header = this.#header ?? this.#readFileHeader();
     if (header === undefined) return undefined;
+    const u32 = header.byteOrder.u32;
+    // Fast path: the record lies whole in the chunk at the front of the queue (nearly always).
+    const chunk = this.#queue.headChunk;
+    if (chunk !== undefined) {
+      const start = this.#queue.headChunkOffset;
+      const dataStart = start + header.recordHeaderLength;
+      if (dataStart <= chunk.length) {
+        const capturedLength = u32(chunk, start + 8);
+        const dataEnd = dataStart + capturedLength;
+        if (capturedLength <= this.#maxRecordBytes && dataEnd <= chunk.length) {
+          const seconds = u32(chunk, start);
+          const fraction = u32(chunk, start + 4);
+          const originalLength = u32(chunk, start + 12);
+          this.#queue.skip(dataEnd - start);
+          return {
+            timestampMicros: seconds * 1_000_000 + (header.nanosecondTimestamps ? Math.floor(fraction / 1000) : fraction),
+            linkType: header.linkType,
+            capturedLength,
+            originalLength,
+            data: chunk.subarray(dataStart, dataEnd),
+            interfaceId: 0,
+          };
+        }
+      }
+    }
     const recordOffset = this.#queue.offset;
     const recordHeader = this.#queue.peek(header.recordHeaderLength);
     if (recordHeader === undefined) return undefined;
-    const u32 = header.byteOrder.u32;
     const capturedLength = u32(recordHeader, 8);
     if (capturedLength > this.#maxRecordBytes) {
       throw new CaptureFormatError(

@@ -2,7 +2,7 @@
  * Reusable buffers for frames assembled from several segments. A frame is handed on synchronously and
  * not kept, so its buffer can serve the next frame: large fetch responses then cost no fresh
  * allocation each (and no garbage for the collector to find). Buffers come in power-of-two sizes
- * from MIN_POOLED_BYTES up; at most `maxPooledBytes` wait in the pool.
+ * from MIN_POOLED_BYTES (4 KiB) up; at most `maxPooledBytes` wait in the pool.
  */
 export class BufferPool {
   readonly #free = new Map<number, Buffer[]>();
@@ -35,7 +35,12 @@ export class BufferPool {
   }
 }
 
-const MIN_POOLED_BYTES = 64 * 1024;
+/**
+ * From here up a buffer gets its own ArrayBuffer (smaller ones come from Node's shared pool), whose
+ * fresh allocation costs pages to fault in and external memory for the collector: Produce requests of
+ * a few tens of KB spanning segments are the common case, so they are pooled too.
+ */
+const MIN_POOLED_BYTES = 4 * 1024;
 
 function sizeClass(size: number): number {
   return 2 ** Math.ceil(Math.log2(size));

@@ -314,9 +314,10 @@ export class KafkaSession {
     const facts = request.facts;
     const resolver = this.#context.resolver;
     const topics = facts.topics.traffic(resolver);
-    const errors: ErrorCount[] = [...(response?.errors ?? [])]
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .map(([code, count]) => ({ code, name: errorCodeName(code), count }));
+    const errors: ErrorCount[] =
+      response === undefined || response.errors.size === 0
+        ? []
+        : [...response.errors].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([code, count]) => ({ code, name: errorCodeName(code), count }));
     const exchange: Exchange = {
       connection: this.#state,
       apiKey: request.apiKey,

@@ -16,6 +16,8 @@ export interface PendingRequest {
  * will never be answered in the capture (their responses fell into a gap). Bounded: beyond the
  * limit the oldest request is given up.
  */
+const NONE_SKIPPED: readonly PendingRequest[] = Object.freeze([]);
+
 export class PendingRequests {
   readonly #requests = new Map<number, PendingRequest>();
   readonly #limit: number;
@@ -50,9 +52,14 @@ export class PendingRequests {
   }
 
   /** The request a response answers, and the older requests that were skipped; undefined when unknown. */
-  take(correlationId: number): { request: PendingRequest; skipped: PendingRequest[] } | undefined {
+  take(correlationId: number): { request: PendingRequest; skipped: readonly PendingRequest[] } | undefined {
     const request = this.#requests.get(correlationId);
     if (request === undefined) return undefined;
+    if (this.#requests.keys().next().value === correlationId) {
+      // The usual case: the response answers the oldest request.
+      this.#requests.delete(correlationId);
+      return { request, skipped: NONE_SKIPPED };
+    }
     const skipped: PendingRequest[] = [];
     for (const [id, pending] of this.#requests) {
       this.#requests.delete(id);

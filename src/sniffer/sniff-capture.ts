@@ -23,7 +23,8 @@ export interface SniffCaptureOptions extends SnifferOptions {
 export async function sniffCapture(source: CaptureSource, listener: SnifferListener, options: SniffCaptureOptions = {}): Promise<SniffResult> {
   const sniffer = new Sniffer(listener, options);
   const decoder = new TcpSegmentDecoder(sniffer);
-  const reader = readCapture(source);
+  // Nothing of a packet outlives its batch (the sniffer copies what it keeps), so buffers can be reused.
+  const reader = readCapture(source, { recycleChunks: true });
   for await (const batch of reader.batches()) {
     for (const packet of batch) decoder.pushFrame(packet);
     await options.afterBatch?.();

@@ -52,6 +52,16 @@ export class Reassembler {
   /** Closed connections, oldest close first. */
   readonly #closedFlows: FlowTable<FlowEntry>;
   readonly #flowsWithPendingWork = new Set<FlowEntry>();
+  /**
+   * The open flow of the last segment (and its 4-tuple): consecutive segments mostly belong to the same
+   * connection, which then needs no key string and no table lookup. It is always the most recently
+   * touched entry of #openFlows, so the LRU order needs no update either.
+   */
+  #last: FlowEntry | undefined;
+  #lastSourceAddress = '';
+  #lastSourcePort = -1;
+  #lastDestinationAddress = '';
+  #lastDestinationPort = -1;
   #nextConnectionId = 1;
   #clock = 0;
   #nextSweepAt = -Infinity;
@@ -79,6 +89,13 @@ export class Reassembler {
     this.#counters.packets++;
     this.#counters.payloadBytes += segment.payload.length;
     this.#advanceClock(now);
+    const last = this.#last;
+    if (last !== undefined && this.#isLastFlow(segment) && !last.connection.closed && !last.connection.isSynOfNewConnection(segment)) {
+      last.lastSeenMicros = now;
+      last.connection.receive(segment);
+      this.#afterActivity(last);
+      return;
+    }
     const key = flowKey(segment);
     let entry = this.#openFlows.get(key) ?? this.#closedFlows.get(key);
     if (entry !== undefined && entry.connection.isSynOfNewConnection(segment)) {
@@ -98,8 +115,37 @@ export class Reassembler {
       this.#openFlows.touch(key, entry);
     }
     entry.lastSeenMicros = now;
+    this.#remember(entry, segment);
     entry.connection.receive(segment);
     this.#afterActivity(entry);
+  }
+
+  /** Whether `segment` has the 4-tuple (either direction) of the last segment's flow. */
+  #isLastFlow(segment: TcpSegment): boolean {
+    const { sourceAddress, sourcePort, destinationAddress, destinationPort } = segment;
+    if (sourcePort === this.#lastSourcePort && destinationPort === this.#lastDestinationPort) {
+      return sourceAddress === this.#lastSourceAddress && destinationAddress === this.#lastDestinationAddress;
+    }
+    return (
+      sourcePort === this.#lastDestinationPort &&
+      destinationPort === this.#lastSourcePort &&
+      sourceAddress === this.#lastDestinationAddress &&
+      destinationAddress === this.#lastSourceAddress
+    );
+  }
+
+  #remember(entry: FlowEntry, segment: TcpSegment): void {
+    this.#last = entry;
+    this.#lastSourceAddress = segment.sourceAddress;
+    this.#lastSourcePort = segment.sourcePort;
+    this.#lastDestinationAddress = segment.destinationAddress;
+    this.#lastDestinationPort = segment.destinationPort;
+  }
+
+  #forgetLast(): void {
+    this.#last = undefined;
+    this.#lastSourcePort = -1;
+    this.#lastDestinationPort = -1;
   }
 
   /** Moves packet time forward without a packet (a live capture gone quiet), running due timeouts. */
@@ -110,6 +156,7 @@ export class Reassembler {
   /** End of input: every open connection delivers what it holds and closes with 'end-of-input'. */
   finish(nowMicros: number = this.#clock): void {
     for (const [, entry] of this.#openFlows.entries()) entry.connection.close('end-of-input', nowMicros);
+    this.#forgetLast();
     this.#openFlows.clear();
     this.#closedFlows.clear();
     this.#flowsWithPendingWork.clear();
@@ -137,6 +184,7 @@ export class Reassembler {
   /** Keeps the bookkeeping in step after a connection received a packet or had its timeouts run. */
   #afterActivity(entry: FlowEntry): void {
     if (entry.connection.closed) {
+      if (entry === this.#last) this.#forgetLast();
       this.#flowsWithPendingWork.delete(entry);
       this.#openFlows.delete(entry.key);
       this.#closedFlows.set(entry.key, entry);
@@ -151,6 +199,7 @@ export class Reassembler {
 
   /** Drops a flow from the tables, closing its connection first if it is still open. */
   #forget(entry: FlowEntry, reason: CloseReason, now: number): void {
+    if (entry === this.#last) this.#forgetLast();
     entry.connection.close(reason, now);
     this.#flowsWithPendingWork.delete(entry);
     if (this.#openFlows.get(entry.key) === entry) this.#openFlows.delete(entry.key);

@@ -14,6 +14,9 @@ export interface TopicRef {
 interface TopicEntry {
   name: string | undefined;
   id: string | undefined;
+  /** What the entry is keyed by: its name, or (without a name) its id ('' when none). */
+  keyName: string | undefined;
+  keyId: string;
   partitions: Set<number>;
   records: number;
   bytes: number;
@@ -23,14 +26,22 @@ interface TopicEntry {
 /** Topics, partitions and record counts of an exchange, keyed by however the messages named them. */
 export class TopicTally {
   readonly #topics = new Map<string, TopicEntry>();
+  /** The entry the last add() went to. */
+  #last: TopicEntry | undefined;
 
   add(ref: TopicRef, partition?: number, records = 0, bytes = 0, batches = 0): void {
     const name = ref.name ?? undefined;
-    const key = name !== undefined ? name : `id:${ref.id ?? ''}`;
-    let entry = this.#topics.get(key);
-    if (entry === undefined) {
-      entry = { name, id: ref.id, partitions: new Set(), records: 0, bytes: 0, batches: 0 };
-      this.#topics.set(key, entry);
+    let entry = this.#last;
+    // Consecutive calls mostly name the same topic (every partition of it): no key string, no lookup.
+    if (entry === undefined || (name !== undefined ? entry.keyName !== name : entry.keyName !== undefined || entry.keyId !== (ref.id ?? ''))) {
+      const key = name !== undefined ? name : `id:${ref.id ?? ''}`;
+      entry = this.#topics.get(key);
+      if (entry === undefined) {
+        entry = { name, id: ref.id, keyName: name, keyId: name !== undefined ? '' : (ref.id ?? ''), partitions: new Set(), records: 0, bytes: 0, batches: 0 };
+        this.#topics.set(key, entry);
+      }
+      // A name that looks like an id key ('id:...') may have found an entry keyed by id: do not cache that.
+      this.#last = entry.keyName === name && (name !== undefined || entry.keyId === (ref.id ?? '')) ? entry : undefined;
     }
     if (partition !== undefined) entry.partitions.add(partition);
     entry.records += records;
@@ -52,6 +63,23 @@ export class TopicTally {
 
   /** Topics named by id get their name from the resolver when it knows it (and merge with the same topic named by name). */
   traffic(resolver: TopicResolver): TopicTraffic[] {
+    if (this.#topics.size <= 1) {
+      // The common case (one topic) without the merging below; the result is the same.
+      const entry = this.#last ?? this.#topics.values().next().value;
+      if (entry === undefined) return [];
+      const name = entry.name ?? (entry.id !== undefined ? resolver.name(entry.id) : undefined);
+      return [
+        {
+          topic: name ?? entry.id ?? '',
+          topicId: entry.id,
+          resolved: name !== undefined,
+          partitions: entry.partitions.size <= 1 ? [...entry.partitions] : [...entry.partitions].sort((a, b) => a - b),
+          records: entry.records,
+          bytes: entry.bytes,
+          batches: entry.batches,
+        },
+      ];
+    }
     const merged = new Map<string, { topicId: string | undefined; resolved: boolean; partitions: Set<number>; records: number; bytes: number; batches: number }>();
     for (const entry of this.#topics.values()) {
       const name = entry.name ?? (entry.id !== undefined ? resolver.name(entry.id) : undefined);

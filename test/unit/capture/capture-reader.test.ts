@@ -30,6 +30,21 @@ describe('CaptureReader', () => {
     assert.deepEqual(reader.summary, { format: 'pcap', packets: 29, bytesRead: 30854, truncated: undefined });
   });
 
+  it('recycles its read buffers when asked, each packet intact until the next batch', async () => {
+    for (const [fixture, chunkBytes] of [
+      ['lo-en10mb.pcap', 100],
+      ['lo-en10mb.pcap', 1500],
+      ['lo-dumpcap.pcapng', 7],
+    ] as const) {
+      const reader = readCapture(fixturePath(fixture), { readChunkBytes: chunkBytes, recycleChunks: true });
+      const packets: CapturedPacket[] = [];
+      for await (const batch of reader.batches()) for (const packet of batch) packets.push({ ...packet, data: Buffer.from(packet.data) });
+      const expected = parseInChunks(readFixture(fixture));
+      assert.deepEqual(packets, expected.packets, `${fixture} in chunks of ${chunkBytes}`);
+      assert.equal(reader.summary?.packets, expected.packets.length);
+    }
+  });
+
   it('reads a byte stream (Uint8Array chunks of 1 byte)', async () => {
     const bytes = readFixture('lo-dumpcap.pcapng');
     const stream = Readable.from([...bytes].map((byte) => new Uint8Array([byte])));
