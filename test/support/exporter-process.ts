@@ -29,18 +29,25 @@ export async function startExporterProcess(args: readonly string[], environment:
   const child = spawn(process.execPath, [MAIN, `--web.listen-address=127.0.0.1:${port}`, ...args], {
     env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return await superviseExporter(child, `http://127.0.0.1:${port}`, 'kafka-sonar');
+}
+
+/**
+ * Waits until a started `kafka-sonar` answers /healthz on `url` (failing with its stderr if it exits
+ * or does not listen within 15 s) and gives the handle to scrape and stop it.
+ */
+export async function superviseExporter(child: ChildProcess, url: string, description: string): Promise<ExporterProcess> {
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
   child.stdout!.resume();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`kafka-sonar exited with ${child.exitCode}: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`${description} exited with ${child.exitCode}: ${stderr}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
+      if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok) break;
     } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`kafka-sonar did not start listening: ${stderr}`); }
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`${description} did not start listening on ${url}: ${stderr}`); }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
