@@ -35,7 +35,7 @@ if (typecheck !== 0) {
 const patterns = extraArguments.length > 0 ? extraArguments : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'];
 let status = 1;
 try {
-  status = run(node, ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-timeout=600000', '--test-force-exit', ...patterns]);
+  status = run(node, ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-timeout=600000', ...patterns]);
 } finally {
   const teardown = spawnSync(node, ['test/testbed/cli.ts', 'down'], { cwd: root, encoding: 'utf8' });
   if (teardown.status !== 0) process.stderr.write(`test bed teardown failed:\n${teardown.stdout}${teardown.stderr}\n`);
