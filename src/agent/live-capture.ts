@@ -36,6 +36,12 @@ export interface LiveCaptureCounters {
 
 export type CaptureStart = { ok: true } | { ok: false; reason: string };
 
+/**
+ * cap 0.2.1 segfaults when it garbage-collects a handle whose open() failed: its destructor stops a
+ * poll handle that was never started. Such handles are kept alive for the life of the process.
+ */
+const handlesThatFailedToOpen: CapHandle[] = [];
+
 function loadCap(): CapModule | string {
   try {
     return createRequire(import.meta.url)('cap') as CapModule;
@@ -75,6 +81,7 @@ export class LiveCapture {
     try {
       linkName = handle.open(this.#settings.interface, this.#settings.filter, this.#settings.bufferSizeBytes, buffer);
     } catch (error) {
+      handlesThatFailedToOpen.push(handle);
       return { ok: false, reason: `cannot capture on interface ${JSON.stringify(this.#settings.interface)}: ${(error as Error).message}` };
     }
     const linkType = linkTypeFromCapName(linkName);

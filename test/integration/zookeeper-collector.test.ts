@@ -130,8 +130,10 @@ test('offsets an old consumer committed in ZooKeeper give kafka_exporter\'s ZooK
   // What the old Scala consumer wrote: the next offset to read, as decimal text.
   await writeZnode(`/consumers/${group}/offsets/${topic}/0`, String(latest[0]! - 30));
   await writeZnode(`/consumers/${group}/offsets/${topic}/1`, String(latest[1]!));
+  // A cycle may read the group between the two writes: wait until it has seen both partitions.
   const lagged = await waitForScrape(exporter.url, `ZooKeeper lag of ${group}`, (s) =>
-    valueOf(s, 'kafka_consumergroupzookeeper_lag_zookeeper', { consumergroup: group, topic, partition: '0' }) === 30);
+    valueOf(s, 'kafka_consumergroupzookeeper_lag_zookeeper', { consumergroup: group, topic, partition: '1' }) !== undefined);
+  assert.equal(valueOf(lagged, 'kafka_consumergroupzookeeper_lag_zookeeper', { consumergroup: group, topic, partition: '0' }), 30);
   assert.equal(valueOf(lagged, 'kafka_consumergroupzookeeper_lag_zookeeper', { consumergroup: group, topic, partition: '1' }), 0);
 });
 
