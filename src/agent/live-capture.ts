@@ -17,6 +17,8 @@ interface CapHandle {
   open(device: string, filter: string, bufferSize: number, buffer: Buffer): string;
   on(event: 'packet', listener: (bytes: number, truncated: boolean) => void): void;
   close(): void;
+  /** Added by scripts/patch-capture-addon.ts; undefined once closed or when pcap_stats fails. */
+  stats?(): { received: number; dropped: number; interfaceDropped: number } | undefined;
 }
 
 interface CapModule {
@@ -32,6 +34,14 @@ export interface LiveCaptureSettings {
 export interface LiveCaptureCounters {
   packets: number;
   bytes: number;
+}
+
+/** Packets lost before the agent read them, as libpcap reports them. */
+export interface CaptureDrops {
+  /** The capture buffer was full. */
+  readonly kernel: number;
+  /** The network interface dropped them. */
+  readonly interface: number;
 }
 
 export type CaptureStart = { ok: true } | { ok: false; reason: string };
@@ -96,6 +106,12 @@ export class LiveCapture {
       this.#sink.pushFrame({ linkType, timestampMicros: Date.now() * 1000, data: buffer.subarray(0, bytes) });
     });
     return { ok: true };
+  }
+
+  /** Undefined when the addon cannot tell (built without the project's patch) or nothing is open. */
+  drops(): CaptureDrops | undefined {
+    const stats = this.#open?.handle.stats?.();
+    return stats && { kernel: stats.dropped, interface: stats.interfaceDropped };
   }
 
   stop(): void {

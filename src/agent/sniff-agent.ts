@@ -17,7 +17,7 @@ import { AddressSettling } from './address-settling.ts';
 import { ClientAddressBook, type ClientAddressResolver } from './client-address-resolver.ts';
 import { ClientMetrics } from './client-metrics.ts';
 import { ConnectionDirectory } from './connection-directory.ts';
-import { brokerPortsFilter, LiveCapture } from './live-capture.ts';
+import { brokerPortsFilter, LiveCapture, type CaptureDrops } from './live-capture.ts';
 import type { PodDirectory } from './pod-directory.ts';
 
 /** A small real capture (kcat producers and consumers, four codecs) for the quick start. */
@@ -28,6 +28,7 @@ const PUBLISH_INTERVAL_MS = 1000;
 const NAT_SETTLE_MS = 6000;
 const MAX_HELD_EXCHANGES = 100_000;
 const MAX_CLOSED_CONNECTIONS = 10_000;
+const DROP_WARNING_INTERVAL_MS = 60_000;
 
 export interface SniffAgentOptions {
   readonly config: SnifferConfig;
@@ -64,6 +65,9 @@ export class SniffAgent implements SeriesSource {
   readonly #settling: AddressSettling | undefined;
   #replaying: Promise<void> | undefined;
   #stopped = false;
+  /** The last drop counts read, kept after the capture closes. */
+  #drops: CaptureDrops | undefined;
+  #dropsWarnedAt = { kernel: 0, at: 0 };
 
   constructor(options: SniffAgentOptions) {
     this.#options = options;
@@ -120,6 +124,7 @@ export class SniffAgent implements SeriesSource {
 
   /** Moves time on, forgets idle clients and publishes the client metrics. */
   publish(): void {
+    this.#readDrops();
     if (this.#capture?.running) this.#sniffer.advanceTime(Date.now() * 1000);
     if (this.#capture) {
       const idleMs = this.#options.config.clientIdleTimeoutSeconds * 1000;
@@ -134,8 +139,22 @@ export class SniffAgent implements SeriesSource {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
+    this.#readDrops();
     this.#capture?.stop();
     await this.#replaying;
+  }
+
+  #readDrops(): void {
+    const drops = this.#capture?.drops();
+    if (drops === undefined) return;
+    this.#drops = drops;
+    const now = Date.now();
+    if (drops.kernel > this.#dropsWarnedAt.kernel && now - this.#dropsWarnedAt.at >= DROP_WARNING_INTERVAL_MS) {
+      this.#options.logger.warn('the kernel dropped captured packets: the capture buffer was full; raise --sniff.buffer-size', {
+        dropped: drops.kernel - this.#dropsWarnedAt.kernel, bufferSizeBytes: this.#options.config.bufferSizeBytes,
+      });
+      this.#dropsWarnedAt = { kernel: drops.kernel, at: now };
+    }
   }
 
   series(metricName: string): Iterable<Sample> | undefined {
@@ -146,6 +165,8 @@ export class SniffAgent implements SeriesSource {
       case snifferMetrics.captureUp.name: return [{ labels: { source: this.#source }, value: this.#up ? 1 : 0 }];
       case snifferMetrics.packets.name: return [{ labels: {}, value: decode.frames }];
       case snifferMetrics.bytes.name: return this.#capture ? [{ labels: {}, value: this.#capture.counters.bytes }] : undefined;
+      case snifferMetrics.droppedPackets.name:
+        return this.#drops && [{ labels: { by: 'kernel' }, value: this.#drops.kernel }, { labels: { by: 'interface' }, value: this.#drops.interface }];
       case snifferMetrics.truncated.name: return [{ labels: {}, value: decode.truncatedSegments }];
       case snifferMetrics.undecodablePackets.name:
         return Object.entries(decode.undecodable).filter(([, count]) => count > 0).map(([reason, count]) => ({ labels: { reason }, value: count }));

@@ -3,6 +3,8 @@
 // topics must equal the ground truth exactly, and replication must never count as consumption.
 
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SCENARIOS, type ScenarioResult } from '../fixtures/sniffer/record/scenarios.ts';
 import { endOffsets } from '../fixtures/sniffer/record/offsets.ts';
@@ -36,6 +38,42 @@ describe('capture that cannot start', () => {
       assert.match(lines[0]!, /no-such-if0/);
     } finally {
       await exporter.stop();
+    }
+  });
+});
+
+describe('a capture that falls behind', () => {
+  it('counts the packets the kernel dropped and warns once to raise the buffer', async () => {
+    const sink = createServer((socket) => socket.resume());
+    sink.listen(0, '127.0.0.1');
+    await once(sink, 'listening');
+    const port = (sink.address() as AddressInfo).port;
+    const exporter = await startExporterProcess(['--sniff.interface=lo', `--sniff.broker-ports=${port}`, '--sniff.buffer-size=1048576', '--log.format=logfmt']);
+    const dropped = (series: readonly Series[]): number | undefined =>
+      series.find((entry) => entry.name === 'kafka_sonar_capture_dropped_packets_total' && entry.labels.by === 'kernel')?.value;
+    try {
+      const ready = await waitForScrape(exporter.url, 'capture up', (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1), 10_000);
+      assert.equal(dropped(ready), 0);
+      // Stopped, the agent reads nothing: 64 MB through a 1 MiB capture buffer must overflow it.
+      exporter.child.kill('SIGSTOP');
+      try {
+        const client = createConnection({ host: '127.0.0.1', port });
+        await once(client, 'connect');
+        const chunk = Buffer.alloc(1 << 20, 7);
+        for (let sent = 0; sent < 64; sent++) if (!client.write(chunk)) await once(client, 'drain');
+        client.end();
+        await once(client, 'close');
+      } finally {
+        exporter.child.kill('SIGCONT');
+      }
+      const series = await waitForScrape(exporter.url, 'kernel drops', (all) => (dropped(all) ?? 0) > 0, 10_000);
+      assert.ok(series.some((entry) => entry.name === 'kafka_sonar_capture_dropped_packets_total' && entry.labels.by === 'interface'));
+      const warnings = (): string[] => exporter.stderr().split('\n').filter((line) => line.includes('raise --sniff.buffer-size'));
+      for (let waited = 0; warnings().length === 0 && waited < 3000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(warnings().length, 1, exporter.stderr());
+    } finally {
+      await exporter.stop();
+      sink.close();
     }
   });
 });

@@ -83,6 +83,10 @@ export const snifferMetrics = {
     name: 'kafka_sonar_capture_truncated_packets_total', type: 'counter', labels: [],
     help: 'TCP segments whose payload the capture cut short (snap length, GRO/TSO super-packets).',
   },
+  droppedPackets: {
+    name: 'kafka_sonar_capture_dropped_packets_total', type: 'counter', labels: ['by'],
+    help: 'Packets lost before the agent read them, as libpcap reports them: by="kernel" when the capture buffer was full (raise --sniff.buffer-size), by="interface" when the network interface dropped them.',
+  },
   undecodablePackets: {
     name: 'kafka_sonar_capture_undecodable_packets_total', type: 'counter', labels: ['reason'],
     help: 'Packets that did not decode down to a TCP segment, by reason.',
