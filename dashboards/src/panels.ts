@@ -24,11 +24,27 @@ export interface Panel {
   readonly targets?: readonly (Target & { refId: string; datasource: { type: 'prometheus'; uid: '${datasource}' } })[];
   readonly fieldConfig?: unknown;
   readonly options?: unknown;
+  readonly transformations?: readonly Transformation[];
   readonly collapsed?: boolean;
   readonly panels?: readonly Panel[];
 }
 
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' } as const;
+
+/** A Grafana transformation applied to a panel's query results (tables: organize, merge, ...). */
+export interface Transformation {
+  readonly id: string;
+  readonly options: Record<string, unknown>;
+}
+
+/** Orders a table's columns as `order`, renames them as `rename` and hides those in `hide`. */
+export function columns(order: readonly string[], rename: Readonly<Record<string, string>> = {}, hide: readonly string[] = ['Time', '__name__', 'job']): Transformation[] {
+  return [{ id: 'organize', options: {
+    excludeByName: Object.fromEntries(hide.map((name) => [name, true])),
+    indexByName: Object.fromEntries(order.map((name, index) => [name, index])),
+    renameByName: rename,
+  } }];
+}
 
 export interface PanelSpec {
   readonly type: 'stat' | 'timeseries' | 'table';
@@ -39,6 +55,10 @@ export interface PanelSpec {
   readonly width: number;
   readonly height?: number;
   readonly thresholds?: readonly { value: number | null; color: string }[];
+  /** Tables: how to shape the columns (see columns()). */
+  readonly transformations?: readonly Transformation[];
+  /** Tables: the column to sort the rows by, descending. */
+  readonly sortBy?: string;
 }
 
 /** Lays panels out left to right in rows of 24 columns, numbering them. */
@@ -67,7 +87,8 @@ export class Layout {
       fieldConfig: { defaults: { unit: spec.unit ?? 'short', thresholds: { mode: 'absolute', steps: thresholds } }, overrides: [] },
       options: spec.type === 'stat'
         ? { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'background', graphMode: 'none', textMode: 'auto' }
-        : spec.type === 'table' ? { showHeader: true } : { legend: { displayMode: 'table', placement: 'bottom', calcs: ['lastNotNull', 'max'] }, tooltip: { mode: 'multi', sort: 'desc' } },
+        : spec.type === 'table' ? { showHeader: true, ...(spec.sortBy ? { sortBy: [{ displayName: spec.sortBy, desc: true }] } : {}) } : { legend: { displayMode: 'table', placement: 'bottom', calcs: ['lastNotNull', 'max'] }, tooltip: { mode: 'multi', sort: 'desc' } },
+      transformations: spec.transformations,
     });
     this.#x += spec.width;
     this.#rowHeight = Math.max(this.#rowHeight, height);
