@@ -2,6 +2,7 @@
 import { loadConfig } from '../config/config.ts';
 import { ConfigError } from '../config/errors.ts';
 import { parseArguments } from '../config/flags.ts';
+import { checkReferencedFiles } from '../config/referenced-files.ts';
 import { startExporter } from '../exporter.ts';
 import { createLogger } from '../log/logger.ts';
 import { VERSION } from '../version.ts';
@@ -17,12 +18,13 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.version) { process.stdout.write(`kafka-sonar ${VERSION} (node ${process.version})\n`); return 0; }
   if (args.positionals.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(args.positionals[0])}: run kafka-sonar --help`);
   if (args.configCheck !== undefined) {
-    loadConfig({ configFile: args.configCheck });
+    checkReferencedFiles(loadConfig({ configFile: args.configCheck }));
     process.stdout.write(`config file ${args.configCheck} is valid\n`);
     return 0;
   }
 
   const config = loadConfig({ flags: args.flags, environment: process.env, configFile: args.configFile });
+  checkReferencedFiles(config);
   const logger = createLogger(config.log);
   const exporter = await startExporter(config, logger);
 

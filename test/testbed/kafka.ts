@@ -10,6 +10,7 @@ import { log4j2FileConfig, loggingFlag, reload4jFileConfig } from './logging-con
 import { isPortOpen } from './network.ts';
 import { exitedReason, isRunning, runCommand, spawnDetached, stopProgram, waitUntil } from './processes.ts';
 import { scramFormatArguments, withSaslListener } from './sasl.ts';
+import { withTlsListener } from './tls.ts';
 import type { KafkaNode, Testbed } from './types.ts';
 
 const KAFKA_READY_TIMEOUT_MS = 180_000;
@@ -52,7 +53,7 @@ export async function prepareKafkaNodes(bed: Testbed): Promise<void> {
 }
 
 function nodeProperties(bed: Testbed, node: KafkaNode, dataDir: string): Record<string, PropertyValue> {
-  if (bed.mode === 'kraft') return withSaslListener(kraftNodeProperties({ node, quorum: bed.brokers, dataDir }), node);
+  if (bed.mode === 'kraft') return withTlsListener(withSaslListener(kraftNodeProperties({ node, quorum: bed.brokers, dataDir }), node), node, bed.tls);
   if (bed.zookeeper === undefined) throw new Error(`test bed ${bed.name} runs in zk mode without ZooKeeper`);
   return zkBrokerProperties({ node, brokerCount: bed.brokers.length, zookeeperConnect: bed.zookeeper, dataDir });
 }

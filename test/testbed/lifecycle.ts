@@ -11,6 +11,7 @@ import { isRunning, stopProgram } from './processes.ts';
 import { alertmanagerDir, prometheusDir, prometheusUrlFor, startAlertmanager, startPrometheus } from './prometheus.ts';
 import { registryDir, registryUrlFor, startRegistry } from './registry.ts';
 import { saslBootstrapServers } from './sasl.ts';
+import { createTestbedCertificates, tlsBootstrapServers } from './tls.ts';
 import { instanceDir, instanceNames, readState, removeInstanceDir, withInstanceLock, writeState } from './state.ts';
 import type { KafkaMode, KafkaNode, PrometheusEndpoints, Testbed, TestbedShape, ZookeeperMember } from './types.ts';
 import { prepareZookeepers, startZookeepers, zookeeperDir } from './zookeeper.ts';
@@ -25,6 +26,8 @@ export interface TestbedUpOptions {
   prometheus?: boolean;
   /** KRaft only: add a SASL_PLAINTEXT listener with PLAIN and SCRAM users (see sasl.ts). */
   sasl?: boolean;
+  /** KRaft only: add an SSL listener requiring client certificates (see tls.ts). */
+  tls?: boolean;
   /**
    * Address the brokers' client listener (PLAINTEXT, and SASL_PLAINTEXT with `sasl`) binds and
    * advertises instead of 127.0.0.1, e.g. a veth address reachable from a network namespace; it must
@@ -46,6 +49,7 @@ export function resolveShape(options: TestbedUpOptions): TestbedShape {
     throw new Error(`zookeepers must be 1..7, got ${zookeepers}`);
   }
   if (options.sasl && mode !== 'kraft') throw new Error('sasl applies to --mode kraft only');
+  if (options.tls && mode !== 'kraft') throw new Error('tls applies to --mode kraft only');
   return {
     mode,
     brokers,
@@ -53,12 +57,13 @@ export function resolveShape(options: TestbedUpOptions): TestbedShape {
     registry: options.registry ?? false,
     prometheus: options.prometheus ?? false,
     ...(options.sasl ? { sasl: true as const } : {}),
+    ...(options.tls ? { tls: true as const } : {}),
     ...(options.listenHost !== undefined && options.listenHost !== LOOPBACK ? { listenHost: options.listenHost } : {}),
   };
 }
 
 function sameKafkaShape(a: TestbedShape, b: TestbedShape): boolean {
-  return a.mode === b.mode && a.brokers === b.brokers && a.zookeepers === b.zookeepers && a.sasl === b.sasl && a.listenHost === b.listenHost;
+  return a.mode === b.mode && a.brokers === b.brokers && a.zookeepers === b.zookeepers && a.sasl === b.sasl && a.tls === b.tls && a.listenHost === b.listenHost;
 }
 
 /**
@@ -91,7 +96,7 @@ async function createInstance(name: string, shape: TestbedShape): Promise<Testbe
   const distribution = kafkaDistribution(shape.mode);
   const dir = instanceDir(name);
   mkdirSync(dir, { recursive: true });
-  const portsPerBroker = (shape.mode === 'kraft' ? 2 : 1) + (shape.sasl ? 1 : 0);
+  const portsPerBroker = (shape.mode === 'kraft' ? 2 : 1) + (shape.sasl ? 1 : 0) + (shape.tls ? 1 : 0);
   const ports = await findFreePorts(shape.brokers * portsPerBroker + shape.zookeepers * 3);
   const brokers: KafkaNode[] = Array.from({ length: shape.brokers }, (_, index) => ({
     id: index + 1,
@@ -100,6 +105,7 @@ async function createInstance(name: string, shape: TestbedShape): Promise<Testbe
     ...(shape.mode === 'kraft' ? { controllerPort: takePort(ports) } : {}),
     ...(shape.mode === 'kraft' && shape.listenHost !== undefined ? { controllerHost: LOOPBACK } : {}),
     ...(shape.sasl ? { saslPort: takePort(ports) } : {}),
+    ...(shape.tls ? { tlsPort: takePort(ports) } : {}),
   }));
   const zookeepers: ZookeeperMember[] = Array.from({ length: shape.zookeepers }, (_, index) => ({
     id: index + 1,
@@ -120,6 +126,7 @@ async function createInstance(name: string, shape: TestbedShape): Promise<Testbe
     zookeepers,
     bootstrapServers: brokers.map((broker) => `${broker.host}:${broker.port}`).join(','),
     ...(shape.sasl ? { saslBootstrapServers: saslBootstrapServers(brokers)! } : {}),
+    ...(shape.tls ? { tlsBootstrapServers: tlsBootstrapServers(brokers)!, tls: createTestbedCertificates(join(dir, 'tls'), shape.listenHost ?? LOOPBACK) } : {}),
     ...(zookeepers.length > 0 ? { zookeeper: zookeepers.map((zk) => `${zk.host}:${zk.clientPort}`).join(',') } : {}),
   };
   writeState(bed);

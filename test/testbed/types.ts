@@ -9,6 +9,8 @@ export interface TestbedShape {
   prometheus: boolean;
   /** Set when the brokers also have a SASL_PLAINTEXT listener (see sasl.ts). */
   sasl?: true;
+  /** Set when the brokers also have an SSL listener requiring client certificates (see tls.ts). */
+  tls?: true;
   /** Set when the client listener binds and advertises this address instead of 127.0.0.1. */
   listenHost?: string;
 }
@@ -26,6 +28,17 @@ export interface KafkaNode extends BrokerEndpoint {
   controllerHost?: string;
   /** SASL_PLAINTEXT listener, when the test bed was started with `sasl` (see sasl.ts). */
   saslPort?: number;
+  /** SSL listener, when the test bed was started with `tls` (see tls.ts). */
+  tlsPort?: number;
+}
+
+/** PEM files of an instance started with `tls`. */
+export interface TestbedTls {
+  caFile: string;
+  /** The brokers' private key followed by their certificate. */
+  brokerKeystoreFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
 }
 
 export interface ZookeeperMember {
@@ -64,6 +77,9 @@ export interface Testbed {
   bootstrapServers: string;
   /** The SASL_PLAINTEXT listeners, when started with `sasl`. */
   saslBootstrapServers?: string;
+  /** The SSL listeners and the files to reach them, when started with `tls`. */
+  tlsBootstrapServers?: string;
+  tls?: TestbedTls;
   zookeeper?: string;
   registry?: RegistryEndpoint;
   registryUrl?: string;

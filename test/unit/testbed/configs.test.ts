@@ -4,6 +4,7 @@ import { renderPom } from '../../testbed/artifacts.ts';
 import { internalTopicReplication, kraftNodeProperties, renderProperties, zkBrokerProperties } from '../../testbed/kafka-config.ts';
 import { resolveShape } from '../../testbed/lifecycle.ts';
 import { renderAlertmanagerConfig, renderPrometheusConfig } from '../../testbed/prometheus.ts';
+import { withTlsListener } from '../../testbed/tls.ts';
 import { renderZookeeperConfig } from '../../testbed/zookeeper.ts';
 import { parse } from 'yaml';
 
@@ -19,6 +20,19 @@ test('a KRaft node joins a static quorum of combined nodes', () => {
   assert.equal(properties['offsets.topic.replication.factor'], 3);
   assert.equal(properties['transaction.state.log.min.isr'], 2);
   assert.equal(properties['num.io.threads'], 4);
+});
+
+test('a TLS node adds an SSL listener with PEM stores that requires client certificates; KRaft only', () => {
+  const node = { ...quorum[0]!, tlsPort: 9392 };
+  const files = { caFile: '/t/ca.pem', brokerKeystoreFile: '/t/broker-keystore.pem', clientCertFile: '/t/client.pem', clientKeyFile: '/t/client-key.pem' };
+  const properties = withTlsListener(kraftNodeProperties({ node, quorum, dataDir: '/d' }), node, files);
+  assert.equal(properties.listeners, 'PLAINTEXT://127.0.0.1:9091,CONTROLLER://127.0.0.1:9191,SSL://127.0.0.1:9392');
+  assert.equal(properties['advertised.listeners'], 'PLAINTEXT://127.0.0.1:9091,SSL://127.0.0.1:9392');
+  assert.match(String(properties['listener.security.protocol.map']), /,SSL:SSL$/);
+  assert.equal(properties['ssl.keystore.location'], files.brokerKeystoreFile);
+  assert.equal(properties['ssl.truststore.location'], files.caFile);
+  assert.equal(properties['ssl.client.auth'], 'required');
+  assert.throws(() => resolveShape({ mode: 'zk', tls: true }), /tls applies to --mode kraft only/);
 });
 
 test('a KRaft node may serve clients on another address while its controller stays on loopback', () => {
