@@ -1,8 +1,10 @@
-// Live packet capture through the optional `cap` addon (libpcap). The addon hands every packet in
-// one buffer it overwrites, without timestamps or drop statistics: frames are stamped with the
-// wall clock and the decoder copies them.
+// Live packet capture through the optional `cap` addon (libpcap). The project's postinstall patches
+// cap to deliver packets in batches with their capture time; an unpatched addon hands every packet
+// alone in one buffer it overwrites, without a time, so frames are then stamped with the wall clock.
+// Either way the buffer is reused: the decoder copies what it keeps.
 
 import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
 import { linkTypeFromCapName } from '../capture/link-types.ts';
 import type { FrameSink } from '../capture/packet-source.ts';
 
@@ -12,11 +14,18 @@ import type { FrameSink } from '../capture/packet-source.ts';
  * cut shorter (an unpatched addon's 65535) shows as truncated.
  */
 const SNAP_LENGTH = 65_600;
+/** Room for one wake-up's packets in batched delivery; a fuller batch is delivered in parts. */
+const BATCH_BUFFER_BYTES = 4 * 1024 * 1024;
+/** Per packet in a batch: captured length, length on the wire, seconds, microseconds (native uint32). */
+const BATCH_HEADER_BYTES = 16;
 
 interface CapHandle {
   open(device: string, filter: string, bufferSize: number, buffer: Buffer): string;
   on(event: 'packet', listener: (bytes: number, truncated: boolean) => void): void;
+  on(event: 'packets', listener: (bytes: number, count: number) => void): void;
   close(): void;
+  /** Added by scripts/patch-capture-addon.ts. */
+  setBatching?(enabled: boolean): void;
   /** Added by scripts/patch-capture-addon.ts; undefined once closed or when pcap_stats fails. */
   stats?(): { received: number; dropped: number; interfaceDropped: number } | undefined;
 }
@@ -60,6 +69,10 @@ function loadCap(): CapModule | string {
   }
 }
 
+const readUint32: (buffer: Buffer, offset: number) => number = endianness() === 'LE'
+  ? (buffer, offset) => buffer.readUInt32LE(offset)
+  : (buffer, offset) => buffer.readUInt32BE(offset);
+
 /** BPF filter for the broker ports: both directions of every listener. */
 export function brokerPortsFilter(ports: readonly number[]): string {
   return ports.length === 0 ? 'tcp' : `tcp and (${ports.map((port) => `port ${port}`).join(' or ')})`;
@@ -86,7 +99,9 @@ export class LiveCapture {
     const cap = loadCap();
     if (typeof cap === 'string') return { ok: false, reason: cap };
     const handle = new cap.Cap();
-    const buffer = Buffer.alloc(SNAP_LENGTH);
+    const batched = typeof handle.setBatching === 'function';
+    const buffer = Buffer.alloc(batched ? BATCH_BUFFER_BYTES : SNAP_LENGTH);
+    if (batched) handle.setBatching!(true);
     let linkName: string;
     try {
       linkName = handle.open(this.#settings.interface, this.#settings.filter, this.#settings.bufferSizeBytes, buffer);
@@ -100,12 +115,30 @@ export class LiveCapture {
       return { ok: false, reason: `cannot capture on interface ${JSON.stringify(this.#settings.interface)}: unsupported link type ${linkName}` };
     }
     this.#open = { handle, buffer };
-    handle.on('packet', (bytes) => {
-      this.counters.packets++;
-      this.counters.bytes += bytes;
-      this.#sink.pushFrame({ linkType, timestampMicros: Date.now() * 1000, data: buffer.subarray(0, bytes) });
-    });
+    if (batched) {
+      handle.on('packets', (_bytes, count) => this.#deliverBatch(linkType, buffer, count));
+    } else {
+      handle.on('packet', (bytes) => {
+        this.counters.packets++;
+        this.counters.bytes += bytes;
+        this.#sink.pushFrame({ linkType, timestampMicros: Date.now() * 1000, data: buffer.subarray(0, bytes) });
+      });
+    }
     return { ok: true };
+  }
+
+  #deliverBatch(linkType: number, buffer: Buffer, count: number): void {
+    let offset = 0;
+    for (let packet = 0; packet < count; packet++) {
+      const capturedLength = readUint32(buffer, offset);
+      const originalLength = readUint32(buffer, offset + 4);
+      const timestampMicros = readUint32(buffer, offset + 8) * 1_000_000 + readUint32(buffer, offset + 12);
+      const start = offset + BATCH_HEADER_BYTES;
+      offset = start + capturedLength;
+      this.counters.packets++;
+      this.counters.bytes += capturedLength;
+      this.#sink.pushFrame({ linkType, timestampMicros, data: buffer.subarray(start, offset), originalLength });
+    }
   }
 
   /** Undefined when the addon cannot tell (built without the project's patch) or nothing is open. */

@@ -29,6 +29,8 @@ const NAT_SETTLE_MS = 6000;
 const MAX_HELD_EXCHANGES = 100_000;
 const MAX_CLOSED_CONNECTIONS = 10_000;
 const DROP_WARNING_INTERVAL_MS = 60_000;
+/** Longer than the time the kernel may hold captured packets before handing them over (50 ms blocks). */
+const CAPTURE_DELIVERY_DELAY_MS = 500;
 
 export interface SniffAgentOptions {
   readonly config: SnifferConfig;
@@ -68,6 +70,7 @@ export class SniffAgent implements SeriesSource {
   /** The last drop counts read, kept after the capture closes. */
   #drops: CaptureDrops | undefined;
   #dropsWarnedAt = { kernel: 0, at: 0 };
+  #packetsAtLastPublish = -1;
 
   constructor(options: SniffAgentOptions) {
     this.#options = options;
@@ -125,7 +128,7 @@ export class SniffAgent implements SeriesSource {
   /** Moves time on, forgets idle clients and publishes the client metrics. */
   publish(): void {
     this.#readDrops();
-    if (this.#capture?.running) this.#sniffer.advanceTime(Date.now() * 1000);
+    this.#advanceQuietCapture();
     if (this.#capture) {
       const idleMs = this.#options.config.clientIdleTimeoutSeconds * 1000;
       this.clients.expire(idleMs);
@@ -142,6 +145,19 @@ export class SniffAgent implements SeriesSource {
     this.#readDrops();
     this.#capture?.stop();
     await this.#replaying;
+  }
+
+  /**
+   * Packet time moves on with the packets. Only when none came since the last publication does the
+   * wall clock (less the kernel's delivery delay) move it, so the timeouts of a quiet capture run
+   * while packets still waiting in the capture buffer never count as late.
+   */
+  #advanceQuietCapture(): void {
+    const capture = this.#capture;
+    if (!capture?.running) return;
+    const packets = capture.counters.packets;
+    if (packets === this.#packetsAtLastPublish) this.#sniffer.advanceTime((Date.now() - CAPTURE_DELIVERY_DELAY_MS) * 1000);
+    this.#packetsAtLastPublish = packets;
   }
 
   #readDrops(): void {

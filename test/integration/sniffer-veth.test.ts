@@ -122,10 +122,8 @@ describe('live capture on a veth pair with MTU 1500, clients in another network 
 
     exporter = await startExporterProcess([
       `--sniff.interface=${rootInterface}`, `--sniff.broker-ports=${port}`, `--kafka.server=${bed.bootstrapServers}`,
-      // cap opens libpcap in immediate mode (TPACKET_V2), and with TSO/GSO features on the interface libpcap gives
-      // every ring slot the full 65535-byte snap length: the default 32 MiB holds only ~500 packets, fewer than one
-      // consumer's fetch response at MTU 1500, and the kernel drops (seen as a TCP gap). 256 MiB holds ~4000.
-      `--sniff.buffer-size=${256 * 1024 * 1024}`,
+      // The default capture buffer (32 MiB): packed densely (TPACKET_V3), it holds a consumer's fetch responses
+      // at MTU 1500. Immediate mode, one 64 KiB slot per packet, held 256 packets and dropped some.
       '--collector.cluster.interval=2s', '--collector.quorum.enabled=false', '--log.format=logfmt',
     ]);
     await waitForScrape(exporter.url, 'capture up', (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1), 10_000);
@@ -233,7 +231,7 @@ describe('live capture on a veth pair with MTU 1500, clients in another network 
     assert.equal(listed.connections.reduce((sum, entry) => sum + entry.recordsProduced, 0), delta.get(topics.platformatic));
   });
 
-  it('lost nothing: no truncated segment, no TCP gap, no resync, every packet decoded', async () => {
+  it('lost nothing with the default capture buffer: no drop, no truncated segment, no TCP gap, no resync, every packet decoded', async () => {
     const { series } = await scrape(exporter!.url);
     assert.deepEqual(series.filter((entry) => entry.name === 'kafka_sonar_capture_up').map((entry) => [entry.labels.source, entry.value]), [[rootInterface, 1]]);
     assert.equal(total(series, 'kafka_sonar_capture_truncated_packets_total'), 0, 'truncated segments');
@@ -242,6 +240,7 @@ describe('live capture on a veth pair with MTU 1500, clients in another network 
     assert.equal(total(series, 'kafka_sonar_sniffer_resyncs_total'), 0, 'resyncs');
     assert.equal(total(series, 'kafka_sonar_sniffer_undecodable_frames_total'), 0, 'undecodable Kafka frames');
     assert.equal(total(series, 'kafka_sonar_capture_undecodable_packets_total') ?? 0, 0, 'undecodable packets');
+    assert.equal(total(series, 'kafka_sonar_capture_dropped_packets_total'), 0, 'packets dropped by the kernel or the interface');
     // The agent saw the same small frames as tcpdump: on average no larger than a full segment, and about as many.
     const packets = total(series, 'kafka_sonar_capture_packets_total')!;
     const bytes = total(series, 'kafka_sonar_capture_bytes_total')!;

@@ -1,0 +1,44 @@
+// The live agent's own counters, read from its /metrics, for the live benchmarks.
+import type { Series } from '../test/support/scrape.ts';
+
+export interface AgentCounters {
+  cpuSeconds: number;
+  packets: number;
+  bytes: number;
+  truncated: number;
+  undecodablePackets: number;
+  gaps: number;
+  gapBytes: number;
+  resyncs: number;
+  undecodableFrames: number;
+}
+
+export function total(series: readonly Series[], name: string, filter: (labels: Readonly<Record<string, string>>) => boolean = () => true): number {
+  let sum = 0;
+  for (const entry of series) if (entry.name === name && filter(entry.labels)) sum += entry.value;
+  return sum;
+}
+
+export function agentCounters(series: readonly Series[]): AgentCounters {
+  return {
+    cpuSeconds: total(series, 'process_cpu_seconds_total'),
+    packets: total(series, 'kafka_sonar_capture_packets_total'),
+    bytes: total(series, 'kafka_sonar_capture_bytes_total'),
+    truncated: total(series, 'kafka_sonar_capture_truncated_packets_total'),
+    undecodablePackets: total(series, 'kafka_sonar_capture_undecodable_packets_total'),
+    gaps: total(series, 'kafka_sonar_sniffer_tcp_gaps_total'),
+    gapBytes: total(series, 'kafka_sonar_sniffer_tcp_gap_bytes_total'),
+    resyncs: total(series, 'kafka_sonar_sniffer_resyncs_total'),
+    undecodableFrames: total(series, 'kafka_sonar_sniffer_undecodable_frames_total'),
+  };
+}
+
+export function minus(after: AgentCounters, before: AgentCounters): AgentCounters {
+  return Object.fromEntries(Object.entries(after).map(([key, value]) => [key, value - before[key as keyof AgentCounters]])) as unknown as AgentCounters;
+}
+
+/** Packets libpcap says were lost before the agent read them; undefined when the agent does not report them. */
+export function droppedPackets(series: readonly Series[]): number | undefined {
+  const name = 'kafka_sonar_capture_dropped_packets_total';
+  return series.some((entry) => entry.name === name) ? total(series, name) : undefined;
+}
