@@ -80,8 +80,9 @@ const layout = new Layout()
     { expr: rate('kafka_sonar_sniffer_tcp_gaps_total', K, 'instance'), legendFormat: '{{instance}} gaps' },
     { expr: rate('kafka_sonar_sniffer_resyncs_total', K, 'instance'), legendFormat: '{{instance}} resyncs' },
   ] })
-  .add({ type: 'timeseries', title: 'Undecodable traffic', width: 8, description: 'Per second: Kafka frames whose header or body did not decode, packets that did not decode down to TCP (by reason), and TCP segments the capture cut short.', targets: [
+  .add({ type: 'timeseries', title: 'Undecodable traffic', width: 8, description: 'Per second: Kafka frames whose header or body did not decode, frames beyond --sniff.max-frame-size (their records are not counted), packets that did not decode down to TCP (by reason), and TCP segments the capture cut short.', targets: [
     { expr: rate('kafka_sonar_sniffer_undecodable_frames_total', K, 'instance'), legendFormat: '{{instance}} frames' },
+    { expr: rate('kafka_sonar_sniffer_oversize_frames_total', K, 'instance'), legendFormat: '{{instance}} oversize frames' },
     { expr: rate('kafka_sonar_capture_undecodable_packets_total', K, 'instance, reason'), legendFormat: '{{instance}} packets {{reason}}' },
     { expr: rate('kafka_sonar_capture_truncated_packets_total', K, 'instance'), legendFormat: '{{instance}} truncated' },
   ] })

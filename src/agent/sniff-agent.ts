@@ -85,7 +85,7 @@ export class SniffAgent implements SeriesSource {
       const out = options.printTo ?? process.stdout;
       listeners.push({ exchange: (exchange) => out.write(formatExchangeLine(exchange) + '\n') });
     }
-    this.#sniffer = new Sniffer(fanOut(listeners), { brokerPorts: config.brokerPorts });
+    this.#sniffer = new Sniffer(fanOut(listeners), { brokerPorts: config.brokerPorts, maxFrameBytes: config.maxFrameBytes });
     const live = config.interface !== '';
     this.#decoder = new TcpSegmentDecoder(this.#sniffer, { copyFrames: live });
     this.#source = live ? config.interface : this.#replayFile();
@@ -189,6 +189,7 @@ export class SniffAgent implements SeriesSource {
       case snifferMetrics.tcpGaps.name: return [{ labels: {}, value: reassembly.gaps }];
       case snifferMetrics.tcpGapBytes.name: return [{ labels: {}, value: reassembly.gapBytes }];
       case snifferMetrics.resyncs.name: return [{ labels: {}, value: sniffer.framing.resyncs }];
+      case snifferMetrics.oversizeFrames.name: return [{ labels: {}, value: sniffer.framing.oversizeFrames }];
       case snifferMetrics.undecodableFrames.name: return [{ labels: {}, value: sniffer.undecodableRequests + sniffer.undecodableBodies }];
       case snifferMetrics.requests.name: return [{ labels: {}, value: sniffer.requests }];
       case snifferMetrics.connections.name: {

@@ -77,6 +77,7 @@ export interface SnifferConfig {
   /** '' means built from the broker ports. */
   readonly bpfFilter: string;
   readonly bufferSizeBytes: number;
+  readonly maxFrameBytes: number;
   readonly print: boolean;
   readonly clientIdleTimeoutSeconds: number;
   readonly maxClients: number;
@@ -214,6 +215,7 @@ function checkSnifferConsistency(sniffer: SnifferConfig): void {
   if (sniffer.clientIdleTimeoutSeconds <= 0) throw new ConfigError('sniff.client-idle-timeout must be greater than 0');
   if (sniffer.kubernetesPodsRefreshSeconds <= 0) throw new ConfigError('sniff.kubernetes-pods-refresh must be greater than 0');
   if (sniffer.bufferSizeBytes < 65_536) throw new ConfigError('sniff.buffer-size must be at least 65536 bytes');
+  if (sniffer.maxFrameBytes < 65_536) throw new ConfigError('sniff.max-frame-size must be at least 65536 bytes');
   for (const [key, value] of [['sniff.max-clients', sniffer.maxClients], ['sniff.max-series', sniffer.maxSeries]] as const) {
     if (value < 1) throw new ConfigError(`${key} must be at least 1`);
   }
@@ -235,7 +237,7 @@ function snifferConfig(get: <T extends OptionValue>(key: string) => T): SnifferC
     enabled: nothingConfigured || get<string>('sniff.interface') !== '' || get<string>('sniff.replay') !== '',
     interface: get('sniff.interface'), replay: get('sniff.replay'), demo: nothingConfigured,
     brokerPorts: parsePorts(get<string[]>('sniff.broker-ports')), bpfFilter: get('sniff.bpf-filter'), bufferSizeBytes: get('sniff.buffer-size'),
-    print: get('sniff.print'), clientIdleTimeoutSeconds: get('sniff.client-idle-timeout'), maxClients: get('sniff.max-clients'), maxSeries: get('sniff.max-series'),
+    maxFrameBytes: get('sniff.max-frame-size'), print: get('sniff.print'), clientIdleTimeoutSeconds: get('sniff.client-idle-timeout'), maxClients: get('sniff.max-clients'), maxSeries: get('sniff.max-series'),
     conntrack: get('sniff.conntrack'), conntrackFile: get('sniff.conntrack-file'),
     kubernetesPods: get('sniff.kubernetes-pods'), kubernetesPodsRefreshSeconds: get('sniff.kubernetes-pods-refresh'),
   };

@@ -82,6 +82,7 @@ export const OPTIONS: readonly OptionDefinition[] = [
   { key: 'sniff.broker-ports', type: 'list', default: ['9092'], description: 'Broker listener ports, repeatable or comma-separated: they tell the broker side of connections and build the default capture filter.' },
   { key: 'sniff.bpf-filter', type: 'string', default: '', description: 'Capture filter (BPF syntax). Empty: TCP on the broker ports.' },
   { key: 'sniff.buffer-size', type: 'integer', default: 33554432, description: 'Kernel capture buffer in bytes; a larger buffer absorbs longer bursts before packets are dropped.' },
+  { key: 'sniff.max-frame-size', type: 'integer', default: 8388608, description: 'Largest Kafka frame (request or response) buffered whole to decode it, in bytes. Larger frames, such as fetch responses of many partitions, count as requests and bytes but not records; kafka_sonar_sniffer_oversize_frames_total counts them. Each connection may buffer one frame of this size per direction.' },
   { key: 'sniff.print', type: 'boolean', default: false, description: 'Write one line per request with its response to standard output, as kafka-sonar replay does.' },
   { key: 'sniff.client-idle-timeout', type: 'duration', default: 600, description: 'Clients that sent nothing for this long are forgotten and their series removed.' },
   { key: 'sniff.max-clients', type: 'integer', default: 10000, description: 'Clients (client address and client id) tracked at once; requests of further clients are counted in kafka_sonar_sniffer_clients_dropped_total.' },

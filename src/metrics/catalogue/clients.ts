@@ -103,6 +103,10 @@ export const snifferMetrics = {
     name: 'kafka_sonar_sniffer_resyncs_total', type: 'counter', labels: [],
     help: 'Times a Kafka stream was re-synchronised on a frame start after lost bytes.',
   },
+  oversizeFrames: {
+    name: 'kafka_sonar_sniffer_oversize_frames_total', type: 'counter', labels: [],
+    help: 'Kafka frames larger than --sniff.max-frame-size: decoded from their first 4 KiB (requests, bytes, latency) but their records are not counted.',
+  },
   undecodableFrames: {
     name: 'kafka_sonar_sniffer_undecodable_frames_total', type: 'counter', labels: [],
     help: 'Kafka frames whose header or body did not decode.',
