@@ -41,6 +41,7 @@ export interface RunningConsumer {
   consumed(): number;
   waitFor(count: number, timeoutMs?: number): Promise<void>;
   pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -63,6 +64,7 @@ export async function startClassicConsumer(bootstrapServers: string, topic: stri
     consumed: () => count,
     waitFor: (target, timeoutMs = 60_000) => waitForCount(() => count, target, timeoutMs, `classic group ${groupId}`),
     pause: () => consumer.pause([{ topic }]),
+    resume: () => consumer.resume([{ topic }]),
     stop: () => consumer.disconnect(),
   };
 }
@@ -80,6 +82,7 @@ export async function startKip848Consumer(bootstrapServers: string, topic: strin
     consumed: () => count,
     waitFor: (target, timeoutMs = 60_000) => waitForCount(() => count, target, timeoutMs, `KIP-848 group ${groupId}`),
     pause: () => stream.pause(),
+    resume: () => stream.resume(),
     async stop() {
       await stream.close();
       await consumer.close();

@@ -106,6 +106,28 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
     assert.equal(valueOf(series, 'kafka_consumergroup_lag_sum', { consumergroup: group, topic }), 420);
   });
 
+  test(`${mode}: a member that stops reading but stays in the group shows STALL, then OK once it reads again`, async () => {
+    const stallTopic = uniqueName('stall');
+    const stallGroup = uniqueName('stalled');
+    await createTopic(bed.bootstrapServers, stallTopic, 2, 3);
+    await produceMessages(bed.bootstrapServers, stallTopic, 40);
+    const consumer = await startClassicConsumer(bed.bootstrapServers, stallTopic, stallGroup);
+    try {
+      await consumer.waitFor(40);
+      await waitForScrape(exporter.url, `${stallGroup} committed everything`, (s) => valueOf(s, 'kafka_consumergroup_current_offset_sum', { consumergroup: stallGroup, topic: stallTopic }) === 40);
+      consumer.pause();
+      await produceMessages(bed.bootstrapServers, stallTopic, 25);
+      const stalled = await waitForScrape(exporter.url, `STALL for ${stallGroup}`, (s) => statusOf(s, stallGroup) === 'STALL', 30_000, new RegExp(stallGroup));
+      assert.equal(valueOf(stalled, 'kafka_consumergroup_members', { consumergroup: stallGroup }), 1, 'the member is still there');
+      assert.equal(valueOf(stalled, 'kafka_consumergroup_lag_sum', { consumergroup: stallGroup, topic: stallTopic }), 25);
+      consumer.resume();
+      await consumer.waitFor(65);
+      await waitForScrape(exporter.url, `OK again for ${stallGroup}`, (s) => statusOf(s, stallGroup) === 'OK' && valueOf(s, 'kafka_consumergroup_lag_sum', { consumergroup: stallGroup, topic: stallTopic }) === 0, 30_000);
+    } finally {
+      await consumer.stop();
+    }
+  });
+
   if (mode === 'kraft') {
     test('kraft: a KIP-848 consumer group is collected with its type, assignment and lag', async () => {
       const kip848Group = uniqueName('kip848');
