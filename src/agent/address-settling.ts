@@ -18,9 +18,9 @@ interface Held {
 
 /**
  * Sits in front of the client metrics when client addresses can be translated (NAT): a new
- * connection's exchanges wait until the resolver knows its original address, or until `settleMs`
- * passed, so its first requests are not counted under the NAT address. After that the connection's
- * exchanges pass straight through. `release()` runs on every publication.
+ * connection's exchanges wait until the resolver knows its original address (or knows it has no
+ * translation), or until `settleMs` passed, so its first requests are not counted under the NAT
+ * address. After that the connection's exchanges pass straight through. `release()` runs on every publication.
  */
 export class AddressSettling implements SnifferListener {
   readonly #next: SnifferListener;
@@ -46,7 +46,7 @@ export class AddressSettling implements SnifferListener {
 
   exchange(exchange: Exchange): void {
     const id = exchange.connection.id;
-    if (this.#settled.has(id) || this.#options.addresses.original(exchange.connection)) {
+    if (this.#settled.has(id) || this.#options.addresses.settled(exchange.connection)) {
       this.#pass(id, exchange);
       return;
     }
@@ -72,7 +72,7 @@ export class AddressSettling implements SnifferListener {
     const now = this.#now();
     for (const [id, held] of this.#held) {
       const connection = held.exchanges[0]!.connection;
-      if (held.deadlineMs <= now || this.#options.addresses.original(connection)) this.#flush(id);
+      if (held.deadlineMs <= now || this.#options.addresses.settled(connection)) this.#flush(id);
     }
   }
 

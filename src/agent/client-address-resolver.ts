@@ -34,6 +34,15 @@ export class ClientAddressBook {
     return original;
   }
 
+  /** Whether the connection's original address is settled: translated, or known to have no translation. */
+  settled(connection: ConnectionEnds): boolean {
+    if (this.original(connection) !== undefined) return true;
+    return this.#resolver.knows?.(
+      { ip: connection.client.address, port: connection.client.port },
+      { ip: connection.broker.address, port: connection.broker.port },
+    ) ?? false;
+  }
+
   /** The host metrics are labelled with: the original client's when known, else the captured one. */
   host(connection: ConnectionEnds): string {
     return this.original(connection)?.ip ?? connection.client.address;

@@ -15,6 +15,11 @@ export interface ClientAddressResolver {
    * Never blocks: an implementation may look the answer up in the background for a later call.
    */
   originalClient(client: AddressPort, broker: AddressPort): AddressPort | undefined;
+  /**
+   * Whether the connection is known at all, translated or not: a known connection without a
+   * translation need not wait for one. Same arguments and rules as originalClient.
+   */
+  knows?(client: AddressPort, broker: AddressPort): boolean;
 }
 
 export const noClientAddressResolver: ClientAddressResolver = {

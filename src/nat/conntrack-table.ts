@@ -79,6 +79,10 @@ export class ConntrackTable implements ClientAddressResolver {
     return original.ip === canonical(client.ip) && original.port === client.port ? undefined : original;
   }
 
+  knows(client: AddressPort, broker: AddressPort): boolean {
+    return this.lookup(client, broker) !== undefined;
+  }
+
   /** The entry of the connection the sniffer sees between `client` and `broker`, from the last read. */
   lookup(client: AddressPort, broker: AddressPort): NatTranslation | undefined {
     const found = this.#index.get(key(canonical(broker.ip), broker.port, canonical(client.ip), client.port));

@@ -87,3 +87,13 @@ test('a closing connection releases what it held, and the bound lets the oldest 
   feed(bounded.settling, events, false);
   assert.ok(bounded.settling.heldExchanges <= 3);
 });
+
+test('a connection the resolver knows to be untranslated is not held', async () => {
+  const events = await recordedEvents();
+  const knowsEveryone: ClientAddressResolver = { originalClient: () => undefined, knows: () => true };
+  const { settling, metrics } = setup(knowsEveryone);
+  feed(settling, events, false);
+  assert.equal(settling.heldExchanges, 0);
+  const produced = sumBy(metrics.snapshot(), 'kafka_client_produce_records_total', 'client_address');
+  assert.deepEqual([...produced.values()], [PRODUCED], 'counted at once, under the captured address');
+});

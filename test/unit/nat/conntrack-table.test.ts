@@ -57,6 +57,8 @@ describe('ConntrackTable', () => {
     const broker = { ip: '10.9.1.7', port: 9092 };
     assert.equal(table.originalClient(client, broker), undefined);
     assert.deepEqual(table.lookup(client, broker)?.originalBroker, { ip: '10.96.0.10', port: 9092 });
+    assert.equal(table.knows(client, broker), true, 'known, with no client translation: nothing to wait for');
+    assert.equal(table.knows({ ip: '10.9.0.5', port: 40001 }, broker), false);
   });
 
   it('indexes only entries to the broker ports, and at most maxEntries of them', async () => {
