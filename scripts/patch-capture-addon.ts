@@ -1,12 +1,11 @@
 /**
- * npm postinstall: two changes to the capture addon `cap` 0.2.1, then a rebuild.
+ * npm postinstall: three changes to the capture addon `cap` 0.2.1, then a rebuild.
  *
  * - Snap length. cap hard-codes 65535 bytes. A full-size IPv4 packet (total length up to 65535) plus
  *   its link header is longer: loopback (MTU 65536) and GRO/GSO super-packets lose their last bytes,
  *   and the records they carry. The snap length becomes the largest IP packet with an Ethernet header
- *   and two VLAN tags. It stays small on purpose: in immediate mode libpcap gives every packet a ring
- *   slot of the snap length, so libpcap's usual 262144 would hold four times fewer packets in the
- *   same capture buffer.
+ *   and two VLAN tags. It stays small on purpose: libpcap sizes the capture buffer's slots (immediate
+ *   mode) or blocks (TPACKET_V3) from it, and libpcap's usual 262144 would make them four times larger.
  * - Drop statistics. cap has no way to read pcap_stats(); a `stats()` method returns the packets the
  *   kernel dropped for lack of buffer space and those the interface dropped.
  * - Batched delivery. cap calls JavaScript once per packet, without the packet's time, and opens the
