@@ -37,6 +37,18 @@ export function minus(after: AgentCounters, before: AgentCounters): AgentCounter
   return Object.fromEntries(Object.entries(after).map(([key, value]) => [key, value - before[key as keyof AgentCounters]])) as unknown as AgentCounters;
 }
 
+/** What the capture and decoding lost in a step, one phrase per kind; empty when nothing was lost. */
+export function captureLosses(delta: AgentCounters, dropped: number | undefined): string[] {
+  const why: string[] = [];
+  if (dropped !== undefined && dropped > 0) why.push(`${dropped} packets dropped before the agent read them`);
+  if (delta.gaps > 0) why.push(`${delta.gaps} TCP gaps (${delta.gapBytes} B)`);
+  if (delta.truncated > 0) why.push(`${delta.truncated} truncated packets`);
+  if (delta.undecodablePackets > 0) why.push(`${delta.undecodablePackets} undecodable packets`);
+  if (delta.resyncs > 0) why.push(`${delta.resyncs} resyncs`);
+  if (delta.undecodableFrames > 0) why.push(`${delta.undecodableFrames} undecodable frames`);
+  return why;
+}
+
 /** Packets libpcap says were lost before the agent read them; undefined when the agent does not report them. */
 export function droppedPackets(series: readonly Series[]): number | undefined {
   const name = 'kafka_sonar_capture_dropped_packets_total';

@@ -40,7 +40,7 @@ import { join } from 'node:path';
 import type { ExporterProcess } from '../test/support/exporter-process.ts';
 import { scrape, waitForScrape, type Series } from '../test/support/scrape.ts';
 import { testbedDown, testbedUp, type Testbed } from '../test/testbed/index.ts';
-import { agentCounters, droppedPackets, minus, total, type AgentCounters } from './agent-metrics.ts';
+import { agentCounters, captureLosses, droppedPackets, minus, total, type AgentCounters } from './agent-metrics.ts';
 import { blast, type BlastResult } from './replay/blaster.ts';
 import { pinnedTo, pinProcess } from './replay/child-process.ts';
 import { loopbackLink, vethLink, type ReplayLink } from './replay/links.ts';
@@ -158,13 +158,7 @@ async function step(link: ReplayLink, recording: Recording, agent: ExporterProce
   const agentProduceRequests = after.produceRequests - beforeClient.produceRequests;
   const unanswered = after.unanswered - beforeClient.unanswered;
 
-  const why: string[] = [];
-  if (drops !== undefined && drops > 0) why.push(`${drops} packets dropped before the agent read them`);
-  if (delta.gaps > 0) why.push(`${delta.gaps} TCP gaps (${delta.gapBytes} B)`);
-  if (delta.truncated > 0) why.push(`${delta.truncated} truncated packets`);
-  if (delta.undecodablePackets > 0) why.push(`${delta.undecodablePackets} undecodable packets`);
-  if (delta.resyncs > 0) why.push(`${delta.resyncs} resyncs`);
-  if (delta.undecodableFrames > 0) why.push(`${delta.undecodableFrames} undecodable frames`);
+  const why = captureLosses(delta, drops);
   if (unanswered > 0) why.push(`${unanswered} unanswered requests`);
   if (agentRecords !== sent.records) why.push(`records ${agentRecords} seen of ${sent.records}`);
   if (agentProduceRequests !== sent.requests || agentRequests !== sent.requests) why.push(`requests ${agentRequests} (${agentProduceRequests} Produce) seen of ${sent.requests}`);

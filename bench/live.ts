@@ -29,7 +29,7 @@ import { startExporterProcess, type ExporterProcess } from '../test/support/expo
 import { scrape, waitForScrape, type Series } from '../test/support/scrape.ts';
 import { testbedDown, testbedUp, uniqueName, type Testbed } from '../test/testbed/index.ts';
 import { endOffsets } from '../test/fixtures/sniffer/record/offsets.ts';
-import { agentCounters, minus, total, type AgentCounters } from './agent-metrics.ts';
+import { agentCounters, captureLosses, droppedPackets, minus, total, type AgentCounters } from './agent-metrics.ts';
 import { runReplayPhase } from './live-replay.ts';
 import { producerRequestTotal, producerSummary, runProducerPerformance, type ProducerRun } from './producer-performance.ts';
 
@@ -91,7 +91,9 @@ async function step(bed: Testbed, exporter: ExporterProcess, targetMB: number): 
   await createTopic(bed.bootstrapServers, topic, PARTITIONS, 1);
   const recordsPerSecond = Math.round((targetMB * 1e6) / RECORD_SIZE);
   const startOffsets = await endOffsets(bed.bootstrapServers, { [topic]: PARTITIONS });
-  const before = agentCounters((await scrape(exporter.url)).series);
+  const beforeSeries = (await scrape(exporter.url)).series;
+  const before = agentCounters(beforeSeries);
+  const dropsBefore = droppedPackets(beforeSeries);
   const run = await runProducer(bed, topic, clientId, recordsPerSecond);
   const records = (await endOffsets(bed.bootstrapServers, { [topic]: PARTITIONS }))[topic]! - startOffsets[topic]!;
   const producerRequests = producerRequestTotal(run.stdout, clientId);
@@ -121,12 +123,9 @@ async function step(bed: Testbed, exporter: ExporterProcess, targetMB: number): 
   const producerMBps = summary ? (summary.recordsPerSecond * RECORD_SIZE) / 1e6 : (records * RECORD_SIZE) / 1e6 / (run.milliseconds / 1000);
   const seconds = summary ? summary.records / summary.recordsPerSecond : run.milliseconds / 1000;
 
-  const why: string[] = [];
-  if (delta.gaps > 0) why.push(`${delta.gaps} TCP gaps (${delta.gapBytes} B)`);
-  if (delta.truncated > 0) why.push(`${delta.truncated} truncated packets`);
-  if (delta.undecodablePackets > 0) why.push(`${delta.undecodablePackets} undecodable packets`);
-  if (delta.resyncs > 0) why.push(`${delta.resyncs} resyncs`);
-  if (delta.undecodableFrames > 0) why.push(`${delta.undecodableFrames} undecodable frames`);
+  const dropsAfter = droppedPackets(series);
+  const dropped = dropsAfter === undefined || dropsBefore === undefined ? undefined : dropsAfter - dropsBefore;
+  const why = captureLosses(delta, dropped);
   if (unanswered > 0) why.push(`${unanswered} unanswered requests`);
   if (agentRecords !== records) why.push(`records ${agentRecords} seen of ${records}`);
   if (producerRequests !== undefined && agentRequests !== producerRequests) why.push(`requests ${agentRequests} seen of ${producerRequests}`);
@@ -141,7 +140,7 @@ async function step(bed: Testbed, exporter: ExporterProcess, targetMB: number): 
   // 65600, scripts/patch-capture-addon.ts). Unpatched, with lo's MTU of 65536, a full-size loopback
   // segment (14 + 20 + 32 + 65483 bytes) loses its last 14 bytes, one gap per truncated packet. Those
   // requests are counted but their records are not: loss from the snap length, not from drops.
-  const truncationOnly = why.length > 0 && delta.truncated > 0 && delta.gaps <= delta.truncated && delta.resyncs === 0
+  const truncationOnly = why.length > 0 && delta.truncated > 0 && delta.gaps <= delta.truncated && delta.resyncs === 0 && !(dropped && dropped > 0)
     && delta.undecodableFrames === 0 && delta.undecodablePackets === 0 && unanswered === 0
     && (producerRequests === undefined || agentRequests === producerRequests);
   return {
