@@ -9,6 +9,11 @@ interface ConnectionEnds {
   readonly broker: Endpoint;
 }
 
+/** The client and broker ends as the resolver takes them. */
+function addressPorts(connection: ConnectionEnds): [client: AddressPort, broker: AddressPort] {
+  return [{ ip: connection.client.address, port: connection.client.port }, { ip: connection.broker.address, port: connection.broker.port }];
+}
+
 /**
  * Remembers, per live connection, the client's original address once the resolver knows it. A
  * resolver may learn a new connection's translation only later (conntrack is read in the
@@ -26,10 +31,7 @@ export class ClientAddressBook {
   original(connection: ConnectionEnds): AddressPort | undefined {
     const known = this.#originals.get(connection.id);
     if (known) return known;
-    const original = this.#resolver.originalClient(
-      { ip: connection.client.address, port: connection.client.port },
-      { ip: connection.broker.address, port: connection.broker.port },
-    );
+    const original = this.#resolver.originalClient(...addressPorts(connection));
     if (original) this.#originals.set(connection.id, original);
     return original;
   }
@@ -37,10 +39,7 @@ export class ClientAddressBook {
   /** Whether the connection's original address is settled: translated, or known to have no translation. */
   settled(connection: ConnectionEnds): boolean {
     if (this.original(connection) !== undefined) return true;
-    return this.#resolver.knows?.(
-      { ip: connection.client.address, port: connection.client.port },
-      { ip: connection.broker.address, port: connection.broker.port },
-    ) ?? false;
+    return this.#resolver.knows?.(...addressPorts(connection)) ?? false;
   }
 
   /** The host metrics are labelled with: the original client's when known, else the captured one. */

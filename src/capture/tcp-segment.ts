@@ -1,12 +1,8 @@
 import { undecodable, type Undecodable } from './undecodable-reason.ts';
 
-/** A decoded TCP segment with its IP endpoints: the input of reassembly. */
-export interface TcpSegment {
-  timestampMicros: number;
-  ipVersion: 4 | 6;
-  sourceAddress: string;
+/** What the TCP header and payload of a packet say. */
+export interface TcpFields {
   sourcePort: number;
-  destinationAddress: string;
   destinationPort: number;
   /** 32-bit sequence number of the first byte (of the SYN flag when `syn`). */
   sequence: number;
@@ -23,20 +19,16 @@ export interface TcpSegment {
   missingPayloadBytes: number;
 }
 
-export interface TcpHeader {
+/** A decoded TCP segment with its IP endpoints: the input of reassembly. */
+export interface TcpSegment extends TcpFields {
+  timestampMicros: number;
+  ipVersion: 4 | 6;
+  sourceAddress: string;
+  destinationAddress: string;
+}
+
+export interface TcpHeader extends TcpFields {
   ok: true;
-  sourcePort: number;
-  destinationPort: number;
-  sequence: number;
-  acknowledgment: number;
-  syn: boolean;
-  fin: boolean;
-  rst: boolean;
-  ack: boolean;
-  psh: boolean;
-  window: number;
-  payload: Buffer;
-  missingPayloadBytes: number;
 }
 
 export type TcpDecodeResult = TcpHeader | Undecodable;

@@ -10,20 +10,10 @@ import { SCENARIOS, type ScenarioResult } from '../fixtures/sniffer/record/scena
 import { endOffsets } from '../fixtures/sniffer/record/offsets.ts';
 import { startExporterProcess, type ExporterProcess } from '../support/exporter-process.ts';
 import { createTopic, produceMessages } from '../support/kafka-clients.ts';
-import { scrape, waitForScrape, type Series } from '../support/scrape.ts';
+import { scrape, sumsBy, valueOf, waitForScrape, type Series } from '../support/scrape.ts';
 import { testbedUp, uniqueName, type Testbed } from '../testbed/index.ts';
 
 const LIVE_SCENARIOS = ['kcat-kraft', 'java-console-kraft', 'platformatic-kip848-kraft'];
-
-function sums(series: readonly Series[], name: string, ...labels: string[]): Map<string, number> {
-  const totals = new Map<string, number>();
-  for (const entry of series) {
-    if (entry.name !== name) continue;
-    const key = labels.map((label) => entry.labels[label]).join(' ');
-    totals.set(key, (totals.get(key) ?? 0) + entry.value);
-  }
-  return totals;
-}
 
 describe('capture that cannot start', () => {
   it('says so in one line, exports kafka_sonar_capture_up 0 and keeps serving', async () => {
@@ -49,8 +39,7 @@ describe('a capture that falls behind', () => {
     await once(sink, 'listening');
     const port = (sink.address() as AddressInfo).port;
     const exporter = await startExporterProcess(['--sniff.interface=lo', `--sniff.broker-ports=${port}`, '--sniff.buffer-size=1048576', '--log.format=logfmt']);
-    const dropped = (series: readonly Series[]): number | undefined =>
-      series.find((entry) => entry.name === 'kafka_sonar_capture_dropped_packets_total' && entry.labels.by === 'kernel')?.value;
+    const dropped = (series: readonly Series[]): number | undefined => valueOf(series, 'kafka_sonar_capture_dropped_packets_total', { by: 'kernel' });
     try {
       const ready = await waitForScrape(exporter.url, 'capture up', (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1), 10_000);
       assert.equal(dropped(ready), 0);
@@ -121,13 +110,13 @@ describe('live capture on loopback against a 3-broker KRaft cluster', () => {
   it('counts exactly the records each topic received (end offset delta), per producing client', async () => {
     const expected = new Map(produced);
     const series = await waitForScrape(exporter.url, 'produced records', (all) => {
-      const seen = sums(all, 'kafka_client_produce_records_total', 'topic');
+      const seen = sumsBy(all, 'kafka_client_produce_records_total', 'topic');
       return [...expected].every(([topic, count]) => seen.get(topic) === count);
     }, 30_000, /kafka_client_produce_records_total/);
     for (const [name, result] of results) {
       for (const [topic, count] of Object.entries(result.produced)) assert.equal(expected.get(topic), count, `${name}: clients and offsets agree on ${topic}`);
     }
-    assert.equal(sums(series, 'kafka_client_produce_records_total', 'client_id', 'topic').get(`sniff-live-kafkajs ${kafkajsTopic}`), KAFKAJS_RECORDS);
+    assert.equal(sumsBy(series, 'kafka_client_produce_records_total', 'client_id', 'topic').get(`sniff-live-kafkajs ${kafkajsTopic}`), KAFKAJS_RECORDS);
   });
 
   it('counts exactly the records each consumer received, and never replication as consumption', async () => {
@@ -136,15 +125,15 @@ describe('live capture on loopback against a 3-broker KRaft cluster', () => {
       for (const [topic, byClient] of Object.entries(result.consumed)) for (const [clientId, count] of Object.entries(byClient)) expected.set(`${clientId} ${topic}`, count);
     }
     const series = await waitForScrape(exporter.url, 'fetched records', (all) => {
-      const seen = sums(all, 'kafka_client_fetch_records_total', 'client_id', 'topic');
+      const seen = sumsBy(all, 'kafka_client_fetch_records_total', 'client_id', 'topic');
       return [...expected].every(([key, count]) => seen.get(key) === count);
     }, 30_000, /kafka_client_fetch_records_total/);
-    const fetched = sums(series, 'kafka_client_fetch_records_total', 'client_id', 'topic');
+    const fetched = sumsBy(series, 'kafka_client_fetch_records_total', 'client_id', 'topic');
     const ours = [...fetched].filter(([key]) => [...expected.keys()].some((wanted) => wanted.split(' ')[1] === key.split(' ')[1]));
     assert.deepEqual(new Map(ours), expected, 'no other client fetched records of these topics');
     // Replication is asynchronous: wait until both followers of every partition have every record.
     await waitForScrape(exporter.url, 'replicated records', (all) => {
-      const replicated = sums(all, 'kafka_client_replication_fetch_records_total', 'topic');
+      const replicated = sumsBy(all, 'kafka_client_replication_fetch_records_total', 'topic');
       return [...produced].every(([topic, count]) => replicated.get(topic) === count * 2);
     }, 30_000, /kafka_client_replication_fetch_records_total|kafka_client_fetch_records_total/);
     const info = series.filter((entry) => entry.name === 'kafka_client_info');
@@ -154,7 +143,7 @@ describe('live capture on loopback against a 3-broker KRaft cluster', () => {
 
   it('tells producers and consumers apart, with their software', async () => {
     const { series } = await scrape(exporter.url);
-    const roles = sums(series, 'kafka_client_info', 'client_id', 'role', 'software_name');
+    const roles = sumsBy(series, 'kafka_client_info', 'client_id', 'role', 'software_name');
     for (const result of results.values()) {
       for (const client of result.clients) {
         const role = client.role === 'consumer' ? 'consumer' : 'producer';
@@ -162,7 +151,7 @@ describe('live capture on loopback against a 3-broker KRaft cluster', () => {
       }
     }
     assert.ok(roles.has('kcat-producer producer librdkafka'));
-    assert.equal(sums(series, 'kafka_sonar_sniffer_tcp_gaps_total').get(''), 0, 'no bytes lost on loopback');
+    assert.equal(sumsBy(series, 'kafka_sonar_sniffer_tcp_gaps_total').get(''), 0, 'no bytes lost on loopback');
   });
 
   it('serves /clients filtered by role and topic, and who writes to and reads from a topic', async () => {

@@ -17,7 +17,7 @@ import { startLoopbackCapture, type RunningCapture } from '../fixtures/sniffer/r
 import { startExporterProcess, type ExporterProcess } from '../support/exporter-process.ts';
 import { createTopic } from '../support/kafka-clients.ts';
 import { NetnsLab, run, type Netns } from '../support/netns.ts';
-import { scrape, waitForScrape, type Series } from '../support/scrape.ts';
+import { scrape, sumsBy, waitForScrape, type Series } from '../support/scrape.ts';
 import { kafkaToolMainClasses, runKafkaTool, testbedDown, testbedUp, uniqueName, type Testbed } from '../testbed/index.ts';
 import type { NsProducerOptions } from './support/ns-producer.ts';
 
@@ -29,16 +29,6 @@ const SUBNET = `10.203.${100 + (process.pid % 150)}`;
 const ROOT_ADDRESS = `${SUBNET}.1`;
 const CLIENT_ADDRESS = `${SUBNET}.2`;
 const BED_NAME = `sniff-veth-${process.pid.toString(36)}`;
-
-function sums(series: readonly Series[], name: string, ...labels: string[]): Map<string, number> {
-  const totals = new Map<string, number>();
-  for (const entry of series) {
-    if (entry.name !== name) continue;
-    const key = labels.map((label) => entry.labels[label]).join(' ');
-    totals.set(key, (totals.get(key) ?? 0) + entry.value);
-  }
-  return totals;
-}
 
 function total(series: readonly Series[], name: string): number | undefined {
   return series.filter((entry) => entry.name === name).reduce<number | undefined>((sum, entry) => (sum ?? 0) + entry.value, undefined);
@@ -199,10 +189,10 @@ describe('live capture on a veth pair with MTU 1500, clients in another network 
       }
     }
     const series = await waitForScrape(exporter!.url, 'produced records', (all) => {
-      const seen = sums(all, 'kafka_client_produce_records_total', 'client_id', 'topic');
+      const seen = sumsBy(all, 'kafka_client_produce_records_total', 'client_id', 'topic');
       return [...expected].every(([key, count]) => seen.get(key) === count);
     }, 30_000, /kafka_client_produce_records_total/);
-    const seen = sums(series, 'kafka_client_produce_records_total', 'client_id', 'topic');
+    const seen = sumsBy(series, 'kafka_client_produce_records_total', 'client_id', 'topic');
     assert.deepEqual(new Map([...seen].filter(([key]) => delta.has(key.split(' ')[1]!))), expected, 'no other client produced to these topics');
   });
 
@@ -210,17 +200,17 @@ describe('live capture on a veth pair with MTU 1500, clients in another network 
     assert.equal(consumed.get(`veth-kcat-consumer ${topics.kcat}`), delta.get(topics.kcat), 'kcat read the whole topic');
     assert.equal(consumed.get(`veth-java-consumer ${topics.java}`), delta.get(topics.java), 'the console consumer read the whole topic');
     const series = await waitForScrape(exporter!.url, 'fetched records', (all) => {
-      const seen = sums(all, 'kafka_client_fetch_records_total', 'client_id', 'topic');
+      const seen = sumsBy(all, 'kafka_client_fetch_records_total', 'client_id', 'topic');
       return [...consumed].every(([key, count]) => seen.get(key) === count);
     }, 30_000, /kafka_client_fetch_records_total/);
-    const fetched = sums(series, 'kafka_client_fetch_records_total', 'client_id', 'topic');
+    const fetched = sumsBy(series, 'kafka_client_fetch_records_total', 'client_id', 'topic');
     assert.deepEqual(new Map([...fetched].filter(([key]) => delta.has(key.split(' ')[1]!))), consumed, 'no other client fetched records of these topics');
     assert.equal(total(series, 'kafka_client_replication_fetch_records_total') ?? 0, 0, 'one broker: no replication');
   });
 
   it('tells producers and consumers apart, and serves them per topic', async () => {
     const { series } = await scrape(exporter!.url);
-    const roles = [...sums(series, 'kafka_client_info', 'client_id', 'role').keys()];
+    const roles = [...sumsBy(series, 'kafka_client_info', 'client_id', 'role').keys()];
     for (const clientId of producers.keys()) assert.ok(roles.includes(`${clientId} producer`), `${clientId} is a producer: ${roles.join(', ')}`);
     for (const key of consumed.keys()) assert.ok(roles.includes(`${key.split(' ')[0]} consumer`), `${key.split(' ')[0]} is a consumer: ${roles.join(', ')}`);
     const byTopic = await (await fetch(`${exporter!.url}/topics/${topics.kcat}/clients`)).json() as { producers: { clientId: string }[]; consumers: { clientId: string }[] };

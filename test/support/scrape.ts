@@ -32,6 +32,17 @@ export function valueOf(series: readonly Series[], name: string, labels: Record<
   return series.find((entry) => entry.name === name && Object.entries(labels).every(([key, value]) => entry.labels[key] === value))?.value;
 }
 
+/** Sums of a metric's values by the given labels, keyed by their values joined with spaces. */
+export function sumsBy(series: readonly Series[], name: string, ...labels: string[]): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const entry of series) {
+    if (entry.name !== name) continue;
+    const key = labels.map((label) => entry.labels[label]).join(' ');
+    totals.set(key, (totals.get(key) ?? 0) + entry.value);
+  }
+  return totals;
+}
+
 /** Scrapes until the check passes; fails with the last scrape's relevant lines when time runs out. */
 export async function waitForScrape(baseUrl: string, description: string, check: (series: Series[]) => boolean, timeoutMs = 60_000, relevant?: RegExp): Promise<Series[]> {
   const deadline = Date.now() + timeoutMs;
