@@ -1,13 +1,17 @@
 /**
  * `npm test`: type-check, then every unit and integration test in one run of node's test runner
  * (files one at a time, since integration tests share the test bed), then stop the test bed.
+ * `npm test -- --stress [patterns]` runs them while one busy loop per core competes for the CPU, as on a
+ * loaded CI machine; KAFKA_SONAR_TEST_TIME_FACTOR stretches every test deadline.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ensurePrerequisites } from './prerequisites.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const extraArguments = process.argv.slice(2);
+const stress = process.argv.includes('--stress');
+const extraArguments = process.argv.slice(2).filter((argument) => argument !== '--stress');
 
 function run(command: string, args: readonly string[]): number {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
@@ -33,10 +37,19 @@ if (typecheck !== 0) {
 }
 
 const patterns = extraArguments.length > 0 ? extraArguments : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'];
+/** Busy loops at the tests' own priority, one per core, until the run ends. */
+function startCpuHogs(): ChildProcess[] {
+  const count = availableParallelism();
+  process.stderr.write(`npm test --stress: ${count} busy loops keep every core busy during the run\n`);
+  return Array.from({ length: count }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+}
+
+const hogs = stress ? startCpuHogs() : [];
 let status = 1;
 try {
   status = run(node, ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-timeout=600000', ...patterns]);
 } finally {
+  for (const hog of hogs) hog.kill('SIGKILL');
   const teardown = spawnSync(node, ['test/testbed/cli.ts', 'down'], { cwd: root, encoding: 'utf8' });
   if (teardown.status !== 0) process.stderr.write(`test bed teardown failed:\n${teardown.stdout}${teardown.stderr}\n`);
 }

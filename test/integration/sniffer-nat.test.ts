@@ -15,6 +15,7 @@ import type { ExporterProcess } from '../support/exporter-process.ts';
 import { createTopic } from '../support/kafka-clients.ts';
 import { NetnsLab, type Netns } from '../support/netns.ts';
 import { waitForScrape, type Series } from '../support/scrape.ts';
+import { delay, waitUntil } from '../support/wait.ts';
 import { testbedDown, testbedUp, uniqueName, type Testbed } from '../testbed/index.ts';
 import { startExporterInNamespace } from './support/netns-exporter.ts';
 import type { PacedProducerOptions } from './support/ns-paced-producer.ts';
@@ -100,7 +101,7 @@ describe('live capture on a masquerading router: clients resolved to their origi
     // at most once per CONNTRACK_REFRESH_MS: the first read came with the producer's first connection,
     // its other connection was opened just after. Once the interval has passed, another client behind
     // the router (kcat asking for metadata) misses, and the read it starts finds the producer's connections too.
-    await new Promise((resolve) => setTimeout(resolve, CONNTRACK_REFRESH_MS + 500));
+    await delay(CONNTRACK_REFRESH_MS + 500);
     await client.exec('kcat', ['-L', '-b', bed.bootstrapServers, '-t', warmupTopic, '-X', 'client.id=nat-kcat-metadata']);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     conntrackLines = (await router.exec('conntrack', ['-L', '-p', 'tcp', '--dport', String(port)])).stdout.split('\n').filter((line) => line.includes('ESTABLISHED'));
@@ -130,9 +131,14 @@ describe('live capture on a masquerading router: clients resolved to their origi
   });
 
   it('/clients lists the producer\'s connections as the broker sees them, from the router, and as the client made them, with every record produced', async () => {
-    const response = await fetch(`${exporter!.url}/clients?client_id=${CLIENT_ID}`);
-    assert.equal(response.status, 200);
-    const { connections } = await response.json() as { connections: ClientsEntry[] };
+    // The capture may still be decoding the last requests when the producer reports them done.
+    let seen: ClientsEntry[] = [];
+    const connections = await waitUntil(`/clients to count the ${warmupDelta + delta} records of ${CLIENT_ID}`, async () => {
+      const response = await fetch(`${exporter!.url}/clients?client_id=${CLIENT_ID}`);
+      assert.equal(response.status, 200);
+      seen = (await response.json() as { connections: ClientsEntry[] }).connections;
+      return seen.reduce((sum, entry) => sum + entry.recordsProduced, 0) >= warmupDelta + delta ? seen : undefined;
+    }, { timeoutMs: 15_000, lastSeen: () => JSON.stringify(seen, null, 1) });
     const diagnostics = JSON.stringify(connections, null, 1);
     assert.ok(connections.length >= 1, `connections of ${CLIENT_ID}: ${diagnostics}`);
     for (const entry of connections) {

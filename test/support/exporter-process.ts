@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { delay, scaled } from './wait.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -41,14 +42,14 @@ export async function superviseExporter(child: ChildProcess, url: string, descri
   child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
   child.stdout!.resume();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + scaled(15_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${description} exited with ${child.exitCode}: ${stderr}`);
     try {
       if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`${description} did not start listening on ${url}: ${stderr}`); }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await delay(100);
   }
   return {
     url, child, stderr: () => stderr,

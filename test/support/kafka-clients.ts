@@ -1,6 +1,7 @@
 /** Real Kafka clients (kafkajs, @platformatic/kafka) driving traffic and admin actions in tests. */
 import { Admin, Consumer, type MessagesStream } from '@platformatic/kafka';
 import { Kafka, logLevel, type Consumer as KafkajsConsumer } from 'kafkajs';
+import { waitUntil } from './wait.ts';
 
 export function adminClient(bootstrapServers: string): Admin {
   return new Admin({ clientId: 'sonar-test-admin', bootstrapBrokers: bootstrapServers.split(','), retries: 5, timeout: 15_000 });
@@ -46,11 +47,7 @@ export interface RunningConsumer {
 }
 
 async function waitForCount(consumed: () => number, count: number, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (consumed() < count) {
-    if (Date.now() > deadline) throw new Error(`${what} consumed ${consumed()} of ${count} messages in ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitUntil(`${what} to consume ${count} messages`, () => consumed() >= count, { timeoutMs, intervalMs: 100, lastSeen: () => `${consumed()} consumed` });
 }
 
 /** A classic consumer group member (kafkajs) that commits after every batch. */

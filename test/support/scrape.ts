@@ -1,3 +1,5 @@
+import { waitUntil } from './wait.ts';
+
 export interface Series {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -43,18 +45,13 @@ export function sumsBy(series: readonly Series[], name: string, ...labels: strin
   return totals;
 }
 
-/** Scrapes until the check passes; fails with the last scrape's relevant lines when time runs out. */
+/** Scrapes until the check passes; fails with the last scrape's relevant lines when the (scaled) time runs out. */
 export async function waitForScrape(baseUrl: string, description: string, check: (series: Series[]) => boolean, timeoutMs = 60_000, relevant?: RegExp): Promise<Series[]> {
-  const deadline = Date.now() + timeoutMs;
   let last = '';
-  for (;;) {
+  const shown = (): string => last.split('\n').filter((line) => /^kafka_(up|brokers|broker_info) |collector_up|stage_up/.test(line) || (relevant?.test(line) ?? false)).join('\n');
+  return await waitUntil(description, async () => {
     const { series, text } = await scrape(baseUrl);
-    if (check(series)) return series;
     last = text;
-    if (Date.now() > deadline) {
-      const shown = last.split('\n').filter((line) => /^kafka_(up|brokers|broker_info) |collector_up|stage_up/.test(line) || (relevant?.test(line) ?? false)).join('\n');
-      throw new Error(`timed out waiting for ${description}; last scrape:\n${shown}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+    return check(series) ? series : undefined;
+  }, { timeoutMs, intervalMs: 500, lastSeen: shown });
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kafkaClasspath } from '../testbed/index.ts';
 import { freePort } from './exporter-process.ts';
+import { delay, scaled } from './wait.ts';
 import { sendFourLetterWord } from '../../src/collectors/zookeeper/four-letter-word-client.ts';
 
 export interface StandaloneZookeeper {
@@ -38,7 +39,7 @@ export async function startStandaloneZookeeper(whitelist: readonly string[]): Pr
     rmSync(dir, { recursive: true, force: true });
   };
   const server = `127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + scaled(60_000);
   for (;;) {
     if (child.exitCode !== null) {
       await stop();
@@ -51,7 +52,7 @@ export async function startStandaloneZookeeper(whitelist: readonly string[]): Pr
       await stop();
       throw new Error(`standalone ZooKeeper did not serve within 60 s:\n${log.slice(-2000)}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await delay(300);
   }
   return { server, log: () => log, stop };
 }

@@ -8,6 +8,7 @@ import { startBroker, stopBroker, testbedUp, uniqueName, type KafkaMode, type Te
 import { startExporterProcess, type ExporterProcess } from '../../support/exporter-process.ts';
 import { adminClient, createTopic, produceMessages, startClassicConsumer, startKip848Consumer } from '../../support/kafka-clients.ts';
 import { valueOf, waitForScrape, type Series } from '../../support/scrape.ts';
+import { delay } from '../../support/wait.ts';
 
 const STATUS_WINDOW_SECONDS = 6;
 
@@ -83,7 +84,7 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
   });
 
   test(`${mode}: a stopped group falls behind: lag, lag seconds, then STOP`, async () => {
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await delay(2500);
     await produceMessages(bed.bootstrapServers, topic, 120);
     const behind = await waitForScrape(exporter.url, `lag 120 for ${group}`, (s) => valueOf(s, 'kafka_consumergroup_lag_sum', { consumergroup: group, topic }) === 120);
     assert.equal(sumOf(behind, 'kafka_consumergroup_lag', { consumergroup: group, topic }), 120);
@@ -114,7 +115,7 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
     const consumer = await startClassicConsumer(bed.bootstrapServers, stallTopic, stallGroup);
     try {
       await consumer.waitFor(40);
-      await waitForScrape(exporter.url, `${stallGroup} committed everything`, (s) => valueOf(s, 'kafka_consumergroup_current_offset_sum', { consumergroup: stallGroup, topic: stallTopic }) === 40);
+      await waitForScrape(exporter.url, `${stallGroup} committed everything`, (s) => valueOf(s, 'kafka_consumergroup_current_offset_sum', { consumergroup: stallGroup, topic: stallTopic }) === 40, 90_000, new RegExp(stallGroup));
       consumer.pause();
       await produceMessages(bed.bootstrapServers, stallTopic, 25);
       const stalled = await waitForScrape(exporter.url, `STALL for ${stallGroup}`, (s) => statusOf(s, stallGroup) === 'STALL', 30_000, new RegExp(stallGroup));
