@@ -4,13 +4,13 @@
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
 import { replayCapture, TcpSegmentDecoder } from '../capture/packet-source.ts';
-import { formatExchangeLine } from '../cli/replay-format.ts';
 import type { SnifferConfig } from '../config/config.ts';
 import type { Logger } from '../log/logger.ts';
 import { snifferMetrics } from '../metrics/catalogue/index.ts';
 import type { Sample } from '../metrics/definition.ts';
 import type { SeriesSource, SeriesStore } from '../metrics/series-store.ts';
 import type { SnifferListener } from '../sniffer/events.ts';
+import { formatExchangeLine } from '../sniffer/exchange-format.ts';
 import { Sniffer } from '../sniffer/sniffer.ts';
 import type { TopicFeeder } from '../sniffer/topic-resolver.ts';
 import { AddressSettling } from './address-settling.ts';

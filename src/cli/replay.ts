@@ -7,8 +7,9 @@ import { parseArgs } from 'node:util';
 import { CaptureFormatError } from '../capture/capture-format-error.ts';
 import { ClientSummary } from '../sniffer/client-summary.ts';
 import type { SnifferListener } from '../sniffer/events.ts';
+import { formatExchangeJson, formatExchangeLine } from '../sniffer/exchange-format.ts';
 import { sniffCapture, type SniffResult } from '../sniffer/sniff-capture.ts';
-import { formatExchangeJson, formatExchangeLine, formatSummaryJson, formatSummaryTable } from './replay-format.ts';
+import { formatSummaryJson, formatSummaryTable } from './replay-format.ts';
 
 export const REPLAY_USAGE = `Usage: kafka-sonar replay FILE|- [--print | --summary] [--json] [--broker-ports=PORT,...]
 

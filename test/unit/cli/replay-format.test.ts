@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatExchangeJson, formatExchangeLine, formatSummaryTable } from '../../../src/cli/replay-format.ts';
+import { formatSummaryTable } from '../../../src/cli/replay-format.ts';
 import { ClientSummary } from '../../../src/sniffer/client-summary.ts';
 import type { Exchange } from '../../../src/sniffer/events.ts';
+import { formatExchangeJson, formatExchangeLine } from '../../../src/sniffer/exchange-format.ts';
 import { recordBatch, requestFrame, responseFrame } from '../sniffer/support/frames.ts';
 import { sniff, TcpConversation } from '../sniffer/support/traffic.ts';
 
