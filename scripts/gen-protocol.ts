@@ -474,6 +474,27 @@ function emitMessage(message: MessageSpec, indent: string): string {
   );
 }
 
+/**
+ * `ApiKey` object literal: one `Name: key` entry per API, the names being the Kafka message names
+ * without the Request suffix (the `name` of every spec), so callers write `ApiKey.Produce` not `0`.
+ */
+function emitApiKeys(specs: readonly ApiSpec[]): string {
+  const seen = new Map<string, number>();
+  for (const spec of specs) {
+    if (!/^[A-Z][A-Za-z0-9]*$/.test(spec.name)) throw new GeneratorError(`api key ${spec.apiKey}: "${spec.name}" is not an identifier`);
+    const other = seen.get(spec.name);
+    if (other !== undefined) throw new GeneratorError(`api keys ${other} and ${spec.apiKey} are both named ${spec.name}`);
+    seen.set(spec.name, spec.apiKey);
+  }
+  const entries = specs.map((spec) => `  ${spec.name}: ${spec.apiKey},`).join('\n');
+  return (
+    '/** API key of every API by its Kafka message name (without the Request/Response suffix). */\n' +
+    `export const ApiKey = {\n${entries}\n} as const;\n\n` +
+    '/** Name of a Kafka API: "Produce", "Fetch", ... */\n' +
+    'export type ApiKeyName = keyof typeof ApiKey;\n\n'
+  );
+}
+
 export function renderModule(specs: readonly ApiSpec[]): string {
   const body = specs
     .map(
@@ -488,6 +509,7 @@ export function renderModule(specs: readonly ApiSpec[]): string {
     `// definitions (${LEGACY_FOLDER}/ for versions removed in 4.0, ${LATEST_FOLDER}/ for the rest). Do not edit.\n` +
     '// Source definitions: Copyright The Apache Software Foundation, Apache License 2.0.\n\n' +
     "import type { ApiSpec } from './types.ts';\n\n" +
+    emitApiKeys(specs) +
     `export const API_SPECS: readonly ApiSpec[] = [\n${body}\n];\n`
   );
 }

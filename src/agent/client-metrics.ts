@@ -4,15 +4,13 @@
 import { clientMetrics, collectionMetrics, snifferMetrics } from '../metrics/catalogue/index.ts';
 import { HistogramAccumulator } from '../metrics/definition.ts';
 import { Snapshot } from '../metrics/series-store.ts';
+import { ApiKey } from '../protocol/api-keys.ts';
 import { errorCodeName } from '../protocol/error-codes.ts';
 import type { ClientSoftware, ConnectionView, Exchange, Role, SnifferListener } from '../sniffer/events.ts';
 import type { CloseReason } from '../tcp/connection.ts';
 import type { ClientAddressBook } from './client-address-resolver.ts';
 import { reportedRole, type ReportedRole } from './client-role.ts';
 import { noPodDirectory, podLabelsOf, type PodDirectory } from './pod-directory.ts';
-
-const PRODUCE = 0;
-const FETCH = 1;
 
 interface TopicCounters {
   bytes: number;
@@ -121,13 +119,13 @@ export class ClientMetrics implements SnifferListener {
     increment(client.requestBytes, api, exchange.requestBytes);
     if (exchange.responseBytes !== undefined) increment(client.responseBytes, api, exchange.responseBytes);
     if (exchange.latencyMs !== undefined) this.#latency(client, exchange.apiKey, api).observe(exchange.latencyMs / 1000);
-    if (exchange.apiKey === PRODUCE) {
+    if (exchange.apiKey === ApiKey.Produce) {
       const refused = new Set(exchange.partitionErrors.map((error) => error.topic));
       for (const topic of exchange.topics) {
         const accepted = !refused.has(topic.topic);
         addTopic(client.produced, topic.topic, topic.bytes, accepted ? topic.records : 0, accepted ? topic.batches : 0);
       }
-    } else if (exchange.apiKey === FETCH && (exchange.role === 'consumer' || exchange.role === 'follower')) {
+    } else if (exchange.apiKey === ApiKey.Fetch && (exchange.role === 'consumer' || exchange.role === 'follower')) {
       const into = exchange.role === 'consumer' ? client.fetched : client.replicated;
       for (const topic of exchange.topics) if (topic.records > 0 || topic.bytes > 0) addTopic(into, topic.topic, topic.bytes, topic.records, topic.batches);
     }
@@ -239,7 +237,7 @@ export class ClientMetrics implements SnifferListener {
   }
 
   #latency(client: ClientState, apiKey: number, api: string): HistogramAccumulator {
-    if (apiKey === FETCH) return (client.fetchLatency ??= new HistogramAccumulator(clientMetrics.fetchLatency.buckets));
+    if (apiKey === ApiKey.Fetch) return (client.fetchLatency ??= new HistogramAccumulator(clientMetrics.fetchLatency.buckets));
     let histogram = client.latency.get(api);
     if (histogram === undefined) client.latency.set(api, (histogram = new HistogramAccumulator(clientMetrics.requestLatency.buckets)));
     return histogram;

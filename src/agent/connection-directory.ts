@@ -1,14 +1,12 @@
 // One entry per connection, in the spirit of kafka-sniffer's /client view: what each connection
 // is, who is behind it and what it did. Closed connections stay until they have been idle long enough.
 
+import { ApiKey } from '../protocol/api-keys.ts';
 import type { ConnectionView, Exchange, Role, SnifferListener } from '../sniffer/events.ts';
 import type { CloseReason } from '../tcp/connection.ts';
 import type { ClientAddressBook } from './client-address-resolver.ts';
 import { reportedRole, reportedRoleOf, type ReportedRole } from './client-role.ts';
 import { noPodDirectory, podLabelsOf, type PodDirectory } from './pod-directory.ts';
-
-const PRODUCE = 0;
-const FETCH = 1;
 
 export interface ConnectionEntry {
   id: number;
@@ -109,8 +107,8 @@ export class ConnectionDirectory implements SnifferListener {
     if (exchange.role !== undefined) tracked.roles.add(exchange.role);
     tracked.requests.set(exchange.apiName, (tracked.requests.get(exchange.apiName) ?? 0) + 1);
     for (const topic of exchange.topics) tracked.topics.add(topic.topic);
-    if (exchange.apiKey === PRODUCE) tracked.recordsProduced += exchange.records;
-    if (exchange.apiKey === FETCH && exchange.role === 'consumer') tracked.recordsFetched += exchange.records;
+    if (exchange.apiKey === ApiKey.Produce) tracked.recordsProduced += exchange.records;
+    if (exchange.apiKey === ApiKey.Fetch && exchange.role === 'consumer') tracked.recordsFetched += exchange.records;
   }
 
   connectionClosed(connection: ConnectionView, _reason: CloseReason): void {

@@ -1,10 +1,10 @@
 import { apiVersionsV3, describeQuorumV1, type Connection } from '@platformatic/kafka';
+import { ApiKey } from '../protocol/api-keys.ts';
 import { VERSION } from '../version.ts';
 import { withTimeout } from '../util/concurrency.ts';
 import { describeKafkaError } from './errors.ts';
 
 const METADATA_TOPIC = '__cluster_metadata';
-const DESCRIBE_QUORUM_KEY = 55;
 
 export interface QuorumReplica {
   readonly replicaId: number;
@@ -32,7 +32,7 @@ const knownTimestamp = (value: bigint): number | undefined => (value < 0n ? unde
  */
 export async function describeMetadataQuorum(connection: Connection, timeoutSeconds: number): Promise<QuorumDescription | undefined> {
   const versions = await withTimeout(apiVersionsV3.api.async(connection, 'kafka-sonar', VERSION), timeoutSeconds, 'API versions');
-  if (!versions.apiKeys.some((api) => api.apiKey === DESCRIBE_QUORUM_KEY && api.maxVersion >= 1)) return undefined;
+  if (!versions.apiKeys.some((api) => api.apiKey === ApiKey.DescribeQuorum && api.maxVersion >= 1)) return undefined;
   try {
     const response = await withTimeout(describeQuorumV1.api.async(connection, [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0 }] }]), timeoutSeconds, 'quorum');
     const partition = response.topics[0]?.partitions[0];

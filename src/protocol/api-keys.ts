@@ -1,5 +1,7 @@
-import { API_SPECS } from './spec/messages.generated.ts';
+import { API_SPECS, type ApiKeyName } from './spec/messages.generated.ts';
 import type { ApiSpec } from './spec/types.ts';
+
+export { ApiKey, type ApiKeyName } from './spec/messages.generated.ts';
 
 const SPEC_BY_KEY: (ApiSpec | undefined)[] = [];
 for (const spec of API_SPECS) SPEC_BY_KEY[spec.apiKey] = spec;
@@ -11,8 +13,10 @@ export function apiSpec(apiKey: number): ApiSpec | undefined {
   return SPEC_BY_KEY[apiKey];
 }
 
-export function apiKeyName(apiKey: number): string | undefined {
-  return SPEC_BY_KEY[apiKey]?.name;
+/** Name for key ("Produce" for 0): the key of `ApiKey` whose value is `apiKey`, undefined for unknown keys. */
+export function apiKeyName(apiKey: number): ApiKeyName | undefined {
+  // The generator emits ApiKey from the same specs, so every spec name is an ApiKeyName.
+  return SPEC_BY_KEY[apiKey]?.name as ApiKeyName | undefined;
 }
 
 /** True when `apiVersion` is a version of `apiKey` the decoder has a definition for. */

@@ -1,7 +1,7 @@
 // Kafka framing: every request and response is an int32 size followed by that many bytes
 // (header + body). Also plausibility checks used to find a frame start again after lost bytes.
 
-import { isKnownVersion } from './api-keys.ts';
+import { ApiKey, isKnownVersion } from './api-keys.ts';
 import { DecodeError } from './decode-error.ts';
 
 export const FRAME_SIZE_BYTES = 4;
@@ -12,7 +12,6 @@ export const DEFAULT_MAX_CLIENT_ID_LENGTH = 1024;
 const MIN_REQUEST_HEADER = 8;
 const CLIENT_ID_LENGTH_BYTES = 2;
 const CORRELATION_ID_BYTES = 4;
-const CONTROLLED_SHUTDOWN = 7;
 
 function isOffset(offset: number): boolean {
   return Number.isInteger(offset) && offset >= 0;
@@ -79,7 +78,7 @@ export function checkRequestFrameStart(buf: Buffer, offset = 0, options: FrameCh
   const apiVersion = buf.readInt16BE(header + 2);
   const correlationId = buf.readInt32BE(header + 4);
   if (!isKnownVersion(apiKey, apiVersion) || correlationId < 0) return 'implausible';
-  if (apiKey === CONTROLLED_SHUTDOWN && apiVersion === 0) return 'plausible';
+  if (apiKey === ApiKey.ControlledShutdown && apiVersion === 0) return 'plausible';
 
   const clientIdAt = header + MIN_REQUEST_HEADER;
   if (size < MIN_REQUEST_HEADER + CLIENT_ID_LENGTH_BYTES) return 'implausible';

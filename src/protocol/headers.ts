@@ -1,4 +1,4 @@
-import { apiSpec } from './api-keys.ts';
+import { ApiKey, apiSpec } from './api-keys.ts';
 import type { Reader } from './reader.ts';
 
 export type RequestHeaderVersion = 0 | 1 | 2;
@@ -18,9 +18,6 @@ export interface ResponseHeader {
   readonly headerVersion: ResponseHeaderVersion;
 }
 
-const CONTROLLED_SHUTDOWN = 7;
-const API_VERSIONS = 18;
-
 /**
  * Request header version used by `apiKey`/`apiVersion`: v2 for flexible versions, v1 otherwise, v0 for
  * ControlledShutdown v0. Versions above the newest known one are treated like it (flexibility never
@@ -29,7 +26,7 @@ const API_VERSIONS = 18;
 export function requestHeaderVersion(apiKey: number, apiVersion: number): RequestHeaderVersion | undefined {
   const spec = apiSpec(apiKey);
   if (!spec || !Number.isInteger(apiVersion) || apiVersion < 0) return undefined;
-  if (apiKey === CONTROLLED_SHUTDOWN && apiVersion === 0) return 0;
+  if (apiKey === ApiKey.ControlledShutdown && apiVersion === 0) return 0;
   const flexibleFrom = spec.request.flexibleFrom;
   return flexibleFrom !== null && apiVersion >= flexibleFrom ? 2 : 1;
 }
@@ -41,7 +38,7 @@ export function requestHeaderVersion(apiKey: number, apiVersion: number): Reques
 export function responseHeaderVersion(apiKey: number, apiVersion: number): ResponseHeaderVersion | undefined {
   const spec = apiSpec(apiKey);
   if (!spec || !Number.isInteger(apiVersion) || apiVersion < 0) return undefined;
-  if (apiKey === API_VERSIONS) return 0;
+  if (apiKey === ApiKey.ApiVersions) return 0;
   const flexibleFrom = spec.response.flexibleFrom;
   return flexibleFrom !== null && apiVersion >= flexibleFrom ? 1 : 0;
 }

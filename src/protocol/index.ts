@@ -1,7 +1,7 @@
 // Public API of the Kafka wire-protocol decoder. "message" below is one frame WITHOUT its int32 size
 // prefix (see readFrame): header + body. Every decode function returns a result and never throws.
 
-import { apiKeyName } from './api-keys.ts';
+import { ApiKey, apiKeyName } from './api-keys.ts';
 import { DecodeError, failure, type DecodeResult } from './decode-error.ts';
 import {
   readRequestHeader,
@@ -13,7 +13,7 @@ import {
 import { Reader } from './reader.ts';
 import { messagePlan, readStruct, type DecodedStruct } from './schema-decoder.ts';
 
-export { API_KEY_NAMES, apiKeyName, apiSpec, isKnownVersion } from './api-keys.ts';
+export { API_KEY_NAMES, ApiKey, apiKeyName, apiSpec, isKnownVersion, type ApiKeyName } from './api-keys.ts';
 export { DecodeError, type DecodeResult } from './decode-error.ts';
 export { ERROR_CODE_NAMES, errorCodeName } from './error-codes.ts';
 export {
@@ -73,8 +73,6 @@ export interface DecodedHeader<H> {
   /** Offset in the message where the body starts. */
   readonly bodyOffset: number;
 }
-
-const API_VERSIONS = 18;
 
 /** Reads only the request header: cheap enough for every frame (correlation tracking, client ids). */
 export function decodeRequestHeader(message: Buffer): DecodeResult<DecodedHeader<RequestHeader>> {
@@ -146,7 +144,7 @@ export function decodeResponse(message: Buffer, apiKey: number, apiVersion: numb
     const { body, end } = readResponseBody(message, bodyOffset, apiKey, apiVersion);
     return { ok: true, value: { header, apiKey, apiVersion, apiName, bodyVersion: apiVersion, body, trailingBytes: message.length - end } };
   } catch (error) {
-    if (apiKey === API_VERSIONS && apiVersion > 0) {
+    if (apiKey === ApiKey.ApiVersions && apiVersion > 0) {
       try {
         const { body, end } = readResponseBody(message, bodyOffset, apiKey, 0);
         return { ok: true, value: { header, apiKey, apiVersion, apiName, bodyVersion: 0, body, trailingBytes: message.length - end } };

@@ -1,6 +1,7 @@
 // Per-client totals (client address + client id) built from the sniffer's events: what
 // `kafka-sonar replay --summary` prints, and what a JSON view of clients can show.
 
+import { ApiKey } from '../protocol/api-keys.ts';
 import type { CloseReason } from '../tcp/connection.ts';
 import type { ConnectionView, Exchange, Role, SnifferListener } from './events.ts';
 
@@ -38,8 +39,6 @@ interface Row {
   topics: Set<string>;
 }
 
-const PRODUCE = 0;
-const FETCH = 1;
 export const TLS_CLIENT_ID = '(tls)';
 
 /** Aggregates exchanges per client; bounded to `maxClients` rows (further clients are counted, not kept). */
@@ -67,8 +66,8 @@ export class ClientSummary implements SnifferListener {
     row.bytesIn += exchange.requestBytes;
     row.bytesOut += exchange.responseBytes ?? 0;
     if (exchange.role !== undefined) row.roles.add(exchange.role);
-    if (exchange.apiKey === PRODUCE) row.recordsProduced += exchange.records;
-    if (exchange.apiKey === FETCH && exchange.role === 'consumer') row.recordsFetched += exchange.records;
+    if (exchange.apiKey === ApiKey.Produce) row.recordsProduced += exchange.records;
+    if (exchange.apiKey === ApiKey.Fetch && exchange.role === 'consumer') row.recordsFetched += exchange.records;
     for (const topic of exchange.topics) row.topics.add(topic.resolved || topic.topicId === undefined ? topic.topic : topic.topicId);
   }
 

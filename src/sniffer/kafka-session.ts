@@ -3,6 +3,7 @@
 // each exchange.
 
 import {
+  ApiKey,
   FRAME_SIZE_BYTES,
   Reader,
   apiKeyName,
@@ -41,8 +42,6 @@ export interface SessionContext {
   readonly pool: BufferPool;
 }
 
-const PRODUCE = 0;
-const API_VERSIONS = 18;
 /** Correlation id, then the int16 error code. */
 const API_VERSIONS_ERROR_END = 6;
 const MIN_REQUEST_HEADER = 8;
@@ -209,7 +208,7 @@ export class KafkaSession {
       facts.problem = `request: ${read.bodyError}`;
     } else {
       facts.problem = partial === 'oversize' ? `request of ${frameBytes} bytes not buffered (limit ${this.#context.limits.maxFrameBytes})` : 'request bytes missing from the capture';
-      if (header.apiKey === PRODUCE) {
+      if (header.apiKey === ApiKey.Produce) {
         const acks = produceAcksFromPrefix(message, read.bodyOffset!, header.apiVersion);
         if (acks !== undefined) facts.details.acks = acks;
         facts.expectsResponse = acks !== 0;
@@ -276,7 +275,7 @@ export class KafkaSession {
     let topLevelError = 0;
     if (partial !== undefined) {
       facts.problem ??= partial === 'oversize' ? `response of ${frameBytes} bytes not buffered (limit ${this.#context.limits.maxFrameBytes})` : 'response bytes missing from the capture';
-    } else if (request.apiKey === API_VERSIONS && message.length >= API_VERSIONS_ERROR_END) {
+    } else if (request.apiKey === ApiKey.ApiVersions && message.length >= API_VERSIONS_ERROR_END) {
       // Every connection starts with one; its long list of API versions says nothing about the client,
       // and its only error code comes first in every version (after the v0 response header).
       topLevelError = message.readInt16BE(CORRELATION_ID_BYTES);

@@ -1,3 +1,4 @@
+import { ApiKey } from '../../protocol/index.ts';
 import type { Role } from '../events.ts';
 import type { ApiExtractor } from './context.ts';
 import { fetchExtractor } from './fetch.ts';
@@ -16,22 +17,22 @@ import { produceExtractor } from './produce.ts';
 import { saslAuthenticateExtractor, saslHandshakeExtractor } from './sasl.ts';
 
 const EXTRACTORS = new Map<number, ApiExtractor>([
-  [0, produceExtractor],
-  [1, fetchExtractor],
-  [2, listOffsetsExtractor],
-  [3, metadataExtractor],
-  [8, offsetCommitExtractor],
-  [9, offsetFetchExtractor],
-  [10, findCoordinatorExtractor],
-  [11, joinGroupExtractor],
-  [12, heartbeatExtractor],
-  [13, leaveGroupExtractor],
-  [14, syncGroupExtractor],
-  [17, saslHandshakeExtractor],
-  [18, apiVersionsExtractor],
-  [22, initProducerIdExtractor],
-  [36, saslAuthenticateExtractor],
-  [68, consumerGroupHeartbeatExtractor],
+  [ApiKey.Produce, produceExtractor],
+  [ApiKey.Fetch, fetchExtractor],
+  [ApiKey.ListOffsets, listOffsetsExtractor],
+  [ApiKey.Metadata, metadataExtractor],
+  [ApiKey.OffsetCommit, offsetCommitExtractor],
+  [ApiKey.OffsetFetch, offsetFetchExtractor],
+  [ApiKey.FindCoordinator, findCoordinatorExtractor],
+  [ApiKey.JoinGroup, joinGroupExtractor],
+  [ApiKey.Heartbeat, heartbeatExtractor],
+  [ApiKey.LeaveGroup, leaveGroupExtractor],
+  [ApiKey.SyncGroup, syncGroupExtractor],
+  [ApiKey.SaslHandshake, saslHandshakeExtractor],
+  [ApiKey.ApiVersions, apiVersionsExtractor],
+  [ApiKey.InitProducerId, initProducerIdExtractor],
+  [ApiKey.SaslAuthenticate, saslAuthenticateExtractor],
+  [ApiKey.ConsumerGroupHeartbeat, consumerGroupHeartbeatExtractor],
 ]);
 
 /** The extractor of an API key; APIs without one are reported by key, version, sizes and errors. */
@@ -39,15 +40,91 @@ export function extractorFor(apiKey: number): ApiExtractor | undefined {
   return EXTRACTORS.get(apiKey);
 }
 
-const PRODUCER_APIS = [0, 22, 24, 25, 26, 28];
-const GROUP_APIS = [8, 9, 11, 12, 13, 14, 68, 76, 88];
-// Fetch, ShareFetch, ShareAcknowledge.
-const CONSUMER_APIS = [1, 78, 79];
-const ADMIN_APIS = [
-  15, 16, 19, 20, 21, 29, 30, 31, 32, 33, 34, 35, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 55, 57, 60, 61, 65, 66, 69, 74, 75, 77, 89,
-  90, 91, 92,
+const PRODUCER_APIS = [ApiKey.Produce, ApiKey.InitProducerId, ApiKey.AddPartitionsToTxn, ApiKey.AddOffsetsToTxn, ApiKey.EndTxn, ApiKey.TxnOffsetCommit];
+const GROUP_APIS = [
+  ApiKey.OffsetCommit,
+  ApiKey.OffsetFetch,
+  ApiKey.JoinGroup,
+  ApiKey.Heartbeat,
+  ApiKey.LeaveGroup,
+  ApiKey.SyncGroup,
+  ApiKey.ConsumerGroupHeartbeat,
+  ApiKey.ShareGroupHeartbeat,
+  ApiKey.StreamsGroupHeartbeat,
 ];
-const BROKER_APIS = [4, 5, 6, 7, 27, 52, 53, 54, 56, 58, 59, 62, 63, 64, 67, 70, 73, 80, 81, 82, 83, 84, 85, 86, 87, 93, 94];
+const CONSUMER_APIS = [ApiKey.Fetch, ApiKey.ShareFetch, ApiKey.ShareAcknowledge];
+const ADMIN_APIS = [
+  ApiKey.DescribeGroups,
+  ApiKey.ListGroups,
+  ApiKey.CreateTopics,
+  ApiKey.DeleteTopics,
+  ApiKey.DeleteRecords,
+  ApiKey.DescribeAcls,
+  ApiKey.CreateAcls,
+  ApiKey.DeleteAcls,
+  ApiKey.DescribeConfigs,
+  ApiKey.AlterConfigs,
+  ApiKey.AlterReplicaLogDirs,
+  ApiKey.DescribeLogDirs,
+  ApiKey.CreatePartitions,
+  ApiKey.CreateDelegationToken,
+  ApiKey.RenewDelegationToken,
+  ApiKey.ExpireDelegationToken,
+  ApiKey.DescribeDelegationToken,
+  ApiKey.DeleteGroups,
+  ApiKey.ElectLeaders,
+  ApiKey.IncrementalAlterConfigs,
+  ApiKey.AlterPartitionReassignments,
+  ApiKey.ListPartitionReassignments,
+  ApiKey.OffsetDelete,
+  ApiKey.DescribeClientQuotas,
+  ApiKey.AlterClientQuotas,
+  ApiKey.DescribeUserScramCredentials,
+  ApiKey.AlterUserScramCredentials,
+  ApiKey.DescribeQuorum,
+  ApiKey.UpdateFeatures,
+  ApiKey.DescribeCluster,
+  ApiKey.DescribeProducers,
+  ApiKey.DescribeTransactions,
+  ApiKey.ListTransactions,
+  ApiKey.ConsumerGroupDescribe,
+  ApiKey.ListConfigResources,
+  ApiKey.DescribeTopicPartitions,
+  ApiKey.ShareGroupDescribe,
+  ApiKey.StreamsGroupDescribe,
+  ApiKey.DescribeShareGroupOffsets,
+  ApiKey.AlterShareGroupOffsets,
+  ApiKey.DeleteShareGroupOffsets,
+];
+const BROKER_APIS = [
+  ApiKey.LeaderAndIsr,
+  ApiKey.StopReplica,
+  ApiKey.UpdateMetadata,
+  ApiKey.ControlledShutdown,
+  ApiKey.WriteTxnMarkers,
+  ApiKey.Vote,
+  ApiKey.BeginQuorumEpoch,
+  ApiKey.EndQuorumEpoch,
+  ApiKey.AlterPartition,
+  ApiKey.Envelope,
+  ApiKey.FetchSnapshot,
+  ApiKey.BrokerRegistration,
+  ApiKey.BrokerHeartbeat,
+  ApiKey.UnregisterBroker,
+  ApiKey.AllocateProducerIds,
+  ApiKey.ControllerRegistration,
+  ApiKey.AssignReplicasToDirs,
+  ApiKey.AddRaftVoter,
+  ApiKey.RemoveRaftVoter,
+  ApiKey.UpdateRaftVoter,
+  ApiKey.InitializeShareGroupState,
+  ApiKey.ReadShareGroupState,
+  ApiKey.WriteShareGroupState,
+  ApiKey.DeleteShareGroupState,
+  ApiKey.ReadShareGroupStateSummary,
+  ApiKey.StreamsGroupTopologyDescriptionUpdate,
+  ApiKey.UnregisterController,
+];
 
 const ROLES = new Map<number, Role>([
   ...PRODUCER_APIS.map((key): [number, Role] => [key, 'producer']),

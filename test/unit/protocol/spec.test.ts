@@ -7,7 +7,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildApiSpecs, defaultReferenceDir, renderModule, stripJsonComments } from '../../../scripts/gen-protocol.ts';
-import { API_SPECS } from '../../../src/protocol/spec/messages.generated.ts';
+import { apiKeyName } from '../../../src/protocol/api-keys.ts';
+import { API_SPECS, ApiKey } from '../../../src/protocol/spec/messages.generated.ts';
 import type { ApiSpec, FieldSpec } from '../../../src/protocol/spec/types.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -30,6 +31,12 @@ describe('generator', () => {
     const result = spawnSync(node, [path.join(REPO, 'scripts/gen-protocol.ts'), '/nonexistent/kafka-protocol'], { encoding: 'utf8' });
     assert.equal(result.status, 1);
     assert.match(result.stderr, /gen-protocol: Kafka protocol reference folder not found: \/nonexistent\/kafka-protocol/);
+  });
+
+  it('refuses api names that are not identifiers or that two keys share', () => {
+    const spec = (apiKey: number, name: string): ApiSpec => ({ ...API_SPECS[0]!, apiKey, name });
+    assert.throws(() => renderModule([spec(0, 'Produce'), spec(1, 'Produce')]), /api keys 0 and 1 are both named Produce/);
+    assert.throws(() => renderModule([spec(0, 'Not-An-Identifier')]), /api key 0: "Not-An-Identifier" is not an identifier/);
   });
 
   it('strips // comments but not // inside strings', () => {
@@ -105,5 +112,36 @@ describe('union of 3.9 and latest definitions', () => {
   it('api key 74 uses its 4.x name', () => {
     assert.equal(API_SPECS.find((spec) => spec.apiKey === 74)!.name, 'ListConfigResources');
     assert.deepEqual(API_SPECS.find((spec) => spec.apiKey === 74)!.request.definedBy, { latest: [0, 1], legacy: null });
+  });
+});
+
+describe('ApiKey constants', () => {
+  it('one entry per api, in key order, named like its spec', () => {
+    assert.deepEqual(Object.entries(ApiKey), API_SPECS.map((spec) => [spec.name, spec.apiKey]));
+    for (const [name, key] of Object.entries(ApiKey)) assert.equal(apiKeyName(key), name);
+    assert.equal(ApiKey.Produce, 0);
+    assert.equal(ApiKey.ApiVersions, 18);
+    assert.equal(ApiKey.SaslHandshake, 17);
+  });
+
+  it('names are the JSON message names without Request/Response (latest/ where it defines the api)', { skip: noReference }, () => {
+    const names = new Map<string, string>();
+    for (const folder of ['3.9', 'latest']) {
+      for (const file of readdirSync(path.join(REFERENCE, folder)).filter((f) => f.endsWith('.json'))) {
+        const message = JSON.parse(stripJsonComments(readFileSync(path.join(REFERENCE, folder, file), 'utf8'))) as {
+          apiKey?: number;
+          type: string;
+          name: string;
+          validVersions: string;
+        };
+        if (message.type !== 'request' && message.type !== 'response') continue;
+        if (message.validVersions === 'none') continue;
+        names.set(`${message.apiKey}:${message.type}`, message.name); // latest/ is read last and wins
+      }
+    }
+    for (const [name, key] of Object.entries(ApiKey)) {
+      assert.equal(names.get(`${key}:request`), `${name}Request`);
+      assert.equal(names.get(`${key}:response`), `${name}Response`);
+    }
   });
 });
