@@ -4,6 +4,8 @@ import { ConntrackTable } from './nat/conntrack-table.ts';
 import { KubernetesPods, type KubernetesPodsOptions } from './nat/kubernetes-pods.ts';
 import type { PodDirectory } from './agent/pod-directory.ts';
 import { SniffAgent } from './agent/sniff-agent.ts';
+import { AdminService } from './admin/admin-service.ts';
+import { adminRouter } from './api/admin/admin-router.ts';
 import { startHttpServer } from './api/server.ts';
 import { ClusterCollector } from './collectors/cluster/cluster-collector.ts';
 import { QuorumCollector } from './collectors/quorum/quorum-collector.ts';
@@ -11,6 +13,7 @@ import { CollectorRunner } from './collectors/runner.ts';
 import { SchemaRegistryCollector } from './collectors/schema-registry/schema-registry-collector.ts';
 import { ZookeeperCollector } from './collectors/zookeeper/zookeeper-collector.ts';
 import type { Config, SnifferConfig } from './config/config.ts';
+import { createAdminClient } from './kafka/admin-client.ts';
 import type { Logger } from './log/logger.ts';
 import { catalogue, exporterMetrics } from './metrics/catalogue/index.ts';
 import { startOtlpPush, type OtlpPush } from './metrics/otlp.ts';
@@ -84,6 +87,11 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
   }
   if (schemaRegistry.enabled) runner.add(new SchemaRegistryCollector(schemaRegistry, logger), schemaRegistry);
 
+  const admin = config.admin.enabled
+    ? new AdminService({ config: config.admin, clusterName: config.clusterName, kafka: createAdminClient(config.kafka, config.admin.timeoutSeconds), logger })
+    : undefined;
+  if (admin) store.set('admin', admin.metrics);
+
   const prometheusView = createPrometheusView(metrics, store, defaultLabels);
   runner.onPublish(() => prometheusView.prerender());
   const server: Server = await startHttpServer({
@@ -93,6 +101,7 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
     metrics: prometheusView,
     readiness: () => ({ ready: runner.ready, detail: runner.statuses() }),
     logger,
+    ...(admin ? { admin: adminRouter(admin, logger) } : {}),
     ...(agent ? { clients: { connections: (filter) => agent.connections.entries(filter), topicClients: (topic) => agent.clients.topicClients(topic) } } : {}),
   });
   runner.start();
@@ -126,6 +135,7 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
         runner.stop(),
         agent?.stop(),
         otlp?.shutdown(),
+        admin?.close(),
       ]);
     },
   };

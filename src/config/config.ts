@@ -90,6 +90,17 @@ export interface SnifferConfig {
   readonly kubernetesPodsRefreshSeconds: number;
 }
 
+export interface AdminConfig {
+  readonly enabled: boolean;
+  /** '' only with insecureNoAuth. */
+  readonly usersFile: string;
+  readonly usersReloadSeconds: number;
+  readonly insecureNoAuth: boolean;
+  readonly readOnly: boolean;
+  readonly auditFile: string;
+  readonly timeoutSeconds: number;
+}
+
 export interface Config {
   readonly web: { readonly listenAddress: string; readonly telemetryPath: string };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'logfmt' };
@@ -103,6 +114,7 @@ export interface Config {
   };
   readonly sniffer: SnifferConfig;
   readonly otlp: { readonly endpoint: string; readonly intervalSeconds: number; readonly headers: Readonly<Record<string, string>> };
+  readonly admin: AdminConfig;
 }
 
 export interface ConfigSources {
@@ -181,6 +193,7 @@ function checkConsistency(config: Config): void {
   if (cluster.stageTimeoutSeconds <= 0) throw new ConfigError('collector.cluster.stage-timeout must be greater than 0');
   checkCollectorsConsistency(config);
   checkSnifferConsistency(config.sniffer);
+  checkAdminConsistency(config);
   for (const [key, value] of [['collector.cluster.concurrency', cluster.concurrency], ['collector.cluster.max-series', cluster.maxSeries], ['collector.cluster.offset-history', cluster.offsetHistory], ['collector.cluster.groups-per-request', cluster.groupsPerRequest]] as const) {
     if (value < 1) throw new ConfigError(`${key} must be at least 1`);
   }
@@ -208,6 +221,18 @@ function checkCollectorsConsistency(config: Config): void {
     if (schedule.timeoutSeconds <= 0) throw new ConfigError(`collector.${name}.timeout must be greater than 0`);
   }
   if (schemaRegistry.concurrency < 1) throw new ConfigError('collector.schema-registry.concurrency must be at least 1');
+}
+
+function checkAdminConsistency(config: Config): void {
+  const { admin } = config;
+  if (!admin.enabled) return;
+  if (admin.usersFile === '' && !admin.insecureNoAuth) {
+    throw new ConfigError('admin.enabled needs admin.users-file: give the users file, or set admin.insecure-no-auth to serve the admin API without authentication');
+  }
+  if (admin.auditFile === '') throw new ConfigError('admin.enabled needs admin.audit-file: every mutation is audited, give the file to append to');
+  if (config.kafka.bootstrapServers.length === 0) throw new ConfigError('admin.enabled needs kafka.server: the cluster the admin API acts on');
+  if (admin.usersReloadSeconds <= 0) throw new ConfigError('admin.users-reload-interval must be greater than 0');
+  if (admin.timeoutSeconds <= 0) throw new ConfigError('admin.timeout must be greater than 0');
 }
 
 function checkSnifferConsistency(sniffer: SnifferConfig): void {
@@ -292,6 +317,10 @@ export function loadConfig(sources: ConfigSources): Config {
     },
     sniffer: snifferConfig(get),
     otlp: { endpoint: get('otlp.endpoint'), intervalSeconds: get('otlp.interval'), headers: parseHeaders(get<string[]>('otlp.headers')) },
+    admin: {
+      enabled: get('admin.enabled'), usersFile: get('admin.users-file'), usersReloadSeconds: get('admin.users-reload-interval'),
+      insecureNoAuth: get('admin.insecure-no-auth'), readOnly: get('admin.read-only'), auditFile: get('admin.audit-file'), timeoutSeconds: get('admin.timeout'),
+    },
   };
   checkConsistency(config);
   return config;

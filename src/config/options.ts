@@ -92,6 +92,14 @@ export const OPTIONS: readonly OptionDefinition[] = [
   { key: 'sniff.kubernetes-pods', type: 'boolean', default: false, description: 'Label kafka_client_info and /clients entries with the pod and namespace of the client\'s address, listed through the Kubernetes API with the agent\'s service account (needs RBAC permission to list pods in all namespaces). Outside a cluster it stays off and says so.' },
   { key: 'sniff.kubernetes-pods-refresh', type: 'duration', default: 60, description: 'Time between two lists of the pods (sniff.kubernetes-pods).' },
 
+  { key: 'admin.enabled', type: 'boolean', default: false, description: 'Serve the admin REST API (/v3 and /sonar/v1: topics, configs) on the web listener. Needs admin.users-file (or admin.insecure-no-auth), admin.audit-file and kafka.server.' },
+  { key: 'admin.users-file', type: 'string', default: '', description: 'YAML file of the admin API\'s users (bcrypt password hashes, as htpasswd -nbB makes them) and custom roles; reloaded when it changes and on SIGHUP.' },
+  { key: 'admin.users-reload-interval', type: 'duration', default: 30, description: 'Time between two checks of the users file for a change.' },
+  { key: 'admin.insecure-no-auth', type: 'boolean', default: false, description: 'Serve the admin API without authentication, everyone an admin (testing only; a warning is logged at start).' },
+  { key: 'admin.read-only', type: 'boolean', default: false, description: 'Refuse every mutation of the admin API (403); reads are served.' },
+  { key: 'admin.audit-file', type: 'string', default: '', description: 'File the admin API appends one JSON line per mutation to (done, dry run or refused). When it cannot be written, mutations are refused (503).' },
+  { key: 'admin.timeout', type: 'duration', default: 30, description: 'Longest time one admin request to Kafka may take.' },
+
   { key: 'otlp.endpoint', type: 'string', default: '', description: 'OTLP/HTTP metrics endpoint (for example http://collector:4318/v1/metrics). Empty: no push.' },
   { key: 'otlp.interval', type: 'duration', default: 60, description: 'Time between two OTLP pushes.' },
   { key: 'otlp.headers', type: 'list', default: [], secret: true, description: 'Extra HTTP headers for the OTLP push, as name=value, repeatable.' },

@@ -5,6 +5,7 @@ import {
 } from '@platformatic/kafka';
 import { describeMetadataQuorum } from '../../kafka/describe-quorum.ts';
 import { describeKafkaError } from '../../kafka/errors.ts';
+import { tolerant } from '../../kafka/tolerant-response.ts';
 import { errorCodeName } from '../../protocol/error-codes.ts';
 import { chunk, mapWithConcurrency, withTimeout } from '../../util/concurrency.ts';
 import type {
@@ -24,24 +25,6 @@ export interface ReaderLimits {
   readonly concurrency: number;
   /** Groups per DescribeGroups / OffsetFetch request. */
   readonly groupsPerRequest: number;
-}
-
-interface ResponseWithErrors {
-  response?: unknown;
-}
-
-/**
- * Kafka's client rejects a whole response when any entry carries an error code; the entries
- * without errors are still good, so keep the response and let the caller judge each entry.
- */
-async function tolerant<T>(request: Promise<T>): Promise<T> {
-  try {
-    return await request;
-  } catch (error) {
-    const response = (error as ResponseWithErrors).response;
-    if (response !== undefined && response !== null) return response as T;
-    throw error;
-  }
 }
 
 const toNumber = (value: bigint | number): number => Number(value);

@@ -1,4 +1,5 @@
 import type { MetricDefinition } from '../definition.ts';
+import { adminMetrics } from './admin.ts';
 import {
   DEFAULT_TOPIC_INFO_CONFIGS, clusterMetrics, consumerGroupMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics,
 } from './cluster.ts';
@@ -8,7 +9,7 @@ import { quorumMetrics } from './quorum.ts';
 import { schemaRegistryMetrics } from './schema-registry.ts';
 import { zookeeperEnsembleMetrics, zookeeperKafkaMetrics, zookeeperMemberMetrics } from './zookeeper.ts';
 
-export { clientMetrics, clusterMetrics, collectionMetrics, snifferMetrics, consumerGroupMetrics, exporterMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics };
+export { adminMetrics, clientMetrics, clusterMetrics, collectionMetrics, snifferMetrics, consumerGroupMetrics, exporterMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics };
 
 export interface MetricGroup {
   readonly title: string;
@@ -36,6 +37,7 @@ export function metricGroups(settings: CatalogueSettings = DEFAULT_CATALOGUE_SET
     { title: 'Schema registry', metrics: Object.values(schemaRegistryMetrics) },
     { title: 'Clients (sniffer)', metrics: Object.values(clientMetrics) },
     { title: 'Capture and decoding (sniffer)', metrics: Object.values(snifferMetrics) },
+    { title: 'Admin API', metrics: Object.values(adminMetrics) },
   ];
 }
 

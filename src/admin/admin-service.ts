@@ -1,0 +1,81 @@
+import type { Admin } from '@platformatic/kafka';
+import type { AdminConfig } from '../config/config.ts';
+import { ConfigError } from '../config/errors.ts';
+import type { Logger } from '../log/logger.ts';
+import { AdminMetrics } from './admin-metrics.ts';
+import { AuditLog } from './audit-log.ts';
+import { Authenticator } from './authenticator.ts';
+import { ClusterGateway } from './cluster-gateway.ts';
+import { ConfigService } from './configs.ts';
+import { FailureLimiter } from './failure-limiter.ts';
+import { TopicService } from './topics.ts';
+import { UserStore } from './user-store.ts';
+import { UsersFileError } from './users-file.ts';
+
+const FAILED_LOGINS_ALLOWED = 5;
+const FAILED_LOGIN_WINDOW_MS = 60_000;
+
+export interface AdminServiceOptions {
+  readonly config: AdminConfig;
+  readonly clusterName: string;
+  readonly kafka: Admin;
+  readonly logger: Logger;
+}
+
+/** Everything the admin API acts through: the cluster's services, who may call, and the audit trail. */
+export class AdminService {
+  readonly topics: TopicService;
+  readonly configs: ConfigService;
+  readonly audit: AuditLog;
+  readonly metrics = new AdminMetrics();
+  readonly readOnly: boolean;
+  readonly clusterName: string;
+  /** Undefined in the insecure no-authentication mode. */
+  readonly users: UserStore | undefined;
+  readonly authenticator: Authenticator | undefined;
+  readonly failedLogins = new FailureLimiter({ limit: FAILED_LOGINS_ALLOWED, windowMs: FAILED_LOGIN_WINDOW_MS });
+  readonly #gateway: ClusterGateway;
+  readonly #kafka: Admin;
+  #clusterId: string | undefined;
+
+  constructor(options: AdminServiceOptions) {
+    const { config, logger } = options;
+    this.#kafka = options.kafka;
+    this.#gateway = new ClusterGateway(options.kafka, config.timeoutSeconds);
+    this.topics = new TopicService(this.#gateway);
+    this.configs = new ConfigService(this.#gateway);
+    this.audit = new AuditLog(config.auditFile);
+    this.readOnly = config.readOnly;
+    this.clusterName = options.clusterName;
+    if (config.insecureNoAuth && config.usersFile === '') {
+      logger.warn('the admin API runs without authentication (admin.insecure-no-auth): anyone who reaches the listener can change the cluster');
+      return;
+    }
+    try {
+      this.users = new UserStore(config.usersFile, logger, (status) => this.metrics.usersReloaded(status));
+    } catch (error) {
+      if (error instanceof UsersFileError) throw new ConfigError(`admin.users-file: ${config.usersFile}: ${error.message}`);
+      throw error;
+    }
+    this.users.start(config.usersReloadSeconds);
+    const users = this.users;
+    this.authenticator = new Authenticator(() => users.directory);
+  }
+
+  /** The Kafka cluster id, asked once; it never changes. */
+  async clusterId(): Promise<string> {
+    this.#clusterId ??= (await this.#gateway.brokers()).clusterId;
+    return this.#clusterId;
+  }
+
+  async brokers(): ReturnType<ClusterGateway['brokers']> {
+    const answer = await this.#gateway.brokers();
+    this.#clusterId ??= answer.clusterId;
+    return answer;
+  }
+
+  async close(): Promise<void> {
+    this.users?.stop();
+    await this.#kafka.close();
+  }
+}

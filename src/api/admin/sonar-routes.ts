@@ -1,0 +1,37 @@
+import type { AdminService } from '../../admin/admin-service.ts';
+import { HttpError } from './http-error.ts';
+import { route, type AdminRoute } from './route.ts';
+
+function parseSince(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const time = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(time)) throw new HttpError(400, `since ${JSON.stringify(raw)} is neither epoch milliseconds nor an ISO 8601 time`);
+  return time;
+}
+
+/** The API about itself: who is calling, and what was done. */
+export function sonarRoutes(service: AdminService): AdminRoute[] {
+  return [
+    route({
+      method: 'get', root: 'sonar', scoped: false, path: '/whoami', operation: 'whoami', resource: 'cluster', action: 'view',
+      summary: 'The caller: user, roles and what they allow.',
+      async handle({ caller }) {
+        return { status: 200, body: { kind: 'SonarWhoAmI', user: caller.user, roles: caller.roles, permissions: caller.permissions.describe(), read_only: service.readOnly } };
+      },
+    }),
+    route({
+      method: 'get', root: 'sonar', scoped: false, path: '/audit', operation: 'audit.list', resource: 'audit', action: 'view',
+      summary: 'Audit lines, oldest first (?since=&user=&operation=&limit=).',
+      async handle({ query }) {
+        const limit = query['limit'] === undefined ? 1000 : Number(query['limit']);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new HttpError(400, 'limit must be a whole number from 1 to 10000');
+        const since = parseSince(query['since']);
+        const entries = service.audit.read({
+          ...(since !== undefined ? { since } : {}), limit,
+          ...(query['user'] ? { user: query['user'] } : {}), ...(query['operation'] ? { operation: query['operation'] } : {}),
+        });
+        return { status: 200, body: { kind: 'SonarAuditEntryList', metadata: { self: null, next: null }, data: entries } };
+      },
+    }),
+  ];
+}
