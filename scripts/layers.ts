@@ -12,6 +12,7 @@ import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 export const LAYERS: readonly (readonly string[])[] = [
   ['util', 'log', 'version.ts'], // import nothing of ours
   ['config'],
+  ['tls'], // TLS client options and PEM files for Kafka, ZooKeeper and the schema registry
   ['capture'], // link layer and IP packets from pcap, pcapng or a live interface
   ['tcp'], // reassembled streams
   ['protocol'], // Kafka frames and schemas (protocol/spec included)
@@ -20,6 +21,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['kafka'], // the Kafka client the collectors and admin use
   ['metrics'], // series, exposition, the catalogue
   ['docs'], // the README's reference sections
+  ['schema-registry'], // the Confluent schema registry REST client the collector and admin use
   ['admin'], // never imports collectors, agent, api, cli or the exporter
   ['collectors'],
   ['agent'], // the live sniffing agent

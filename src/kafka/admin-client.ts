@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { Admin, type SASLOptions } from '@platformatic/kafka';
 import type { KafkaConnectionConfig, SaslMechanism } from '../config/config.ts';
-import { ConfigError } from '../config/errors.ts';
+import { buildTlsOptions } from '../tls/tls-options.ts';
 
 const SASL_MECHANISMS: Record<SaslMechanism, SASLOptions['mechanism']> = {
   'plain': 'PLAIN',
@@ -10,23 +9,8 @@ const SASL_MECHANISMS: Record<SaslMechanism, SASLOptions['mechanism']> = {
   'scram-sha512': 'SCRAM-SHA-512',
 };
 
-export function readPem(path: string, key: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new ConfigError(`${key}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
 export function tlsOptions(config: KafkaConnectionConfig): TlsOptions | undefined {
-  const { tls } = config;
-  if (!tls.enabled) return undefined;
-  return {
-    ...(tls.caFile ? { ca: readPem(tls.caFile, 'tls.ca-file') } : {}),
-    ...(tls.certFile ? { cert: readPem(tls.certFile, 'tls.cert-file'), key: readPem(tls.keyFile, 'tls.key-file') } : {}),
-    ...(tls.serverName ? { servername: tls.serverName } : {}),
-    rejectUnauthorized: !tls.insecureSkipVerify,
-  };
+  return config.tls.enabled ? buildTlsOptions(config.tls, 'tls') : undefined;
 }
 
 export function saslOptions(config: KafkaConnectionConfig): SASLOptions | undefined {

@@ -11,7 +11,7 @@ import { chunk, mapWithConcurrency, withTimeout } from '../../util/concurrency.t
 import type {
   BrokerState, GroupMemberState, GroupState, LogDirState, PartitionOffsets, QuorumState, TopicState,
 } from './cluster-model.ts';
-import { decodeConsumerAssignment } from './consumer-assignment.ts';
+import { decodeConsumerAssignment } from '../../kafka/consumer-assignment.ts';
 
 const EARLIEST = -2n;
 const LATEST = -1n;

@@ -1,5 +1,5 @@
+import { getJson, RegistryHttpError, type RegistryConnection } from '../../schema-registry/registry-http.ts';
 import { mapWithConcurrency } from '../../util/concurrency.ts';
-import { getJson, RegistryHttpError, type RegistryConnection } from './registry-http.ts';
 import {
   compatibilityOf, modeOf, parseLatest, parseSubjects, parseVersions, subjectCompatibility, type RegistryState, type SubjectState,
 } from './registry-model.ts';

@@ -1,24 +1,12 @@
-import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { SchemaRegistryCollectorConfig } from '../../config/config.ts';
-import { readPem } from '../../kafka/admin-client.ts';
 import type { Logger } from '../../log/logger.ts';
 import { schemaRegistryMetrics } from '../../metrics/catalogue/schema-registry.ts';
 import { Snapshot } from '../../metrics/series-store.ts';
+import { registryConnection, type RegistryConnection } from '../../schema-registry/registry-http.ts';
 import type { Collector } from '../collector.ts';
 import { StageLog } from '../stage-log.ts';
-import type { RegistryConnection } from './registry-http.ts';
 import { readRegistry } from './registry-reader.ts';
 import { buildRegistrySnapshot } from './registry-snapshot.ts';
-
-function registryTls(settings: SchemaRegistryCollectorConfig): TlsOptions | undefined {
-  const { tls } = settings;
-  if (!tls.enabled) return undefined;
-  return {
-    ...(tls.caFile ? { ca: readPem(tls.caFile, 'schema-registry.ca-file') } : {}),
-    ...(tls.certFile ? { cert: readPem(tls.certFile, 'schema-registry.cert-file'), key: readPem(tls.keyFile, 'schema-registry.key-file') } : {}),
-    rejectUnauthorized: !tls.insecureSkipVerify,
-  };
-}
 
 /** What is in the schema registry, through the Confluent REST API (Confluent, Apicurio ccompat, Redpanda, Karapace). */
 export class SchemaRegistryCollector implements Collector {
@@ -29,10 +17,7 @@ export class SchemaRegistryCollector implements Collector {
 
   constructor(settings: SchemaRegistryCollectorConfig, logger: Logger) {
     this.#settings = settings;
-    this.#connection = {
-      baseUrl: settings.url, username: settings.username, password: settings.password, tls: registryTls(settings),
-      timeoutMs: settings.timeoutSeconds * 1000,
-    };
+    this.#connection = registryConnection(settings);
     this.#stageLog = new StageLog(logger, this.name);
   }
 

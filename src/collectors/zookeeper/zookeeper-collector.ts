@@ -1,9 +1,9 @@
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { passesFilter, type KafkaConnectionConfig, type NameFilter, type ZookeeperCollectorConfig } from '../../config/config.ts';
 import type { Logger } from '../../log/logger.ts';
-import { readPem } from '../../kafka/admin-client.ts';
 import { zookeeperEnsembleMetrics, zookeeperMemberMetrics } from '../../metrics/catalogue/zookeeper.ts';
 import { Snapshot } from '../../metrics/series-store.ts';
+import { buildTlsOptions } from '../../tls/tls-options.ts';
 import type { Collector } from '../collector.ts';
 import { StageLog } from '../stage-log.ts';
 import { latestOffsets } from './latest-offsets.ts';
@@ -15,13 +15,7 @@ import { buildZookeeperSnapshot, type ZookeeperConsumerLag } from './zookeeper-s
 const WHITELIST_HINT = 'add the word to 4lw.commands.whitelist in that member\'s zoo.cfg (or the zookeeper.4lw.commands.whitelist system property) and restart it';
 
 function zookeeperTls(settings: ZookeeperCollectorConfig): TlsOptions | undefined {
-  const { tls } = settings;
-  if (!tls.enabled) return undefined;
-  return {
-    ...(tls.caFile ? { ca: readPem(tls.caFile, 'zookeeper.tls.ca-file') } : {}),
-    ...(tls.certFile ? { cert: readPem(tls.certFile, 'zookeeper.tls.cert-file'), key: readPem(tls.keyFile, 'zookeeper.tls.key-file') } : {}),
-    rejectUnauthorized: !tls.insecureSkipVerify,
-  };
+  return settings.tls.enabled ? buildTlsOptions(settings.tls, 'zookeeper.tls') : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeConsumerAssignment } from '../../../../src/collectors/cluster/consumer-assignment.ts';
+import { decodeConsumerAssignment } from '../../../src/kafka/consumer-assignment.ts';
 
 function encodeAssignment(topics: [string, number[]][]): Buffer {
   const parts: Buffer[] = [Buffer.from([0, 1])];

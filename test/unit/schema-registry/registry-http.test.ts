@@ -6,7 +6,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { getJson, RegistryHttpError, type RegistryConnection } from '../../../../src/collectors/schema-registry/registry-http.ts';
+import { getJson, RegistryHttpError, type RegistryConnection } from '../../../src/schema-registry/registry-http.ts';
 
 const requests: IncomingMessage[] = [];
 function handler(request: IncomingMessage, response: ServerResponse): void {

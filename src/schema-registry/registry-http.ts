@@ -1,6 +1,13 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import type { SchemaRegistryCollectorConfig } from '../config/config.ts';
+import { buildTlsOptions } from '../tls/tls-options.ts';
+
+/*
+ * A plain client of the Confluent schema registry REST API (Confluent, Apicurio ccompat, Redpanda, Karapace):
+ * requests, basic auth, TLS, timeouts and error answers. The collector and the admin API build on it.
+ */
 
 export interface RegistryConnection {
   /** Base URL without a trailing slash, path prefix included (e.g. Apicurio's /apis/ccompat/v7). */
@@ -9,6 +16,18 @@ export interface RegistryConnection {
   readonly password: string;
   readonly tls: TlsOptions | undefined;
   readonly timeoutMs: number;
+}
+
+/** The registry settings a connection needs (the collector's, or any with the same shape). */
+export type RegistrySettings = Pick<SchemaRegistryCollectorConfig, 'url' | 'username' | 'password' | 'tls' | 'timeoutSeconds'>;
+
+/** The connection to the configured registry; reads the TLS files now, so a missing file is a ConfigError. */
+export function registryConnection(settings: RegistrySettings): RegistryConnection {
+  return {
+    baseUrl: settings.url, username: settings.username, password: settings.password,
+    tls: settings.tls.enabled ? buildTlsOptions(settings.tls, 'schema-registry') : undefined,
+    timeoutMs: settings.timeoutSeconds * 1000,
+  };
 }
 
 /** A registry answer other than 2xx; errorCode is Confluent's error_code (40401 subject not found, 40408 no subject config...). */
