@@ -1,6 +1,6 @@
 import { ConfigError } from './errors.ts';
 import { readConfigFile } from './file.ts';
-import { OPTIONS, OPTION_BY_KEY, environmentVariableFor, type OptionDefinition } from './options.ts';
+import { OPTIONS, OPTION_BY_KEY, environmentVariableFor, type OptionDefinition, type OptionKey, type OptionValueOf } from './options.ts';
 import { coerceOptionValue, type OptionValue } from './values.ts';
 
 export type SaslMechanism = 'plain' | 'scram-sha256' | 'scram-sha512';
@@ -128,7 +128,10 @@ function valueFromFlags(option: OptionDefinition, raws: readonly string[]): Opti
   return coerceOptionValue(option, raws.at(-1), `flag --${option.key}`);
 }
 
-/** Resolves every option: flags win over the environment, the environment over the file, the file over defaults. */
+/**
+ * Resolves every option: flags win over the environment, the environment over the file, the file over defaults.
+ * Keyed by plain strings: flag and file keys are checked against OPTION_BY_KEY when they are parsed.
+ */
 export function resolveOptionValues(sources: ConfigSources): Map<string, OptionValue> {
   const values = new Map<string, OptionValue>();
   for (const option of OPTIONS) values.set(option.key, Array.isArray(option.default) ? [...option.default] : option.default as OptionValue);
@@ -254,14 +257,22 @@ function parsePorts(entries: readonly string[]): number[] {
   });
 }
 
+/** Reads one resolved option: the key must be a known one, and the value has that option's loaded type. */
+export type OptionGetter = <K extends OptionKey>(key: K) => OptionValueOf<K>;
+
+/** The typed accessor over resolved values; resolveOptionValues holds every key, so each read finds its value. */
+export function optionGetter(values: ReadonlyMap<string, OptionValue>): OptionGetter {
+  return <K extends OptionKey>(key: K): OptionValueOf<K> => values.get(key) as OptionValueOf<K>;
+}
+
 /** With nothing to watch configured (no Kafka, ZooKeeper, registry, capture or file), the demo capture is replayed. */
-function snifferConfig(get: <T extends OptionValue>(key: string) => T): SnifferConfig {
-  const nothingConfigured = get<string[]>('kafka.server').length === 0 && get<string[]>('zookeeper.server').length === 0
-    && get<string>('schema-registry.url') === '' && get<string>('sniff.interface') === '' && get<string>('sniff.replay') === '';
+function snifferConfig(get: OptionGetter): SnifferConfig {
+  const nothingConfigured = get('kafka.server').length === 0 && get('zookeeper.server').length === 0
+    && get('schema-registry.url') === '' && get('sniff.interface') === '' && get('sniff.replay') === '';
   return {
-    enabled: nothingConfigured || get<string>('sniff.interface') !== '' || get<string>('sniff.replay') !== '',
+    enabled: nothingConfigured || get('sniff.interface') !== '' || get('sniff.replay') !== '',
     interface: get('sniff.interface'), replay: get('sniff.replay'), demo: nothingConfigured,
-    brokerPorts: parsePorts(get<string[]>('sniff.broker-ports')), bpfFilter: get('sniff.bpf-filter'), bufferSizeBytes: get('sniff.buffer-size'),
+    brokerPorts: parsePorts(get('sniff.broker-ports')), bpfFilter: get('sniff.bpf-filter'), bufferSizeBytes: get('sniff.buffer-size'),
     maxFrameBytes: get('sniff.max-frame-size'), print: get('sniff.print'), clientIdleTimeoutSeconds: get('sniff.client-idle-timeout'), maxClients: get('sniff.max-clients'), maxSeries: get('sniff.max-series'),
     conntrack: get('sniff.conntrack'), conntrackFile: get('sniff.conntrack-file'),
     kubernetesPods: get('sniff.kubernetes-pods'), kubernetesPodsRefreshSeconds: get('sniff.kubernetes-pods-refresh'),
@@ -269,14 +280,13 @@ function snifferConfig(get: <T extends OptionValue>(key: string) => T): SnifferC
 }
 
 export function loadConfig(sources: ConfigSources): Config {
-  const values = resolveOptionValues(sources);
-  const get = <T extends OptionValue>(key: string): T => values.get(key) as T;
+  const get = optionGetter(resolveOptionValues(sources));
   const config: Config = {
     web: { listenAddress: get('web.listen-address'), telemetryPath: get('web.telemetry-path') },
     log: { level: get('log.level'), format: get('log.format') },
     clusterName: get('cluster.name'),
     kafka: {
-      bootstrapServers: get<string[]>('kafka.server'),
+      bootstrapServers: get('kafka.server'),
       clientId: get('kafka.client-id'),
       tls: {
         enabled: get('tls.enabled'), caFile: get('tls.ca-file'), certFile: get('tls.cert-file'), keyFile: get('tls.key-file'),
@@ -286,29 +296,29 @@ export function loadConfig(sources: ConfigSources): Config {
     },
     collectors: {
       cluster: {
-        enabled: get<boolean>('collector.cluster.enabled') && get<string[]>('kafka.server').length > 0, intervalSeconds: get('collector.cluster.interval'), timeoutSeconds: get('collector.cluster.timeout'),
+        enabled: get('collector.cluster.enabled') && get('kafka.server').length > 0, intervalSeconds: get('collector.cluster.interval'), timeoutSeconds: get('collector.cluster.timeout'),
         stageTimeoutSeconds: get('collector.cluster.stage-timeout'), concurrency: get('collector.cluster.concurrency'),
         granularity: get('collector.cluster.granularity'), maxSeries: get('collector.cluster.max-series'),
-        topicInfoConfigs: get<string[]>('collector.cluster.topic-info-configs'), logDirs: get('collector.cluster.log-dirs'),
+        topicInfoConfigs: get('collector.cluster.topic-info-configs'), logDirs: get('collector.cluster.log-dirs'),
         offsetHistory: get('collector.cluster.offset-history'), statusWindowSeconds: get('collector.cluster.status-window'),
         groupsPerRequest: get('collector.cluster.groups-per-request'),
         topics: { include: wholeNameRegex(get('topic.filter'), 'topic.filter'), exclude: wholeNameRegex(get('topic.exclude'), 'topic.exclude') },
         groups: { include: wholeNameRegex(get('group.filter'), 'group.filter'), exclude: wholeNameRegex(get('group.exclude'), 'group.exclude') },
       },
       zookeeper: {
-        enabled: get<string[]>('zookeeper.server').length > 0, servers: get<string[]>('zookeeper.server'), chroot: get('zookeeper.chroot'),
+        enabled: get('zookeeper.server').length > 0, servers: get('zookeeper.server'), chroot: get('zookeeper.chroot'),
         intervalSeconds: get('collector.zookeeper.interval'), timeoutSeconds: get('collector.zookeeper.timeout'), znodes: get('collector.zookeeper.znodes'),
         tls: {
           enabled: get('zookeeper.tls.enabled'), caFile: get('zookeeper.tls.ca-file'), certFile: get('zookeeper.tls.cert-file'),
           keyFile: get('zookeeper.tls.key-file'), insecureSkipVerify: get('zookeeper.tls.insecure-skip-tls-verify'),
         },
       },
-      quorum: { enabled: get<boolean>('collector.quorum.enabled') && get<string[]>('kafka.server').length > 0, intervalSeconds: get('collector.quorum.interval'), timeoutSeconds: get('collector.quorum.timeout') },
+      quorum: { enabled: get('collector.quorum.enabled') && get('kafka.server').length > 0, intervalSeconds: get('collector.quorum.interval'), timeoutSeconds: get('collector.quorum.timeout') },
       schemaRegistry: {
-        enabled: get<string>('schema-registry.url') !== '', url: get<string>('schema-registry.url').replace(/\/+$/, ''),
+        enabled: get('schema-registry.url') !== '', url: get('schema-registry.url').replace(/\/+$/, ''),
         username: get('schema-registry.username'), password: get('schema-registry.password'),
         tls: {
-          enabled: get<string>('schema-registry.url').startsWith('https:'), caFile: get('schema-registry.ca-file'), certFile: get('schema-registry.cert-file'),
+          enabled: get('schema-registry.url').startsWith('https:'), caFile: get('schema-registry.ca-file'), certFile: get('schema-registry.cert-file'),
           keyFile: get('schema-registry.key-file'), insecureSkipVerify: get('schema-registry.insecure-skip-tls-verify'),
         },
         intervalSeconds: get('collector.schema-registry.interval'), timeoutSeconds: get('collector.schema-registry.timeout'),
@@ -316,7 +326,7 @@ export function loadConfig(sources: ConfigSources): Config {
       },
     },
     sniffer: snifferConfig(get),
-    otlp: { endpoint: get('otlp.endpoint'), intervalSeconds: get('otlp.interval'), headers: parseHeaders(get<string[]>('otlp.headers')) },
+    otlp: { endpoint: get('otlp.endpoint'), intervalSeconds: get('otlp.interval'), headers: parseHeaders(get('otlp.headers')) },
     admin: {
       enabled: get('admin.enabled'), usersFile: get('admin.users-file'), usersReloadSeconds: get('admin.users-reload-interval'),
       insecureNoAuth: get('admin.insecure-no-auth'), readOnly: get('admin.read-only'), auditFile: get('admin.audit-file'), timeoutSeconds: get('admin.timeout'),

@@ -12,9 +12,10 @@ export interface OptionDefinition {
 /**
  * Every setting of the exporter, in one table: flags (`--key`), environment variables
  * (`KAFKA_SONAR_KEY`) and the YAML file (nested maps) all resolve to these keys.
- * Durations are in seconds once loaded.
+ * Durations are in seconds once loaded. `as const` keeps each entry's literal key, type and
+ * choices, from which OptionKey and OptionValueOf are derived.
  */
-export const OPTIONS: readonly OptionDefinition[] = [
+const OPTION_TABLE = [
   { key: 'web.listen-address', type: 'string', default: ':9870', description: 'Address the HTTP server listens on (host:port, :port for all interfaces).' },
   { key: 'web.telemetry-path', type: 'string', default: '/metrics', description: 'Path under which the metrics are served.' },
   { key: 'log.level', type: 'enum', default: 'info', choices: ['debug', 'info', 'warn', 'error'], description: 'Lowest level of log lines written to stderr.' },
@@ -103,7 +104,34 @@ export const OPTIONS: readonly OptionDefinition[] = [
   { key: 'otlp.endpoint', type: 'string', default: '', description: 'OTLP/HTTP metrics endpoint (for example http://collector:4318/v1/metrics). Empty: no push.' },
   { key: 'otlp.interval', type: 'duration', default: 60, description: 'Time between two OTLP pushes.' },
   { key: 'otlp.headers', type: 'list', default: [], secret: true, description: 'Extra HTTP headers for the OTLP push, as name=value, repeatable.' },
-];
+] as const satisfies readonly OptionDefinition[];
+
+/** Each entry keeps its literal types and is also an OptionDefinition, so `option.secret` or `option.choices` reads on any entry. */
+type DefinedOptions<T extends readonly OptionDefinition[]> = { readonly [I in keyof T]: T[I] & OptionDefinition };
+
+export const OPTIONS: DefinedOptions<typeof OPTION_TABLE> = OPTION_TABLE;
+
+/** The key of a known option; a misspelt key is a type error. */
+export type OptionKey = (typeof OPTIONS)[number]['key'];
+
+/** The value an option of each type has once loaded (durations in seconds); an enum's is the union of its choices. */
+interface ValueOfOptionType {
+  readonly string: string;
+  readonly list: string[];
+  readonly boolean: boolean;
+  readonly integer: number;
+  readonly duration: number;
+  readonly enum: string;
+}
+
+type OptionEntry = (typeof OPTION_TABLE)[number];
+
+/** The loaded value type of every option, by key. */
+export type OptionValues = {
+  readonly [O in OptionEntry as O['key']]: O extends { readonly type: 'enum'; readonly choices: readonly (infer Choice extends string)[] } ? Choice : ValueOfOptionType[O['type']];
+};
+
+export type OptionValueOf<K extends OptionKey> = OptionValues[K];
 
 export const OPTION_BY_KEY: ReadonlyMap<string, OptionDefinition> = new Map(OPTIONS.map((option) => [option.key, option]));
 
