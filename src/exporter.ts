@@ -101,7 +101,7 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
     metrics: prometheusView,
     readiness: () => ({ ready: runner.ready, detail: runner.statuses() }),
     logger,
-    ...(admin ? { admin: adminRouter(admin, logger) } : {}),
+    ...(admin ? { admin: adminRouter(admin, logger, VERSION) } : {}),
     ...(agent ? { clients: { connections: (filter) => agent.connections.entries(filter), topicClients: (topic) => agent.clients.topicClients(topic) } } : {}),
   });
   runner.start();

@@ -7,6 +7,7 @@ import { AuditLog } from './audit-log.ts';
 import { Authenticator } from './authenticator.ts';
 import { ClusterGateway } from './cluster-gateway.ts';
 import { ConfigService } from './configs.ts';
+import { ConsumerGroupService } from './consumer-groups.ts';
 import { FailureLimiter } from './failure-limiter.ts';
 import { TopicService } from './topics.ts';
 import { UserStore } from './user-store.ts';
@@ -26,6 +27,7 @@ export interface AdminServiceOptions {
 export class AdminService {
   readonly topics: TopicService;
   readonly configs: ConfigService;
+  readonly groups: ConsumerGroupService;
   readonly audit: AuditLog;
   readonly metrics = new AdminMetrics();
   readonly readOnly: boolean;
@@ -44,6 +46,7 @@ export class AdminService {
     this.#gateway = new ClusterGateway(options.kafka, config.timeoutSeconds);
     this.topics = new TopicService(this.#gateway);
     this.configs = new ConfigService(this.#gateway);
+    this.groups = new ConsumerGroupService(this.#gateway);
     this.audit = new AuditLog(config.auditFile);
     this.readOnly = config.readOnly;
     this.clusterName = options.clusterName;

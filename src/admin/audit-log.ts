@@ -1,5 +1,4 @@
-import { accessSync, appendFileSync, constants, existsSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
 
 export interface AuditEntry {
   readonly time: string;
@@ -42,7 +41,7 @@ export class AuditLog {
   /** Throws AuditUnavailableError when a line could not be appended now, so the mutation is not done unaudited. */
   assertWritable(): void {
     try {
-      accessSync(existsSync(this.#path) ? this.#path : dirname(this.#path), constants.W_OK);
+      closeSync(openSync(this.#path, 'a', 0o600));
     } catch (error) {
       throw new AuditUnavailableError(`the audit file ${this.#path} cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }

@@ -35,6 +35,7 @@ export interface CreatedTopic {
 }
 
 const UNKNOWN_TOPIC_OR_PARTITION = 3;
+const VISIBLE_WITHIN_MS = 10_000;
 
 function describeTopic(topic: ClusterMetadata['topics'][number]): TopicDescription {
   const partitions = topic.partitions.map((partition) => ({
@@ -78,6 +79,7 @@ export class TopicService {
     const result = response.topics.find((entry) => entry.name === topic.name);
     if (!result) throw new AdminError('internal', `creating topic ${topic.name}: the controller did not answer for it`);
     if (result.errorCode !== 0) throw AdminError.fromKafka(result.errorCode, `creating topic ${topic.name}`, result.errorMessage);
+    if (!validateOnly) await this.#untilVisible(topic.name, result.numPartitions);
     return { name: result.name, id: result.topicId, partitionsCount: result.numPartitions, replicationFactor: result.replicationFactor };
   }
 
@@ -96,6 +98,21 @@ export class TopicService {
       createPartitionsV3.api.async(connection, [{ name, count, assignments: null }], this.#gateway.timeoutMs, validateOnly));
     const result = response.results.find((entry) => entry.name === name);
     if (result && result.errorCode !== 0) throw AdminError.fromKafka(result.errorCode, `adding partitions to ${name}`, result.errorMessage);
+    if (!validateOnly) await this.#untilVisible(name, count);
     return { before, after: count };
+  }
+
+  /**
+   * Kafka answers a topic change once the controller made it; the brokers learn of it a moment
+   * later. Waits (a bounded time) until the metadata shows it with leaders, so the caller's next
+   * request finds what it just made.
+   */
+  async #untilVisible(name: string, partitions: number): Promise<void> {
+    const deadline = Date.now() + VISIBLE_WITHIN_MS;
+    while (Date.now() < deadline) {
+      const topic = (await this.#gateway.metadata([name])).topics.find((entry) => entry.name === name);
+      if (topic?.errorCode === 0 && topic.partitions.length >= partitions && topic.partitions.every((partition) => partition.leaderId >= 0)) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }

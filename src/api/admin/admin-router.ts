@@ -5,24 +5,27 @@ import { basicCredentials } from '../../admin/authenticator.ts';
 import { ALL_PERMISSIONS } from '../../admin/permissions.ts';
 import type { Logger } from '../../log/logger.ts';
 import { redactSecrets } from './audit-redaction.ts';
+import { ROOTS, expressPath } from './admin-paths.ts';
+import { renderDocsPage } from './docs-page.ts';
 import type { ResourceLinks } from './envelope.ts';
 import { HttpError, toHttpError } from './http-error.ts';
+import { openApiDocument } from './openapi.ts';
 import type { AdminRoute, Caller, RouteResult } from './route.ts';
+import { sonarConsumerGroupRoutes } from './sonar-consumer-groups.ts';
 import { sonarRoutes } from './sonar-routes.ts';
 import { allConfigRoutes } from './v3-configs.ts';
-import { clusterRoutes, clusterResource } from './v3-cluster.ts';
+import { clusterRoutes } from './v3-cluster.ts';
+import { consumerGroupRoutes } from './v3-consumer-groups.ts';
 import { topicRoutes } from './v3-topics.ts';
 
-const ROOTS = { v3: '/v3', sonar: '/sonar/v1' } as const;
 const MAX_BODY = '1mb';
 const UNAUTHENTICATED_CALLER: Caller = { user: 'anonymous', roles: ['admin'], permissions: ALL_PERMISSIONS };
 
 export function adminRoutes(service: AdminService): AdminRoute[] {
-  return [...clusterRoutes(service), ...topicRoutes(service), ...allConfigRoutes(service), ...sonarRoutes(service)];
-}
-
-export function expressPath(route: AdminRoute): string {
-  return `${ROOTS[route.root]}${route.scoped === false ? '' : '/clusters/:cluster_id'}${route.path}`;
+  return [
+    ...clusterRoutes(service), ...topicRoutes(service), ...allConfigRoutes(service), ...consumerGroupRoutes(service),
+    ...sonarConsumerGroupRoutes(service), ...sonarRoutes(service),
+  ];
 }
 
 function outcomeOf(status: number, dryRun: boolean): string {
@@ -144,18 +147,17 @@ class RequestPipeline {
 }
 
 /** The admin API: /v3 (Confluent REST Proxy v3) and /sonar/v1, every route through one pipeline. */
-export function adminRouter(service: AdminService, logger: Logger): express.Router {
+export function adminRouter(service: AdminService, logger: Logger, version: string): express.Router {
   const router = express.Router();
   const pipeline = new RequestPipeline(service, logger);
   const json = express.json({ limit: MAX_BODY, type: () => true });
   const routes = adminRoutes(service);
-  router.get('/v3/clusters', async (request, response) => {
-    const matching = routes.find((route) => route.operation === 'clusters.get')!;
-    await pipeline.run({ ...matching, operation: 'clusters.list', scoped: false, handle: async ({ links }) => {
-      const { clusterId, controllerId } = await service.brokers();
-      const clusterUrl = `${links.clusterUrl}/clusters/${encodeURIComponent(clusterId)}`;
-      return { status: 200, body: { kind: 'KafkaClusterList', metadata: { self: `${links.clusterUrl}/clusters`, next: null }, data: [clusterResource({ clusterUrl, clusterId }, controllerId)] } };
-    } }, request, response);
+  const document = openApiDocument(routes, version);
+  router.get(`${ROOTS.sonar}/openapi.json`, (_request, response) => {
+    response.json(document);
+  });
+  router.get(`${ROOTS.sonar}/docs`, (_request, response) => {
+    response.type('html').send(renderDocsPage(routes, version));
   });
   for (const route of routes) {
     const path = expressPath(route);

@@ -4,7 +4,7 @@
  */
 
 export interface ResourceLinks {
-  /** Absolute URL of the v3 root of this cluster: http://host:port/v3/clusters/{id}. */
+  /** Absolute URL of this cluster under the route's root (http://host:port/v3/clusters/{id}); the root itself for routes outside a cluster. */
   readonly clusterUrl: string;
   readonly clusterId: string;
 }

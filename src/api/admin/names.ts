@@ -20,3 +20,11 @@ export function brokerId(raw: string | undefined): number {
   if (raw === undefined || !/^\d{1,9}$/.test(raw)) throw new HttpError(400, `broker_id ${JSON.stringify(raw)} is not a broker id (a whole number)`);
   return Number(raw);
 }
+
+/** Group ids may hold any character; only empty, overlong and control-character ids are refused. */
+export function groupId(raw: string | undefined): string {
+  if (raw === undefined || raw === '' || raw.length > 255 || /[\u0000-\u001f\u007f]/.test(raw)) {
+    throw new HttpError(400, `consumer_group_id ${JSON.stringify(raw)} is not a group id: 1 to 255 characters, no control characters`);
+  }
+  return raw;
+}

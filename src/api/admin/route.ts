@@ -44,6 +44,10 @@ export interface AdminRoute<Body = unknown> {
   /** Whether this call only validates (validate_only, dry_run). */
   readonly dryRun?: (body: Body) => boolean;
   readonly summary: string;
+  /** The kind of resource a success answers (and of a list's items); none for 204 No Content. */
+  readonly answers?: { readonly kind: string; readonly item?: string };
+  /** Success is 201 Created (200 when only validated). */
+  readonly creates?: boolean;
   handle(context: RouteContext<Body>): Promise<RouteResult>;
 }
 

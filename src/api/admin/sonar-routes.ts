@@ -1,4 +1,5 @@
 import type { AdminService } from '../../admin/admin-service.ts';
+import { list, resource } from './envelope.ts';
 import { HttpError } from './http-error.ts';
 import { route, type AdminRoute } from './route.ts';
 
@@ -13,16 +14,19 @@ function parseSince(raw: string | undefined): number | undefined {
 export function sonarRoutes(service: AdminService): AdminRoute[] {
   return [
     route({
-      method: 'get', root: 'sonar', scoped: false, path: '/whoami', operation: 'whoami', resource: 'cluster', action: 'view',
+      method: 'get', root: 'sonar', scoped: false, path: '/whoami', operation: 'whoami', answers: { kind: 'SonarWhoAmI' }, resource: 'cluster', action: 'view',
       summary: 'The caller: user, roles and what they allow.',
-      async handle({ caller }) {
-        return { status: 200, body: { kind: 'SonarWhoAmI', user: caller.user, roles: caller.roles, permissions: caller.permissions.describe(), read_only: service.readOnly } };
+      async handle({ caller, links }) {
+        return {
+          status: 200,
+          body: resource('SonarWhoAmI', `${links.clusterUrl}/whoami`, null, { user: caller.user, roles: caller.roles, permissions: caller.permissions.describe(), read_only: service.readOnly }),
+        };
       },
     }),
     route({
-      method: 'get', root: 'sonar', scoped: false, path: '/audit', operation: 'audit.list', resource: 'audit', action: 'view',
+      method: 'get', root: 'sonar', scoped: false, path: '/audit', operation: 'audit.list', answers: { kind: 'SonarAuditEntryList' }, resource: 'audit', action: 'view',
       summary: 'Audit lines, oldest first (?since=&user=&operation=&limit=).',
-      async handle({ query }) {
+      async handle({ query, links }) {
         const limit = query['limit'] === undefined ? 1000 : Number(query['limit']);
         if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new HttpError(400, 'limit must be a whole number from 1 to 10000');
         const since = parseSince(query['since']);
@@ -30,7 +34,7 @@ export function sonarRoutes(service: AdminService): AdminRoute[] {
           ...(since !== undefined ? { since } : {}), limit,
           ...(query['user'] ? { user: query['user'] } : {}), ...(query['operation'] ? { operation: query['operation'] } : {}),
         });
-        return { status: 200, body: { kind: 'SonarAuditEntryList', metadata: { self: null, next: null }, data: entries } };
+        return { status: 200, body: list('SonarAuditEntryList', `${links.clusterUrl}/audit`, entries) };
       },
     }),
   ];

@@ -25,21 +25,30 @@ export function clusterResource(links: ResourceLinks, controllerId: number): Rec
 export function clusterRoutes(service: AdminService): AdminRoute[] {
   return [
     route({
-      method: 'get', root: 'v3', path: '', operation: 'clusters.get', resource: 'cluster', action: 'view', summary: 'The cluster: id, controller and its resources.',
+      method: 'get', root: 'v3', scoped: false, path: '/clusters', operation: 'clusters.list', answers: { kind: 'KafkaClusterList', item: 'KafkaCluster' },
+      resource: 'cluster', action: 'view', summary: 'The cluster this exporter serves, as a list of one.',
+      async handle({ links }) {
+        const { clusterId, controllerId } = await service.brokers();
+        const cluster = { clusterUrl: `${links.clusterUrl}/clusters/${encodeURIComponent(clusterId)}`, clusterId };
+        return { status: 200, body: list('KafkaClusterList', `${links.clusterUrl}/clusters`, [clusterResource(cluster, controllerId)]) };
+      },
+    }),
+    route({
+      method: 'get', root: 'v3', path: '', operation: 'clusters.get', answers: { kind: 'KafkaCluster' }, resource: 'cluster', action: 'view', summary: 'The cluster: id, controller and its resources.',
       async handle({ links }) {
         const { controllerId } = await service.brokers();
         return { status: 200, body: clusterResource(links, controllerId) };
       },
     }),
     route({
-      method: 'get', root: 'v3', path: '/brokers', operation: 'brokers.list', resource: 'cluster', action: 'view', summary: 'The brokers.',
+      method: 'get', root: 'v3', path: '/brokers', operation: 'brokers.list', answers: { kind: 'KafkaBrokerList', item: 'KafkaBroker' }, resource: 'cluster', action: 'view', summary: 'The brokers.',
       async handle({ links }) {
         const { brokers } = await service.brokers();
         return { status: 200, body: list('KafkaBrokerList', `${links.clusterUrl}/brokers`, brokers.map((broker) => brokerResource(links, broker))) };
       },
     }),
     route({
-      method: 'get', root: 'v3', path: '/brokers/:broker_id', operation: 'brokers.get', resource: 'cluster', action: 'view', summary: 'One broker.',
+      method: 'get', root: 'v3', path: '/brokers/:broker_id', operation: 'brokers.get', answers: { kind: 'KafkaBroker' }, resource: 'cluster', action: 'view', summary: 'One broker.',
       async handle({ params, links }) {
         const id = brokerId(params['broker_id']);
         const broker = (await service.brokers()).brokers.find((entry) => entry.id === id);

@@ -69,7 +69,7 @@ function configRoutes(service: AdminService, scope: ConfigScope): AdminRoute[] {
   const edit = { resource: scope.guard, action: 'edit' as const, ...named };
   return [
     route({
-      method: 'get', root: 'v3', path: scope.path, operation: `${scope.prefix}.list`, resource: scope.guard, action: 'view', ...named,
+      method: 'get', root: 'v3', path: scope.path, operation: `${scope.prefix}.list`, answers: { kind: `${scope.kind}List`, item: scope.kind }, resource: scope.guard, action: 'view', ...named,
       summary: 'List the configs with their source and synonyms (sensitive values are never shown).',
       async handle({ params, links }) {
         const target = scope.target(params);
@@ -78,7 +78,7 @@ function configRoutes(service: AdminService, scope: ConfigScope): AdminRoute[] {
       },
     }),
     route({
-      method: 'get', root: 'v3', path: `${scope.path}/:name`, operation: `${scope.prefix}.get`, resource: scope.guard, action: 'view', ...named, summary: 'One config.',
+      method: 'get', root: 'v3', path: `${scope.path}/:name`, operation: `${scope.prefix}.get`, answers: { kind: scope.kind }, resource: scope.guard, action: 'view', ...named, summary: 'One config.',
       async handle({ params, links }) {
         const target = scope.target(params);
         return { status: 200, body: configResource(scope, links, target, await service.configs.get(target, configName(params['name']))) };

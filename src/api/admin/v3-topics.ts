@@ -55,14 +55,14 @@ export function topicRoutes(service: AdminService): AdminRoute[] {
   const byName = (params: Readonly<Record<string, string>>): string => topicName(params['topic_name']);
   return [
     route({
-      method: 'get', root: 'v3', path: '/topics', operation: 'topics.list', resource: 'topic', action: 'view', summary: 'List the topics the caller may see.',
+      method: 'get', root: 'v3', path: '/topics', operation: 'topics.list', answers: { kind: 'KafkaTopicList', item: 'KafkaTopic' }, resource: 'topic', action: 'view', summary: 'List the topics the caller may see.',
       async handle({ links, caller }) {
         const topics = (await service.topics.list()).filter((topic) => caller.permissions.allows('topic', 'view', topic.name));
         return { status: 200, body: list('KafkaTopicList', `${links.clusterUrl}/topics`, topics.map((topic) => topicResource(links, topic))) };
       },
     }),
     route({
-      method: 'post', root: 'v3', path: '/topics', operation: 'topics.create', resource: 'topic', action: 'create', summary: 'Create a topic (validate_only: check it only).',
+      method: 'post', root: 'v3', path: '/topics', operation: 'topics.create', answers: { kind: 'KafkaTopic' }, creates: true, resource: 'topic', action: 'create', summary: 'Create a topic (validate_only: check it only).',
       body: createTopicBody, name: (_params, body) => topicName(body.topic_name), dryRun: (body) => body.validate_only === true,
       async handle({ body, links }) {
         const name = topicName(body.topic_name);
@@ -77,13 +77,13 @@ export function topicRoutes(service: AdminService): AdminRoute[] {
       },
     }),
     route({
-      method: 'get', root: 'v3', path: '/topics/:topic_name', operation: 'topics.get', resource: 'topic', action: 'view', name: byName, summary: 'Describe a topic.',
+      method: 'get', root: 'v3', path: '/topics/:topic_name', operation: 'topics.get', answers: { kind: 'KafkaTopic' }, resource: 'topic', action: 'view', name: byName, summary: 'Describe a topic.',
       async handle({ params, links }) {
         return { status: 200, body: topicResource(links, await service.topics.describe(byName(params))) };
       },
     }),
     route({
-      method: 'patch', root: 'v3', path: '/topics/:topic_name', operation: 'topics.add-partitions', resource: 'topic', action: 'edit', name: byName,
+      method: 'patch', root: 'v3', path: '/topics/:topic_name', operation: 'topics.add-partitions', answers: { kind: 'KafkaTopic' }, resource: 'topic', action: 'edit', name: byName,
       body: updateTopicBody, dryRun: (body) => body.validate_only === true, summary: 'Raise the partition count of a topic.',
       async handle({ params, body, links }) {
         const name = byName(params);
@@ -101,14 +101,14 @@ export function topicRoutes(service: AdminService): AdminRoute[] {
       },
     }),
     route({
-      method: 'get', root: 'v3', path: '/topics/:topic_name/partitions', operation: 'partitions.list', resource: 'topic', action: 'view', name: byName, summary: 'List the partitions of a topic.',
+      method: 'get', root: 'v3', path: '/topics/:topic_name/partitions', operation: 'partitions.list', answers: { kind: 'KafkaPartitionList', item: 'KafkaPartition' }, resource: 'topic', action: 'view', name: byName, summary: 'List the partitions of a topic.',
       async handle({ params, links }) {
         const topic = await service.topics.describe(byName(params));
         return { status: 200, body: list('KafkaPartitionList', `${topicUrl(links, topic.name)}/partitions`, topic.partitions.map((partition) => partitionResource(links, topic.name, partition))) };
       },
     }),
     route({
-      method: 'get', root: 'v3', path: '/topics/:topic_name/partitions/:partition_id', operation: 'partitions.get', resource: 'topic', action: 'view', name: byName, summary: 'Describe a partition.',
+      method: 'get', root: 'v3', path: '/topics/:topic_name/partitions/:partition_id', operation: 'partitions.get', answers: { kind: 'KafkaPartition' }, resource: 'topic', action: 'view', name: byName, summary: 'Describe a partition.',
       async handle({ params, links }) {
         const topic = await service.topics.describe(byName(params));
         const partition = partitionOf(topic, params['partition_id']);
@@ -117,7 +117,7 @@ export function topicRoutes(service: AdminService): AdminRoute[] {
       },
     }),
     route({
-      method: 'get', root: 'v3', path: '/topics/:topic_name/partitions/:partition_id/replicas', operation: 'replicas.list', resource: 'topic', action: 'view', name: byName, summary: 'List the replicas of a partition, with leader and in-sync state.',
+      method: 'get', root: 'v3', path: '/topics/:topic_name/partitions/:partition_id/replicas', operation: 'replicas.list', answers: { kind: 'KafkaReplicaList', item: 'KafkaReplica' }, resource: 'topic', action: 'view', name: byName, summary: 'List the replicas of a partition, with leader and in-sync state.',
       async handle({ params, links }) {
         const topic = await service.topics.describe(byName(params));
         const partition = partitionOf(topic, params['partition_id']);

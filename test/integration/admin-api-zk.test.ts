@@ -1,0 +1,3 @@
+import { adminApiScenario } from './scenarios/admin-api.ts';
+
+adminApiScenario('zk');
