@@ -9,6 +9,8 @@ import { ClusterGateway } from './cluster-gateway.ts';
 import { ConfigService } from './configs.ts';
 import { ConsumerGroupService } from './consumer-groups.ts';
 import { FailureLimiter } from './failure-limiter.ts';
+import { LogDirService } from './log-dirs.ts';
+import { PartitionOffsets } from './partition-offsets.ts';
 import { TopicService } from './topics.ts';
 import { UserStore } from './user-store.ts';
 import { UsersFileError } from './users-file.ts';
@@ -28,6 +30,8 @@ export class AdminService {
   readonly topics: TopicService;
   readonly configs: ConfigService;
   readonly groups: ConsumerGroupService;
+  readonly offsets: PartitionOffsets;
+  readonly logDirs: LogDirService;
   readonly audit: AuditLog;
   readonly metrics = new AdminMetrics();
   readonly readOnly: boolean;
@@ -46,7 +50,9 @@ export class AdminService {
     this.#gateway = new ClusterGateway(options.kafka, config.timeoutSeconds);
     this.topics = new TopicService(this.#gateway);
     this.configs = new ConfigService(this.#gateway);
-    this.groups = new ConsumerGroupService(this.#gateway);
+    this.offsets = new PartitionOffsets(this.#gateway);
+    this.groups = new ConsumerGroupService(this.#gateway, this.offsets);
+    this.logDirs = new LogDirService(this.#gateway);
     this.audit = new AuditLog(config.auditFile);
     this.readOnly = config.readOnly;
     this.clusterName = options.clusterName;

@@ -13,6 +13,8 @@ export interface AuditEntry {
   readonly dry_run: boolean;
   readonly result: { readonly status: number; readonly error_code?: number; readonly message?: string };
   readonly duration_ms: number;
+  /** The answer was one stored for the same Idempotency-Key and body: nothing was done again. */
+  readonly replayed?: boolean;
   /** Values before and after a change: configs, offsets. */
   readonly changes?: unknown;
 }

@@ -1,10 +1,11 @@
 import {
-  consumerGroupDescribeV0, deleteGroupsV2, describeGroupsV5, findCoordinatorV4, listGroupsV5, listOffsetsV7, offsetCommitV8, offsetDeleteV0, offsetFetchV8,
+  consumerGroupDescribeV0, deleteGroupsV2, describeGroupsV5, findCoordinatorV4, listGroupsV5, offsetCommitV8, offsetDeleteV0, offsetFetchV8,
 } from '@platformatic/kafka';
 import { decodeConsumerAssignment } from '../kafka/consumer-assignment.ts';
 import { errorCodeName } from '../protocol/error-codes.ts';
 import { AdminError } from './admin-error.ts';
 import type { ClusterGateway } from './cluster-gateway.ts';
+import type { PartitionOffsets } from './partition-offsets.ts';
 import { partitionKey, planReset, strategyTime, type PartitionRef, type PlannedOffset, type ResetStrategy } from './offset-reset.ts';
 
 export interface GroupMember {
@@ -52,10 +53,6 @@ export interface PartitionLag {
 }
 
 const GROUP_KEY = 0;
-const EARLIEST = -2n;
-const LATEST = -1n;
-const READ_UNCOMMITTED = 0;
-const CONSUMER_REPLICA = -1;
 const GROUP_ID_NOT_FOUND = 69;
 /** A commit by an administrator, outside any generation: only an empty group accepts it. */
 const NO_GENERATION = -1;
@@ -67,9 +64,11 @@ const typeOf = (groupType: string): string => (groupType === '' ? 'classic' : gr
 /** Consumer groups: read, committed offsets and lag, offsets committed for them, deleted. */
 export class ConsumerGroupService {
   readonly #gateway: ClusterGateway;
+  readonly #offsets: PartitionOffsets;
 
-  constructor(gateway: ClusterGateway) {
+  constructor(gateway: ClusterGateway, offsets: PartitionOffsets) {
     this.#gateway = gateway;
+    this.#offsets = offsets;
   }
 
   /** Every group of every broker (each lists the groups it coordinates). */
@@ -142,51 +141,15 @@ export class ConsumerGroupService {
       .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   }
 
-  /** For each partition, the offset at `timestamp` (epoch ms, or EARLIEST/LATEST), asked of its leader. */
-  async offsetsAt(partitions: readonly { topic: string; partition: number }[], timestamp: bigint): Promise<Map<string, number>> {
-    const metadata = await this.#gateway.metadata([...new Set(partitions.map((entry) => entry.topic))]);
-    const byLeader = new Map<number, Map<string, number[]>>();
-    for (const { topic, partition } of partitions) {
-      const described = metadata.topics.find((entry) => entry.name === topic);
-      if (!described || described.errorCode !== 0) throw new AdminError('not-found', `topic ${topic} not found`, { kafkaError: 'UNKNOWN_TOPIC_OR_PARTITION' });
-      const leader = described.partitions.find((entry) => entry.partitionIndex === partition)?.leaderId;
-      if (leader === undefined) throw new AdminError('not-found', `topic ${topic} has no partition ${partition}`, { kafkaError: 'UNKNOWN_TOPIC_OR_PARTITION' });
-      if (leader < 0) throw new AdminError('unavailable', `partition ${topic}-${partition} has no leader`, { kafkaError: 'LEADER_NOT_AVAILABLE' });
-      let topics = byLeader.get(leader);
-      if (!topics) byLeader.set(leader, (topics = new Map()));
-      topics.set(topic, [...(topics.get(topic) ?? []), partition]);
-    }
-    const offsets = new Map<string, number>();
-    await Promise.all([...byLeader].map(async ([leader, topics]) => {
-      const request = [...topics].map(([name, indexes]) => ({ name, partitions: indexes.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp })) }));
-      const response = await this.#gateway.onBroker(leader, `listing offsets on broker ${leader}`, (connection) => listOffsetsV7.api.async(connection, CONSUMER_REPLICA, READ_UNCOMMITTED, request));
-      for (const topic of response.topics) {
-        for (const partition of topic.partitions) {
-          if (partition.errorCode !== 0) throw AdminError.fromKafka(partition.errorCode, `listing the offsets of ${topic.name}-${partition.partitionIndex}`);
-          offsets.set(`${topic.name}:${partition.partitionIndex}`, Number(partition.offset));
-        }
-      }
-    }));
-    return offsets;
-  }
-
-  earliest(partitions: readonly { topic: string; partition: number }[]): Promise<Map<string, number>> {
-    return this.offsetsAt(partitions, EARLIEST);
-  }
-
-  latest(partitions: readonly { topic: string; partition: number }[]): Promise<Map<string, number>> {
-    return this.offsetsAt(partitions, LATEST);
-  }
-
   /** Lag of every partition the group committed for: log end offset minus committed offset, never below 0. */
   async lags(group: GroupDescription): Promise<PartitionLag[]> {
     const committed = await this.committedOffsets(group);
     if (committed.length === 0) return [];
-    const ends = await this.latest(committed);
+    const ends = await this.#offsets.latest(committed);
     const ownerOf = (topic: string, partition: number): GroupMember | undefined =>
       group.members.find((member) => member.assignment.get(topic)?.includes(partition));
     return committed.map(({ topic, partition, offset }) => {
-      const logEndOffset = ends.get(`${topic}:${partition}`) ?? offset;
+      const logEndOffset = ends.get(partitionKey({ topic, partition })) ?? offset;
       return { topic, partition, currentOffset: offset, logEndOffset, lag: Math.max(0, logEndOffset - offset), member: ownerOf(topic, partition) };
     });
   }
@@ -257,7 +220,7 @@ export class ConsumerGroupService {
     if (partitions.length === 0) throw new AdminError('invalid', `group ${groupId} has no committed offsets in scope: name the topics`);
     const time = strategyTime(strategy, options.now ?? Date.now());
     const [earliest, latest, atTime] = await Promise.all([
-      this.earliest(partitions), this.latest(partitions), time === undefined ? undefined : this.offsetsAt(partitions, BigInt(time)),
+      this.#offsets.earliest(partitions), this.#offsets.latest(partitions), time === undefined ? undefined : this.#offsets.at(partitions, BigInt(time)),
     ]);
     const plan = planReset({
       partitions, current: new Map(committed.map((entry) => [partitionKey(entry), entry.offset])), earliest, latest,

@@ -9,8 +9,10 @@ import { ROOTS, expressPath } from './admin-paths.ts';
 import { renderDocsPage } from './docs-page.ts';
 import type { ResourceLinks } from './envelope.ts';
 import { HttpError, toHttpError } from './http-error.ts';
+import { IdempotencyStore } from './idempotency.ts';
 import { openApiDocument } from './openapi.ts';
 import type { AdminRoute, Caller, RouteResult } from './route.ts';
+import { sonarClusterRoutes } from './sonar-cluster.ts';
 import { sonarConsumerGroupRoutes } from './sonar-consumer-groups.ts';
 import { sonarRoutes } from './sonar-routes.ts';
 import { allConfigRoutes } from './v3-configs.ts';
@@ -24,7 +26,7 @@ const UNAUTHENTICATED_CALLER: Caller = { user: 'anonymous', roles: ['admin'], pe
 export function adminRoutes(service: AdminService): AdminRoute[] {
   return [
     ...clusterRoutes(service), ...topicRoutes(service), ...allConfigRoutes(service), ...consumerGroupRoutes(service),
-    ...sonarConsumerGroupRoutes(service), ...sonarRoutes(service),
+    ...sonarClusterRoutes(service), ...sonarConsumerGroupRoutes(service), ...sonarRoutes(service),
   ];
 }
 
@@ -45,6 +47,7 @@ function firstIssue(issues: readonly { path: readonly PropertyKey[]; message: st
 class RequestPipeline {
   readonly #service: AdminService;
   readonly #logger: Logger;
+  readonly #idempotency = new IdempotencyStore();
 
   constructor(service: AdminService, logger: Logger) {
     this.#service = service;
@@ -99,6 +102,7 @@ class RequestPipeline {
     let dryRun = false;
     let result: RouteResult | undefined;
     let failure: HttpError | undefined;
+    let replayed = false;
     try {
       caller = await this.#caller(request, source, attempted);
       const links = await this.#links(request, route);
@@ -111,14 +115,21 @@ class RequestPipeline {
         throw new HttpError(403, `${caller.user} may not ${route.action} ${route.resource}${name === undefined ? '' : ` ${name}`} (roles: ${caller.roles.join(', ') || 'none'})`);
       }
       if (mutation) this.#service.audit.assertWritable();
-      result = await route.handle({ params: request.params as Record<string, string>, query: request.query as Record<string, string>, body, links, caller });
+      const context = { params: request.params as Record<string, string>, query: request.query as Record<string, string>, body, links, caller };
+      const key = route.method === 'post' ? request.get('idempotency-key') : undefined;
+      if (key === undefined) {
+        result = await route.handle(context);
+      } else {
+        ({ result, replayed } = await this.#idempotency.run({ user: caller.user, method: route.method, path: request.path, key }, body, () => route.handle(context)));
+      }
     } catch (error) {
       failure = toHttpError(error);
       if (failure.status >= 500) this.#logger.warn('admin request failed', { operation: route.operation, status: failure.status, reason: failure.message });
     }
     const status = failure?.status ?? result!.status;
-    if (mutation) this.#audit(route, request, { caller, user: caller?.user ?? attempted.user, source, clusterId, body, dryRun, status, failure, result, started });
-    this.#service.metrics.countRequest(route.operation, outcomeOf(status, dryRun));
+    if (mutation) this.#audit(route, request, { caller, user: caller?.user ?? attempted.user, source, clusterId, body, dryRun, status, failure, result, started, replayed });
+    this.#service.metrics.countRequest(route.operation, replayed ? 'replayed' : outcomeOf(status, dryRun));
+    if (replayed) response.set('Idempotent-Replayed', 'true');
     for (const [name, value] of Object.entries({ ...failure?.headers, ...result?.headers })) response.set(name, value);
     if (failure) response.status(status).json(failure.body);
     else if (result!.body === undefined) response.status(status).end();
@@ -127,7 +138,7 @@ class RequestPipeline {
 
   #audit(route: AdminRoute, request: express.Request, facts: {
     caller: Caller | undefined; user: string; source: string; clusterId: string; body: unknown; dryRun: boolean;
-    status: number; failure: HttpError | undefined; result: RouteResult | undefined; started: number;
+    status: number; failure: HttpError | undefined; result: RouteResult | undefined; started: number; replayed: boolean;
   }): void {
     const nameInPath = typeof request.params['name'] === 'string' ? request.params['name'] : undefined;
     try {
@@ -138,7 +149,8 @@ class RequestPipeline {
         dry_run: facts.dryRun,
         result: { status: facts.status, ...(facts.failure ? { error_code: facts.failure.body.error_code, message: facts.failure.message } : {}) },
         duration_ms: Math.round(performance.now() - facts.started),
-        ...(facts.result?.changes !== undefined ? { changes: redactSecrets(facts.result.changes, nameInPath) } : {}),
+        ...(facts.replayed ? { replayed: true } : {}),
+        ...(!facts.replayed && facts.result?.changes !== undefined ? { changes: redactSecrets(facts.result.changes, nameInPath) } : {}),
       });
     } catch (error) {
       this.#logger.error('admin mutation not audited: its audit line could not be written', { operation: route.operation, status: facts.status, reason: (error as Error).message });

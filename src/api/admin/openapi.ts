@@ -14,6 +14,7 @@ const ERRORS: Record<string, string> = {
   404: 'No such cluster, topic, group, config or broker.',
   409: 'Conflicts with the cluster\'s state: the topic exists, the group has members.',
   413: 'The request body is too large.',
+  422: 'The Idempotency-Key was used before with another body.',
   429: 'Too many failed logins from this address for this user (Retry-After).',
   503: 'Kafka could not be reached or answered a retriable error, or the audit file cannot be written (Retry-After).',
 };

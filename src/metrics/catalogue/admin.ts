@@ -3,7 +3,7 @@ import type { MetricDefinition } from '../definition.ts';
 export const adminMetrics = {
   requests: {
     name: 'kafka_sonar_admin_requests_total', type: 'counter', labels: ['operation', 'outcome'],
-    help: 'Requests to the admin API by operation (topics.create, ...) and outcome (ok, dry_run, unauthenticated, rate_limited, forbidden, invalid, not_found, conflict, unavailable, error).',
+    help: 'Requests to the admin API by operation (topics.create, ...) and outcome (ok, dry_run, replayed, unauthenticated, rate_limited, forbidden, invalid, not_found, conflict, unavailable, error).',
   },
   usersReloadSuccess: {
     name: 'kafka_sonar_admin_users_reload_success', type: 'gauge', labels: [],

@@ -15,7 +15,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { auditLines, callApi, recordedCalls, writeUsersFile, type AuditLine, type TestUser } from '../../support/admin-api.ts';
 import { freePort, startExporterProcess, type ExporterProcess } from '../../support/exporter-process.ts';
 import { Kafka, logLevel } from 'kafkajs';
-import { adminClient, startClassicConsumer, startKip848Consumer } from '../../support/kafka-clients.ts';
+import { endOffsets } from '../../fixtures/sniffer/record/offsets.ts';
+import { adminClient, produceMessages, startClassicConsumer, startKip848Consumer } from '../../support/kafka-clients.ts';
 import { scrape, valueOf } from '../../support/scrape.ts';
 import { waitUntil } from '../../support/wait.ts';
 import { testbedUp, uniqueName, type KafkaMode, type Testbed } from '../../testbed/index.ts';
@@ -243,6 +244,63 @@ export function adminApiScenario(mode: KafkaMode): void {
     assert.equal(deleted.status, 204, deleted.text);
     await waitUntil(`${topic} gone from Kafka`, async () => !(await kafkaTopics(admin)).has(topic));
     assert.equal((await callApi(exporter.url, 'DELETE', v3(`/topics/${topic}`), { as: alice })).status, 404);
+  });
+
+  test(`${mode}: Idempotency-Key: the same key and body replays the answer without doing it again; another body is 422`, async () => {
+    const topic = uniqueName('admin-idempotent');
+    const key = `create-${topic}`;
+    const first = await callApi(exporter.url, 'POST', v3('/topics'), { as: dave, headers: { 'idempotency-key': key }, body: { topic_name: topic, partitions_count: 2 } });
+    assert.equal(first.status, 201, first.text);
+    const again = await callApi(exporter.url, 'POST', v3('/topics'), { as: dave, headers: { 'idempotency-key': key }, body: { topic_name: topic, partitions_count: 2 } });
+    assert.equal(again.status, 201, `replayed, not TOPIC_ALREADY_EXISTS: ${again.text}`);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(again.json, first.json);
+    const other = await callApi(exporter.url, 'POST', v3('/topics'), { as: dave, headers: { 'idempotency-key': key }, body: { topic_name: `${topic}-other`, partitions_count: 2 } });
+    assert.equal(other.status, 422, other.text);
+    await eventually(`${topic} in Kafka`, async () => assert.equal((await kafkaPartitions(admin, topic)).count, 2));
+    assert.equal((await kafkaTopics(admin)).has(`${topic}-other`), false, 'the other body did nothing');
+    const lines = linesOf('topics.create', (line) => (line.parameters['body'] as { topic_name?: string }).topic_name === topic);
+    assert.deepEqual(lines.map((line) => [line.result.status, (line as AuditLine & { replayed?: boolean }).replayed ?? false]), [[201, false], [201, true]]);
+  });
+
+  test(`${mode}: log dirs by broker, topic and partition, and a topic's partition summary, agree with Kafka`, async () => {
+    const topic = uniqueName('admin-sized');
+    assert.equal((await callApi(exporter.url, 'POST', v3('/topics'), { as: alice, body: { topic_name: topic, partitions_count: 3, replication_factor: 3 } })).status, 201);
+    await produceMessages(bed.bootstrapServers, topic, 150);
+    const ends = await endOffsets(bed.bootstrapServers, { [topic]: 3 });
+    assert.equal(ends[topic], 150);
+    const summary = await callApi(exporter.url, 'GET', `/sonar/v1/clusters/${clusterId}/topics/${topic}/partition-summary`, { as: carol });
+    assert.equal(summary.status, 200, summary.text);
+    assert.equal(summary.json!['messages'], 150, 'the sum of latest minus earliest offsets');
+    const metadata = (await admin.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic)!;
+    for (const entry of summary.json!['partitions'] as { partition_id: number; leader: number; replicas: number[]; earliest_offset: number }[]) {
+      const known = metadata.partitions[entry.partition_id]!;
+      assert.equal(entry.leader, known.leader, `leader of partition ${entry.partition_id}`);
+      assert.deepEqual([...entry.replicas].sort(), [...known.replicas].sort());
+      assert.equal(entry.earliest_offset, 0);
+    }
+    const sonar = (query: string): Promise<Record<string, unknown>[]> => callApi(exporter.url, 'GET', `/sonar/v1/clusters/${clusterId}/log-dirs${query}`, { as: carol })
+      .then((answer) => { assert.equal(answer.status, 200, answer.text); return answer.json!['data'] as Record<string, unknown>[]; });
+    const brokers = await sonar('');
+    assert.deepEqual(brokers.map((entry) => entry['broker_id']).sort(), bed.brokers.map((broker) => broker.id).sort());
+    for (const broker of brokers) {
+      assert.equal(broker['error'], null);
+      for (const dir of broker['log_dirs'] as { usable_bytes: number; total_bytes: number; error: string }[]) {
+        assert.equal(dir.error, 'NONE');
+        assert.ok(dir.usable_bytes > 0 && dir.usable_bytes <= dir.total_bytes);
+      }
+    }
+    const kafkaDirs = await admin.describeLogDirs({ topics: [{ name: topic, partitions: [0, 1, 2] }] });
+    const kafkaReplicas = kafkaDirs.flatMap((broker) => broker.results.flatMap((dir) => dir.topics.filter((entry) => entry.name === topic).flatMap((entry) => entry.partitions))).length;
+    await eventually(`${topic} on disk`, async () => {
+      const byTopic = (await sonar('?group_by=topic')).find((entry) => entry['topic_name'] === topic);
+      assert.equal(byTopic?.['replicas'], 9);
+      assert.equal(byTopic?.['replicas'], kafkaReplicas, 'as many replicas as Kafka\'s own DescribeLogDirs lists');
+      assert.ok((byTopic?.['size_bytes'] as number) > 0);
+    });
+    const byPartition = (await sonar('?group_by=partition')).filter((entry) => entry['topic_name'] === topic);
+    assert.deepEqual(byPartition.map((entry) => (entry['replicas'] as unknown[]).length), [3, 3, 3]);
+    assert.equal((await callApi(exporter.url, 'GET', `/sonar/v1/clusters/${clusterId}/log-dirs?group_by=disk`, { as: carol })).status, 400);
   });
 
   test(`${mode}: the security matrix: each refusal has its status, changes nothing in Kafka, and is audited`, async () => {
