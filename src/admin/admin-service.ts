@@ -2,6 +2,7 @@ import type { Admin } from '@platformatic/kafka';
 import type { AdminConfig } from '../config/config.ts';
 import { ConfigError } from '../config/errors.ts';
 import type { Logger } from '../log/logger.ts';
+import { AclService } from './acls.ts';
 import { AdminMetrics } from './admin-metrics.ts';
 import { AuditLog } from './audit-log.ts';
 import { Authenticator } from './authenticator.ts';
@@ -32,6 +33,7 @@ export class AdminService {
   readonly groups: ConsumerGroupService;
   readonly offsets: PartitionOffsets;
   readonly logDirs: LogDirService;
+  readonly acls: AclService;
   readonly audit: AuditLog;
   readonly metrics = new AdminMetrics();
   readonly readOnly: boolean;
@@ -53,6 +55,7 @@ export class AdminService {
     this.offsets = new PartitionOffsets(this.#gateway);
     this.groups = new ConsumerGroupService(this.#gateway, this.offsets);
     this.logDirs = new LogDirService(this.#gateway);
+    this.acls = new AclService(this.#gateway);
     this.audit = new AuditLog(config.auditFile);
     this.readOnly = config.readOnly;
     this.clusterName = options.clusterName;

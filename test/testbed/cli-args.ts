@@ -7,7 +7,7 @@ export type CliCommand =
   | { command: 'status'; name?: string };
 
 export const USAGE = `usage: npm run testbed -- <command> [options]
-  up [--mode kraft|zk] [--brokers N] [--zookeepers N] [--registry] [--prometheus] [--name NAME]
+  up [--mode kraft|zk] [--brokers N] [--zookeepers N] [--registry] [--prometheus] [--authorizer] [--name NAME]
       start (or reuse) an instance; prints one JSON line with its addresses
   down [--name NAME]     stop an instance (all instances without --name) and delete its data
   status [--name NAME]   one JSON line per instance with each program alive or not`;
@@ -39,13 +39,14 @@ export function parseCliArgs(argv: string[]): CliCommand {
         zookeepers: { type: 'string' },
         registry: { type: 'boolean' },
         prometheus: { type: 'boolean' },
+        authorizer: { type: 'boolean' },
         name: { type: 'string' },
       },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const { mode, brokers, zookeepers, registry, prometheus, name } = parsed.values;
+  const { mode, brokers, zookeepers, registry, prometheus, authorizer, name } = parsed.values;
   const nameOnly = name === undefined ? {} : { name };
   switch (command) {
     case 'up': {
@@ -61,6 +62,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
           ...(zookeeperCount === undefined ? {} : { zookeepers: zookeeperCount }),
           registry: registry ?? false,
           prometheus: prometheus ?? false,
+          ...(authorizer ? { authorizer: true } : {}),
           ...nameOnly,
         },
       };

@@ -9,6 +9,7 @@ import { classpathOf, jvmArgs } from './jvm.ts';
 import { log4j2FileConfig, loggingFlag, reload4jFileConfig } from './logging-config.ts';
 import { isPortOpen } from './network.ts';
 import { exitedReason, isRunning, runCommand, spawnDetached, stopProgram, waitUntil } from './processes.ts';
+import { withAuthorizer } from './authorizer.ts';
 import { scramFormatArguments, withSaslListener } from './sasl.ts';
 import { withTlsListener } from './tls.ts';
 import type { KafkaNode, Testbed } from './types.ts';
@@ -53,9 +54,12 @@ export async function prepareKafkaNodes(bed: Testbed): Promise<void> {
 }
 
 function nodeProperties(bed: Testbed, node: KafkaNode, dataDir: string): Record<string, PropertyValue> {
-  if (bed.mode === 'kraft') return withTlsListener(withSaslListener(kraftNodeProperties({ node, quorum: bed.brokers, dataDir }), node), node, bed.tls);
+  const authorize = bed.shape.authorizer === true;
+  if (bed.mode === 'kraft') {
+    return withAuthorizer(withTlsListener(withSaslListener(kraftNodeProperties({ node, quorum: bed.brokers, dataDir }), node), node, bed.tls), 'kraft', authorize);
+  }
   if (bed.zookeeper === undefined) throw new Error(`test bed ${bed.name} runs in zk mode without ZooKeeper`);
-  return zkBrokerProperties({ node, brokerCount: bed.brokers.length, zookeeperConnect: bed.zookeeper, dataDir });
+  return withAuthorizer(zkBrokerProperties({ node, brokerCount: bed.brokers.length, zookeeperConnect: bed.zookeeper, dataDir }), 'zk', authorize);
 }
 
 async function formatStorage(bed: Testbed, node: KafkaNode, distribution: KafkaDistribution): Promise<void> {

@@ -34,6 +34,8 @@ export interface TestbedUpOptions {
    * exist when the brokers start. The KRaft controller listener stays on 127.0.0.1.
    */
   listenHost?: string;
+  /** Run an authorizer (ACLs can be managed; the PLAINTEXT principal is a super user). */
+  authorizer?: boolean;
   /** Instance name; defaults to the mode. */
   name?: string;
 }
@@ -59,11 +61,13 @@ export function resolveShape(options: TestbedUpOptions): TestbedShape {
     ...(options.sasl ? { sasl: true as const } : {}),
     ...(options.tls ? { tls: true as const } : {}),
     ...(options.listenHost !== undefined && options.listenHost !== LOOPBACK ? { listenHost: options.listenHost } : {}),
+    ...(options.authorizer ? { authorizer: true as const } : {}),
   };
 }
 
 function sameKafkaShape(a: TestbedShape, b: TestbedShape): boolean {
-  return a.mode === b.mode && a.brokers === b.brokers && a.zookeepers === b.zookeepers && a.sasl === b.sasl && a.tls === b.tls && a.listenHost === b.listenHost;
+  return a.mode === b.mode && a.brokers === b.brokers && a.zookeepers === b.zookeepers && a.sasl === b.sasl && a.tls === b.tls && a.listenHost === b.listenHost
+    && a.authorizer === b.authorizer;
 }
 
 /**

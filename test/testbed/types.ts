@@ -13,6 +13,8 @@ export interface TestbedShape {
   tls?: true;
   /** Set when the client listener binds and advertises this address instead of 127.0.0.1. */
   listenHost?: string;
+  /** Set when the brokers run an authorizer, so ACLs can be managed (see authorizer.ts). */
+  authorizer?: true;
 }
 
 export interface BrokerEndpoint {

@@ -58,7 +58,7 @@ function operationOf(route: AdminRoute): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
   if (route.creates) {
     responses['201'] = { description: 'Created (Location: its URL).', ...jsonBody(success!) };
-    responses['200'] = { description: 'Validated only (validate_only): nothing was created.', ...jsonBody(success!) };
+    if (route.dryRun) responses['200'] = { description: 'Validated only (validate_only): nothing was created.', ...jsonBody(success!) };
   } else if (success) {
     responses['200'] = { description: 'OK', ...jsonBody(success) };
   } else {

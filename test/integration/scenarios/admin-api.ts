@@ -19,7 +19,7 @@ import { endOffsets } from '../../fixtures/sniffer/record/offsets.ts';
 import { adminClient, produceMessages, startClassicConsumer, startKip848Consumer } from '../../support/kafka-clients.ts';
 import { scrape, valueOf } from '../../support/scrape.ts';
 import { waitUntil } from '../../support/wait.ts';
-import { testbedUp, uniqueName, type KafkaMode, type Testbed } from '../../testbed/index.ts';
+import { testbedDown, testbedUp, uniqueName, type KafkaMode, type Testbed } from '../../testbed/index.ts';
 
 const MAIN = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 const TOPIC_RESOURCE = 2;
@@ -95,7 +95,7 @@ export function adminApiScenario(mode: KafkaMode): void {
     auditLines(auditFile).filter((line) => line.operation === operation && predicate(line));
 
   before(async () => {
-    bed = await testbedUp({ mode, brokers: 3 });
+    bed = await testbedUp({ mode, brokers: 3, authorizer: true, name: `admin-${mode}` });
     admin = adminClient(bed.bootstrapServers);
     clusterId = (await admin.metadata({ topics: [] })).id;
     dir = mkdtempSync(join(tmpdir(), 'sonar-admin-'));
@@ -112,6 +112,7 @@ export function adminApiScenario(mode: KafkaMode): void {
     await exporter?.stop();
     await admin?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
+    await testbedDown({ name: `admin-${mode}` });
   });
 
   test(`${mode}: admin.enabled without a users file is a configuration error naming both options`, () => {
@@ -301,6 +302,34 @@ export function adminApiScenario(mode: KafkaMode): void {
     const byPartition = (await sonar('?group_by=partition')).filter((entry) => entry['topic_name'] === topic);
     assert.deepEqual(byPartition.map((entry) => (entry['replicas'] as unknown[]).length), [3, 3, 3]);
     assert.equal((await callApi(exporter.url, 'GET', `/sonar/v1/clusters/${clusterId}/log-dirs?group_by=disk`, { as: carol })).status, 400);
+  });
+
+  test(`${mode}: ACLs are created one by one and in a batch, listed by filter and deleted, as Kafka's own DescribeAcls shows`, async () => {
+    const topic = uniqueName('admin-acl');
+    const acl = { resource_type: 'TOPIC', resource_name: topic, pattern_type: 'LITERAL', principal: 'User:reader', host: '*', operation: 'READ', permission: 'ALLOW' };
+    const kafkaAcls = async (): Promise<string[]> => (await admin.describeAcls({
+      filter: { resourceType: 2, resourceName: topic, resourcePatternType: 3, principal: null, host: null, operation: 1, permissionType: 1 },
+    })).flatMap((entry) => entry.acls.map((permission) => `${permission.principal} ${permission.operation} ${permission.permissionType}`)).sort();
+    const created = await callApi(exporter.url, 'POST', v3('/acls'), { as: alice, body: acl });
+    assert.equal(created.status, 201, created.text);
+    await eventually('the ACL in Kafka', async () => assert.deepEqual(await kafkaAcls(), ['User:reader 3 3']));
+    const batch = await callApi(exporter.url, 'POST', v3('/acls:batch'), {
+      as: alice, body: { data: [{ ...acl, principal: 'User:writer', operation: 'WRITE' }, { ...acl, principal: 'User:intruder', operation: 'ALL', permission: 'DENY' }] },
+    });
+    assert.equal(batch.status, 204, batch.text);
+    await eventually('three ACLs in Kafka', async () => assert.deepEqual(await kafkaAcls(), ['User:intruder 2 2', 'User:reader 3 3', 'User:writer 4 3']));
+    const listed = await callApi(exporter.url, 'GET', v3(`/acls?resource_type=TOPIC&resource_name=${topic}&principal=User:writer`), { as: carol });
+    assert.equal(listed.status, 200, listed.text);
+    assert.deepEqual((listed.json!['data'] as Record<string, unknown>[]).map((entry) => [entry['principal'], entry['operation'], entry['permission']]), [['User:writer', 'WRITE', 'ALLOW']]);
+    assert.equal((await callApi(exporter.url, 'POST', v3('/acls'), { as: dave, body: { ...acl, principal: 'User:sneaky' } })).status, 403, 'ACLs are for admins');
+    assert.equal((await callApi(exporter.url, 'POST', v3('/acls'), { as: alice, body: { ...acl, principal: 'reader' } })).status, 400, 'a principal needs its type');
+    assert.equal((await callApi(exporter.url, 'DELETE', v3(`/acls?resource_name=${topic}`), { as: alice })).status, 400, 'v3\'s required filters');
+    const deleted = await callApi(exporter.url, 'DELETE', v3(`/acls?resource_type=TOPIC&resource_name=${topic}&pattern_type=LITERAL&operation=ANY&permission=ALLOW`), { as: alice });
+    assert.equal(deleted.status, 200, deleted.text);
+    assert.deepEqual((deleted.json!['data'] as Record<string, unknown>[]).map((entry) => entry['principal']).sort(), ['User:reader', 'User:writer']);
+    await eventually('only the DENY ACL left in Kafka', async () => assert.deepEqual(await kafkaAcls(), ['User:intruder 2 2']));
+    const [line] = linesOf('acls.delete', (entry) => entry.result.status === 200 && JSON.stringify(entry.changes).includes(topic));
+    assert.equal((line?.changes as unknown[] | undefined)?.length, 2, 'the audit line lists what was deleted');
   });
 
   test(`${mode}: the security matrix: each refusal has its status, changes nothing in Kafka, and is audited`, async () => {
