@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import type { Admin } from '@platformatic/kafka';
+import { describeConfigsV4, type Admin } from '@platformatic/kafka';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { auditLines, callApi, recordedCalls, writeUsersFile, type AuditLine, type TestUser } from '../../support/admin-api.ts';
 import { freePort, startExporterProcess, type ExporterProcess } from '../../support/exporter-process.ts';
@@ -330,6 +330,40 @@ export function adminApiScenario(mode: KafkaMode): void {
     await eventually('only the DENY ACL left in Kafka', async () => assert.deepEqual(await kafkaAcls(), ['User:intruder 2 2']));
     const [line] = linesOf('acls.delete', (entry) => entry.result.status === 200 && JSON.stringify(entry.changes).includes(topic));
     assert.equal((line?.changes as unknown[] | undefined)?.length, 2, 'the audit line lists what was deleted');
+  });
+
+  test(`${mode}: broker configs per broker and cluster-wide: sources and synonyms, sensitive values never shown, dynamic values set and removed`, async () => {
+    const brokerId = bed.brokers[0]!.id;
+    const listed = await callApi(exporter.url, 'GET', v3(`/brokers/${brokerId}/configs`), { as: carol });
+    assert.equal(listed.status, 200, listed.text);
+    const entries = listed.json!['data'] as { name: string; value: string | null; is_sensitive: boolean; source: string; synonyms: { value: string | null }[] }[];
+    assert.ok(entries.length > 100, 'a broker has hundreds of configs');
+    const sensitive = entries.filter((entry) => entry.is_sensitive);
+    assert.ok(sensitive.length > 0, 'some configs are sensitive (passwords)');
+    assert.ok(sensitive.every((entry) => entry.value === null && entry.synonyms.every((synonym) => synonym.value === null)), 'their values are never shown');
+    // The admin client's describeConfigs routes broker resources by id, so the cluster-wide default ('') is asked with its DescribeConfigs request directly.
+    const kafkaBroker = async (resourceName: string, name: string): Promise<{ value: string | null | undefined; source: number } | undefined> => {
+      const connection = (await admin.connectToBrokers([brokerId])).get(brokerId)!;
+      const response = await describeConfigsV4.api.async(connection, [{ resourceType: 4, resourceName, configurationKeys: [name] }], false, false);
+      const config = response.results[0]?.configs.find((entry) => entry.name === name);
+      return config && { value: config.value, source: config.configSource };
+    };
+    const perBroker = await callApi(exporter.url, 'PUT', v3(`/brokers/${brokerId}/configs/max.connections`), { as: alice, body: { value: '5000' } });
+    assert.equal(perBroker.status, 204, perBroker.text);
+    await eventually('the dynamic broker value in Kafka', async () => assert.deepEqual(await kafkaBroker(String(brokerId), 'max.connections'), { value: '5000', source: 2 }));
+    const clusterWide = await callApi(exporter.url, 'POST', v3('/broker-configs:alter'), { as: alice, body: { data: [{ name: 'log.cleaner.backoff.ms', value: '20000' }] } });
+    assert.equal(clusterWide.status, 204, clusterWide.text);
+    await eventually('the cluster-wide default in Kafka', async () => assert.deepEqual(await kafkaBroker('', 'log.cleaner.backoff.ms'), { value: '20000', source: 3 }));
+    const shown = await callApi(exporter.url, 'GET', v3('/broker-configs/log.cleaner.backoff.ms'), { as: carol });
+    assert.equal(shown.json!['source'], 'DYNAMIC_DEFAULT_BROKER_CONFIG');
+    assert.equal((await callApi(exporter.url, 'DELETE', v3(`/brokers/${brokerId}/configs/max.connections`), { as: alice })).status, 204);
+    assert.equal((await callApi(exporter.url, 'DELETE', v3('/broker-configs/log.cleaner.backoff.ms'), { as: alice })).status, 204);
+    await eventually('both dynamic values removed in Kafka', async () => {
+      assert.notEqual((await kafkaBroker(String(brokerId), 'max.connections'))?.source, 2);
+      assert.notEqual((await kafkaBroker('', 'log.cleaner.backoff.ms'))?.source, 3);
+    });
+    const [line] = linesOf('broker-configs.update', (entry) => entry.result.status === 204);
+    assert.deepEqual(line?.changes, [{ name: 'max.connections', operation: 'SET', before: '2147483647', after: '5000' }]);
   });
 
   test(`${mode}: the security matrix: each refusal has its status, changes nothing in Kafka, and is audited`, async () => {
