@@ -7,6 +7,7 @@ import { SniffAgent } from './agent/sniff-agent.ts';
 import { AdminService } from './admin/admin-service.ts';
 import { adminRouter } from './api/admin/admin-router.ts';
 import { startHttpServer } from './api/server.ts';
+import { loadWebConfig } from './api/web-config.ts';
 import { ClusterCollector } from './collectors/cluster/cluster-collector.ts';
 import { QuorumCollector } from './collectors/quorum/quorum-collector.ts';
 import { CollectorRunner } from './collectors/runner.ts';
@@ -65,6 +66,7 @@ export function kubernetesPodMapping(sniffer: SnifferConfig, logger: Logger, whe
 
 /** Wires the collectors, the sniffer, the state and the two views of it (/metrics and OTLP) together. */
 export async function startExporter(config: Config, logger: Logger, extensions: ExporterExtensions = {}): Promise<RunningExporter> {
+  const webConfig = config.web.configFile === '' ? undefined : loadWebConfig(config.web.configFile);
   const store = new SeriesStore();
   store.set('build', new Snapshot().add(exporterMetrics.buildInfo, { version: VERSION, node_version: process.version }, 1));
   const defaultLabels: Record<string, string> = config.clusterName ? { cluster: config.clusterName } : {};
@@ -102,6 +104,7 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
     readiness: () => ({ ready: runner.ready, detail: runner.statuses() }),
     logger,
     ...(admin ? { admin: adminRouter(admin, logger, VERSION) } : {}),
+    ...(webConfig ? { webConfig } : {}),
     ...(agent ? { clients: { connections: (filter) => agent.connections.entries(filter), topicClients: (topic) => agent.clients.topicClients(topic) } } : {}),
   });
   runner.start();

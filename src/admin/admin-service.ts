@@ -14,7 +14,7 @@ import { LogDirService } from './log-dirs.ts';
 import { PartitionOffsets } from './partition-offsets.ts';
 import { TopicService } from './topics.ts';
 import { UserStore } from './user-store.ts';
-import { UsersFileError } from './users-file.ts';
+import { UsersFileError, type AdminUser } from './users-file.ts';
 
 const FAILED_LOGINS_ALLOWED = 5;
 const FAILED_LOGIN_WINDOW_MS = 60_000;
@@ -40,7 +40,7 @@ export class AdminService {
   readonly clusterName: string;
   /** Undefined in the insecure no-authentication mode. */
   readonly users: UserStore | undefined;
-  readonly authenticator: Authenticator | undefined;
+  readonly authenticator: Authenticator<AdminUser> | undefined;
   readonly failedLogins = new FailureLimiter({ limit: FAILED_LOGINS_ALLOWED, windowMs: FAILED_LOGIN_WINDOW_MS });
   readonly #gateway: ClusterGateway;
   readonly #kafka: Admin;
@@ -71,7 +71,7 @@ export class AdminService {
     }
     this.users.start(config.usersReloadSeconds);
     const users = this.users;
-    this.authenticator = new Authenticator(() => users.directory);
+    this.authenticator = new Authenticator((name) => users.directory.users.get(name));
   }
 
   /** The Kafka cluster id, asked once; it never changes. */

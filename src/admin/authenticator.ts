@@ -1,27 +1,39 @@
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
-import type { AdminUser, UserDirectory } from './users-file.ts';
 
 /** Compared against when the user is unknown, so an unknown name costs what a known one does. */
 const STAND_IN_HASH = bcrypt.hashSync('kafka-sonar: no such user', 10);
 const VERIFIED_CACHE_MS = 60_000;
 const VERIFIED_CACHE_LIMIT = 1000;
 
+const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
+
+/** A bcrypt hash as htpasswd -nbB writes it ($2y$, $2b$ or $2a$, cost 4 to 31). */
+export function isBcryptHash(text: string): boolean {
+  return BCRYPT_HASH.test(text);
+}
+
+/** Someone who may log in: a bcrypt hash of their password. */
+export interface Credentialed {
+  readonly passwordHash: string;
+}
+
 /**
- * Checks HTTP basic credentials against the current users. bcrypt is slow by design; a verified
+ * Checks HTTP basic credentials against the current users (looked up by name at each call, so a
+ * reloaded users file applies at once). bcrypt is slow by design; a verified
  * (user, password, hash) is remembered for a minute, keyed by a digest, so a script making many
  * calls pays once. A changed hash in the users file misses the cache.
  */
-export class Authenticator {
-  readonly #directory: () => UserDirectory;
+export class Authenticator<User extends Credentialed> {
+  readonly #lookup: (name: string) => User | undefined;
   readonly #verified = new Map<string, number>();
 
-  constructor(directory: () => UserDirectory) {
-    this.#directory = directory;
+  constructor(lookup: (name: string) => User | undefined) {
+    this.#lookup = lookup;
   }
 
-  async authenticate(name: string, password: string): Promise<AdminUser | undefined> {
-    const user = this.#directory().users.get(name);
+  async authenticate(name: string, password: string): Promise<User | undefined> {
+    const user = this.#lookup(name);
     const hash = user?.passwordHash ?? STAND_IN_HASH;
     const key = createHash('sha256').update(`${name}\0${password}\0${hash}`).digest('base64');
     const now = Date.now();

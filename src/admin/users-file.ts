@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
+import { isBcryptHash } from './authenticator.ts';
 import { ACTIONS, BUILT_IN_ROLES, Permissions, RESOURCES, type Action, type PermissionRule, type Resource } from './permissions.ts';
 
 export interface AdminUser {
@@ -17,8 +18,6 @@ export interface UserDirectory {
 }
 
 export class UsersFileError extends Error {}
-
-const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -68,7 +67,7 @@ function parseUser(raw: unknown, index: number, roles: ReadonlyMap<string, reado
   if (typeof name !== 'string' || !/^[^\s:]+$/.test(name)) throw new UsersFileError(`users[${index}]: name must be a non-empty string without spaces or colons`);
   const unknownKeys = Object.keys(raw).filter((key) => !['name', 'password_hash', 'roles'].includes(key));
   if (unknownKeys.length > 0) throw new UsersFileError(`user ${name}: unknown field ${unknownKeys[0]} (expected name, password_hash, roles)`);
-  if (typeof passwordHash !== 'string' || !BCRYPT_HASH.test(passwordHash)) {
+  if (typeof passwordHash !== 'string' || !isBcryptHash(passwordHash)) {
     throw new UsersFileError(`user ${name}: password_hash is not a bcrypt hash (make one with htpasswd -nbB ${name} <password>)`);
   }
   if (!Array.isArray(userRoles) || userRoles.some((role) => typeof role !== 'string')) throw new UsersFileError(`user ${name}: roles must be a list of role names`);

@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import express from 'express';
 import type { Logger } from '../log/logger.ts';
 import type { PrometheusView } from '../metrics/prometheus.ts';
 import { clientViewsRouter, type ClientViews } from './client-views.ts';
 import { renderIndexPage } from './index-page.ts';
+import { listenerGuard } from './listener-guard.ts';
+import type { WebConfig } from './web-config.ts';
 
 export interface HttpServerOptions {
   readonly listenAddress: string;
@@ -16,6 +19,8 @@ export interface HttpServerOptions {
   readonly clients?: ClientViews;
   /** The admin API (/v3, /sonar/v1); absent unless admin.enabled. */
   readonly admin?: express.Router;
+  /** TLS, headers and basic auth of the listener (web.config.file). */
+  readonly webConfig?: WebConfig;
 }
 
 export function parseListenAddress(address: string): { host: string | undefined; port: number } {
@@ -28,6 +33,7 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (options.webConfig) app.use(listenerGuard(options.webConfig));
 
   app.get(options.telemetryPath, async (request, response, next) => {
     try {
@@ -68,7 +74,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Serve
   const app = createHttpApp(options);
   const { host, port } = parseListenAddress(options.listenAddress);
   return await new Promise<Server>((resolve, reject) => {
-    const server = createServer(app);
+    const tls = options.webConfig?.tls;
+    const server = tls ? createHttpsServer(tls, app) : createServer(app);
     server.once('listening', () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => {
       const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;

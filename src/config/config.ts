@@ -102,7 +102,7 @@ export interface AdminConfig {
 }
 
 export interface Config {
-  readonly web: { readonly listenAddress: string; readonly telemetryPath: string };
+  readonly web: { readonly listenAddress: string; readonly telemetryPath: string; readonly configFile: string };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'logfmt' };
   readonly clusterName: string;
   readonly kafka: KafkaConnectionConfig;
@@ -282,7 +282,7 @@ function snifferConfig(get: OptionGetter): SnifferConfig {
 export function loadConfig(sources: ConfigSources): Config {
   const get = optionGetter(resolveOptionValues(sources));
   const config: Config = {
-    web: { listenAddress: get('web.listen-address'), telemetryPath: get('web.telemetry-path') },
+    web: { listenAddress: get('web.listen-address'), telemetryPath: get('web.telemetry-path'), configFile: get('web.config.file') },
     log: { level: get('log.level'), format: get('log.format') },
     clusterName: get('cluster.name'),
     kafka: {

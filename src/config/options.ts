@@ -18,6 +18,7 @@ export interface OptionDefinition {
 const OPTION_TABLE = [
   { key: 'web.listen-address', type: 'string', default: ':9870', description: 'Address the HTTP server listens on (host:port, :port for all interfaces).' },
   { key: 'web.telemetry-path', type: 'string', default: '/metrics', description: 'Path under which the metrics are served.' },
+  { key: 'web.config.file', type: 'string', default: '', description: 'Web configuration file in the Prometheus exporter-toolkit format (tls_server_config, http_server_config headers, basic_auth_users with bcrypt hashes) for the listener; the admin API keeps its own users. Empty: plain HTTP, no authentication.' },
   { key: 'log.level', type: 'enum', default: 'info', choices: ['debug', 'info', 'warn', 'error'], description: 'Lowest level of log lines written to stderr.' },
   { key: 'log.format', type: 'enum', default: 'json', choices: ['json', 'logfmt'], description: 'Log line format: json for machines, logfmt for people.' },
   { key: 'cluster.name', type: 'string', default: '', description: 'Value of a `cluster` label added to every metric, so one Prometheus can hold many clusters. Empty: no label.' },

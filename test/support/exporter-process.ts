@@ -33,11 +33,15 @@ export async function startExporterProcess(args: readonly string[], environment:
   return await superviseExporter(child, `http://127.0.0.1:${port}`, 'kafka-sonar');
 }
 
+async function plainHealthz(url: string): Promise<boolean> {
+  return (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok;
+}
+
 /**
  * Waits until a started `kafka-sonar` answers /healthz on `url` (failing with its stderr if it exits
  * or does not listen within 15 s) and gives the handle to scrape and stop it.
  */
-export async function superviseExporter(child: ChildProcess, url: string, description: string): Promise<ExporterProcess> {
+export async function superviseExporter(child: ChildProcess, url: string, description: string, isHealthy: (url: string) => Promise<boolean> = plainHealthz): Promise<ExporterProcess> {
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
   child.stdout!.resume();
@@ -46,7 +50,7 @@ export async function superviseExporter(child: ChildProcess, url: string, descri
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${description} exited with ${child.exitCode}: ${stderr}`);
     try {
-      if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok) break;
+      if (await isHealthy(url)) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`${description} did not start listening on ${url}: ${stderr}`); }
     await delay(100);
