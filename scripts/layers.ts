@@ -22,6 +22,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['metrics'], // series, exposition, the catalogue
   ['docs'], // the README's reference sections
   ['schema-registry'], // the Confluent schema registry REST client the collector and admin use
+  ['zookeeper'], // a ZooKeeper session the collector and admin use
   ['admin'], // never imports collectors, agent, api, cli or the exporter
   ['collectors'],
   ['agent'], // the live sniffing agent

@@ -90,7 +90,10 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
   if (schemaRegistry.enabled) runner.add(new SchemaRegistryCollector(schemaRegistry, logger), schemaRegistry);
 
   const admin = config.admin.enabled
-    ? new AdminService({ config: config.admin, clusterName: config.clusterName, kafka: createAdminClient(config.kafka, config.admin.timeoutSeconds), logger })
+    ? new AdminService({
+      config: config.admin, clusterName: config.clusterName, kafka: createAdminClient(config.kafka, config.admin.timeoutSeconds), logger,
+      ...(config.collectors.zookeeper.tls.enabled ? {} : { zookeeper: { servers: config.collectors.zookeeper.servers, chroot: config.collectors.zookeeper.chroot } }),
+    })
     : undefined;
   if (admin) store.set('admin', admin.metrics);
 

@@ -2,6 +2,7 @@ import type { Admin } from '@platformatic/kafka';
 import type { AdminConfig } from '../config/config.ts';
 import { ConfigError } from '../config/errors.ts';
 import type { Logger } from '../log/logger.ts';
+import { ZookeeperSession } from '../zookeeper/zookeeper-session.ts';
 import { AclService } from './acls.ts';
 import { AdminMetrics } from './admin-metrics.ts';
 import { AuditLog } from './audit-log.ts';
@@ -14,6 +15,7 @@ import { LogDirService } from './log-dirs.ts';
 import { PartitionOffsets } from './partition-offsets.ts';
 import { TopicService } from './topics.ts';
 import { UserStore } from './user-store.ts';
+import { ZookeeperConsumerService } from './zookeeper-consumers.ts';
 import { UsersFileError, type AdminUser } from './users-file.ts';
 
 const FAILED_LOGINS_ALLOWED = 5;
@@ -24,6 +26,8 @@ export interface AdminServiceOptions {
   readonly clusterName: string;
   readonly kafka: Admin;
   readonly logger: Logger;
+  /** Where Kafka keeps its znodes, for old consumer groups (ZooKeeper-mode clusters); absent: not managed. */
+  readonly zookeeper?: { readonly servers: readonly string[]; readonly chroot: string };
 }
 
 /** Everything the admin API acts through: the cluster's services, who may call, and the audit trail. */
@@ -34,6 +38,7 @@ export class AdminService {
   readonly offsets: PartitionOffsets;
   readonly logDirs: LogDirService;
   readonly acls: AclService;
+  readonly zookeeperGroups: ZookeeperConsumerService;
   readonly audit: AuditLog;
   readonly metrics = new AdminMetrics();
   readonly readOnly: boolean;
@@ -56,6 +61,10 @@ export class AdminService {
     this.groups = new ConsumerGroupService(this.#gateway, this.offsets);
     this.logDirs = new LogDirService(this.#gateway);
     this.acls = new AclService(this.#gateway);
+    const session = options.zookeeper && options.zookeeper.servers.length > 0
+      ? new ZookeeperSession(options.zookeeper.servers, options.zookeeper.chroot, Math.max(6000, config.timeoutSeconds * 1000))
+      : undefined;
+    this.zookeeperGroups = new ZookeeperConsumerService(session, this.offsets, config.timeoutSeconds);
     this.audit = new AuditLog(config.auditFile);
     this.readOnly = config.readOnly;
     this.clusterName = options.clusterName;
@@ -88,6 +97,6 @@ export class AdminService {
 
   async close(): Promise<void> {
     this.users?.stop();
-    await this.#kafka.close();
+    await Promise.all([this.#kafka.close(), this.zookeeperGroups.close()]);
   }
 }

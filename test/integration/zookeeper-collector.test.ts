@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import zookeeper from 'node-zookeeper-client';
 import {
   kafkaToolMainClasses, runKafkaTool, startZookeeper, stopZookeeper, testbedUp, uniqueName, type Testbed,
 } from '../testbed/index.ts';
@@ -17,6 +16,7 @@ import { adminClient, createTopic, produceMessages } from '../support/kafka-clie
 import { promtoolProblems } from '../support/promtool.ts';
 import { scrape, valueOf, waitForScrape, type Series } from '../support/scrape.ts';
 import { startStandaloneZookeeper } from '../support/standalone-zookeeper.ts';
+import { writeZnode as writeSharedZnode } from '../support/znodes.ts';
 
 const REASSIGN_COMMAND = 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand';
 
@@ -26,19 +26,7 @@ const servers = (): string[] => bed.zookeepers.map((member) => `${member.host}:$
 const leaderOf = (series: readonly Series[]): string | undefined =>
   series.find((entry) => entry.name === 'zookeeper_server_leader' && entry.value === 1)?.labels.server;
 
-async function writeZnode(path: string, data: string): Promise<void> {
-  const client = zookeeper.createClient(bed.zookeeper!, { sessionTimeout: 10_000 });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no ZooKeeper session within 15 s')), 15_000);
-      client.once('connected', () => { clearTimeout(timer); resolve(); });
-      client.connect();
-    });
-    await new Promise<void>((resolve, reject) => client.mkdirp(path, Buffer.from(data), (error) => (error ? reject(error) : resolve())));
-  } finally {
-    client.close();
-  }
-}
+const writeZnode = (path: string, data: string): Promise<void> => writeSharedZnode(bed.zookeeper!, path, data);
 
 before(async () => {
   bed = await testbedUp({ mode: 'zk', brokers: 2, zookeepers: 3 });

@@ -15,6 +15,7 @@ import type { AdminRoute, Caller, RouteResult } from './route.ts';
 import { sonarClusterRoutes } from './sonar-cluster.ts';
 import { sonarConsumerGroupRoutes } from './sonar-consumer-groups.ts';
 import { sonarRoutes } from './sonar-routes.ts';
+import { sonarZookeeperGroupRoutes } from './sonar-zookeeper-groups.ts';
 import { aclRoutes } from './v3-acls.ts';
 import { allConfigRoutes } from './v3-configs.ts';
 import { clusterRoutes } from './v3-cluster.ts';
@@ -27,7 +28,7 @@ const UNAUTHENTICATED_CALLER: Caller = { user: 'anonymous', roles: ['admin'], pe
 export function adminRoutes(service: AdminService): AdminRoute[] {
   return [
     ...clusterRoutes(service), ...topicRoutes(service), ...allConfigRoutes(service), ...consumerGroupRoutes(service), ...aclRoutes(service),
-    ...sonarClusterRoutes(service), ...sonarConsumerGroupRoutes(service), ...sonarRoutes(service),
+    ...sonarClusterRoutes(service), ...sonarConsumerGroupRoutes(service), ...sonarZookeeperGroupRoutes(service), ...sonarRoutes(service),
   ];
 }
 

@@ -1,12 +1,11 @@
-/** Config names whose values are secrets (passwords, keys, JAAS configs): never written to the audit file. */
-const SECRET_NAME = /password|secret|jaas|credential|token|(^|\.)key$/i;
+import { isSensitiveConfig } from '../../kafka/sensitive-configs.ts';
 
 export const REDACTED = '[redacted]';
 
 function redactEntry(entry: unknown): unknown {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
   const record = entry as Record<string, unknown>;
-  if (typeof record['name'] !== 'string' || !SECRET_NAME.test(record['name'])) return entry;
+  if (typeof record['name'] !== 'string' || !isSensitiveConfig(record['name'])) return entry;
   const copy: Record<string, unknown> = { ...record };
   for (const field of ['value', 'before', 'after']) if (copy[field] !== undefined && copy[field] !== null) copy[field] = REDACTED;
   return copy;
@@ -20,7 +19,7 @@ export function redactSecrets(value: unknown, nameInPath?: string): unknown {
   const copy: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(record)) {
     if (Array.isArray(field)) copy[key] = field.map(redactEntry);
-    else if (key === 'value' && nameInPath !== undefined && SECRET_NAME.test(nameInPath) && field !== null) copy[key] = REDACTED;
+    else if (key === 'value' && nameInPath !== undefined && isSensitiveConfig(nameInPath) && field !== null) copy[key] = REDACTED;
     else copy[key] = field;
   }
   return copy;

@@ -138,15 +138,3 @@ export function parseTopicReassignments(topic: string, data: string): PartitionR
   });
 }
 
-/** /consumers/<group>/offsets/<topic>/<partition>: the offset as decimal text. */
-export function parseConsumerOffset(data: string): number | undefined {
-  const offset = integer(data.trim());
-  return offset !== undefined && offset >= 0 ? offset : undefined;
-}
-
-const SENSITIVE = /password|secret|jaas\.config|^scram-|credential|\.key$/i;
-
-/** Config values that must never become label values (passwords, SCRAM credentials under /config/users). */
-export function isSensitiveConfig(name: string): boolean {
-  return SENSITIVE.test(name);
-}

@@ -1,7 +1,9 @@
-import zookeeper, { type Client } from 'node-zookeeper-client';
+import type { Client } from 'node-zookeeper-client';
 import { mapWithConcurrency } from '../../util/concurrency.ts';
+import { parseConsumerOffset } from '../../zookeeper/consumer-offset.ts';
+import { ZookeeperSession } from '../../zookeeper/zookeeper-session.ts';
 import {
-  DYNAMIC_CONFIG_ENTITIES, parseBrokerRegistration, parseConsumerOffset, parseController, parseControllerEpoch, parseDynamicConfig, parseReassignments,
+  DYNAMIC_CONFIG_ENTITIES, parseBrokerRegistration, parseController, parseControllerEpoch, parseDynamicConfig, parseReassignments,
   parseTopicReassignments,
   type BrokerRegistration, type ControllerRegistration, type DynamicConfig, type PartitionReassignment,
 } from './kafka-znodes.ts';
@@ -31,12 +33,7 @@ export interface ZnodeFilters {
   readonly group: (id: string) => boolean;
 }
 
-const NO_NODE = -101;
 const CONCURRENCY = 32;
-
-function isNoNode(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === NO_NODE;
-}
 
 /** Kafka stores user principals and client ids URL-encoded (its Sanitizer). */
 function desanitize(name: string): string {
@@ -49,19 +46,15 @@ function desanitize(name: string): string {
 
 /** One ZooKeeper session, kept across cycles, that reads Kafka's znodes. */
 export class ZnodeReader {
-  readonly #connectionString: string;
-  readonly #sessionTimeoutMs: number;
-  #client: Client | undefined;
-  #connected: Promise<Client> | undefined;
+  readonly #session: ZookeeperSession;
 
   /** `servers` as host:port; `chroot` the path Kafka's zookeeper.connect ends with, or empty. */
   constructor(servers: readonly string[], chroot: string, sessionTimeoutMs: number) {
-    this.#connectionString = servers.join(',') + (chroot && chroot !== '/' ? `/${chroot.replace(/^\/+|\/+$/g, '')}` : '');
-    this.#sessionTimeoutMs = sessionTimeoutMs;
+    this.#session = new ZookeeperSession(servers, chroot, sessionTimeoutMs);
   }
 
   async read(filters: ZnodeFilters, timeoutMs: number): Promise<KafkaZnodes> {
-    const client = await this.#connect(timeoutMs);
+    const client = await this.#session.connect(timeoutMs);
     const unreadable: string[] = [];
     const parsed = async <T>(path: string, parse: (data: string) => T): Promise<T | undefined> => {
       const data = await this.#data(client, path);
@@ -136,52 +129,16 @@ export class ZnodeReader {
     return perGroup.flat();
   }
 
-  #connect(timeoutMs: number): Promise<Client> {
-    if (this.#connected) return this.#connected;
-    const client = zookeeper.createClient(this.#connectionString, { sessionTimeout: this.#sessionTimeoutMs, spinDelay: 500, retries: 0 });
-    this.#client = client;
-    client.on('state', (state: { name: string }) => {
-      if (state.name === 'EXPIRED' || state.name === 'AUTH_FAILED') void this.close();
-    });
-    this.#connected = new Promise<Client>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        void this.close();
-        reject(new Error(`no ZooKeeper session with ${this.#connectionString} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      client.once('connected', () => {
-        clearTimeout(timer);
-        resolve(client);
-      });
-    });
-    client.connect();
-    return this.#connected;
+  /** Ends the session; the next read opens a new one. */
+  close(): Promise<void> {
+    return this.#session.close();
   }
 
   #children(client: Client, path: string): Promise<string[]> {
-    return new Promise((resolve, reject) => {
-      client.getChildren(path, (error, children) => {
-        if (error && isNoNode(error)) resolve([]);
-        else if (error) reject(new Error(`${path}: ${String(error)}`));
-        else resolve(children.sort());
-      });
-    });
+    return this.#session.children(client, path);
   }
 
   #data(client: Client, path: string): Promise<string | undefined> {
-    return new Promise((resolve, reject) => {
-      client.getData(path, (error, data) => {
-        if (error && isNoNode(error)) resolve(undefined);
-        else if (error) reject(new Error(`${path}: ${String(error)}`));
-        else resolve(data ? data.toString('utf8') : '');
-      });
-    });
-  }
-
-  /** Ends the session; the next read opens a new one. */
-  async close(): Promise<void> {
-    const client = this.#client;
-    this.#client = undefined;
-    this.#connected = undefined;
-    client?.close();
+    return this.#session.data(client, path);
   }
 }

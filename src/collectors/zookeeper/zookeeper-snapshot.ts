@@ -2,7 +2,7 @@ import { collectionMetrics } from '../../metrics/catalogue/index.ts';
 import { ZOOKEEPER_STATES, zookeeperEnsembleMetrics, zookeeperKafkaMetrics, zookeeperMemberMetrics } from '../../metrics/catalogue/zookeeper.ts';
 import type { MetricDefinition } from '../../metrics/definition.ts';
 import { Snapshot } from '../../metrics/series-store.ts';
-import { isSensitiveConfig } from './kafka-znodes.ts';
+import { isSensitiveConfig } from '../../kafka/sensitive-configs.ts';
 import type { MemberState } from './member-state.ts';
 import type { KafkaZnodes } from './znode-reader.ts';
 

@@ -16,6 +16,7 @@ import { auditLines, callApi, recordedCalls, writeUsersFile, type AuditLine, typ
 import { freePort, startExporterProcess, type ExporterProcess } from '../../support/exporter-process.ts';
 import { Kafka, logLevel } from 'kafkajs';
 import { endOffsets } from '../../fixtures/sniffer/record/offsets.ts';
+import { removeZnode, writeZnode, znodeExists } from '../../support/znodes.ts';
 import { adminClient, produceMessages, startClassicConsumer, startKip848Consumer } from '../../support/kafka-clients.ts';
 import { scrape, valueOf } from '../../support/scrape.ts';
 import { waitUntil } from '../../support/wait.ts';
@@ -105,6 +106,7 @@ export function adminApiScenario(mode: KafkaMode): void {
     exporter = await startExporterProcess([
       `--kafka.server=${bed.bootstrapServers}`, '--collector.cluster.enabled=false', '--cluster.name=testbed',
       '--admin.enabled', `--admin.users-file=${usersFile}`, `--admin.audit-file=${auditFile}`, '--admin.users-reload-interval=1s',
+      ...(mode === 'zk' ? [`--zookeeper.server=${bed.zookeeper}`, '--collector.zookeeper.interval=60s'] : []),
     ]);
   });
 
@@ -364,6 +366,43 @@ export function adminApiScenario(mode: KafkaMode): void {
     });
     const [line] = linesOf('broker-configs.update', (entry) => entry.result.status === 204);
     assert.deepEqual(line?.changes, [{ name: 'max.connections', operation: 'SET', before: '2147483647', after: '5000' }]);
+  });
+
+  test(`${mode}: old consumer groups in ZooKeeper: listed, read with their lag, deleted only without registered consumers`, async () => {
+    const groupsPath = `/sonar/v1/clusters/${clusterId}/zookeeper-consumer-groups`;
+    if (mode === 'kraft') {
+      const none = await callApi(exporter.url, 'GET', groupsPath, { as: carol });
+      assert.equal(none.status, 404, none.text);
+      assert.match(String(none.json!['message']), /zookeeper\.server/);
+      return;
+    }
+    const topic = uniqueName('admin-zk-offsets');
+    const group = uniqueName('admin-zk-group');
+    assert.equal((await callApi(exporter.url, 'POST', v3('/topics'), { as: alice, body: { topic_name: topic, partitions_count: 2 } })).status, 201);
+    await produceTimed(bed.bootstrapServers, topic, Date.now());
+    const ends = await endOffsets(bed.bootstrapServers, { [topic]: 2 });
+    assert.equal(ends[topic], 20);
+    await writeZnode(bed.zookeeper!, `/consumers/${group}/offsets/${topic}/0`, '3');
+    await writeZnode(bed.zookeeper!, `/consumers/${group}/offsets/${topic}/1`, '10');
+    await writeZnode(bed.zookeeper!, `/consumers/${group}/ids/${group}-consumer-1`, '{"version":1,"subscription":{}}');
+    const listed = await callApi(exporter.url, 'GET', groupsPath, { as: carol });
+    assert.equal(listed.status, 200, listed.text);
+    assert.deepEqual((listed.json!['data'] as Record<string, unknown>[]).find((entry) => entry['consumer_group_id'] === group), { consumer_group_id: group, members: 1, topics: [topic] });
+    const described = await callApi(exporter.url, 'GET', `${groupsPath}/${group}`, { as: carol });
+    assert.equal(described.status, 200, described.text);
+    assert.deepEqual((described.json!['offsets'] as Record<string, unknown>[]).map((entry) => [entry['partition_id'], entry['current_offset'], entry['log_end_offset'], entry['lag']]),
+      [[0, 3, 10, 7], [1, 10, 10, 0]], 'lag against the end offsets Kafka reports');
+    assert.equal(described.json!['total_lag'], 7);
+    const busy = await callApi(exporter.url, 'DELETE', `${groupsPath}/${group}`, { as: alice });
+    assert.equal(busy.status, 409, busy.text);
+    assert.equal(await znodeExists(bed.zookeeper!, `/consumers/${group}/offsets/${topic}/0`), true, 'nothing removed while a consumer is registered');
+    await removeZnode(bed.zookeeper!, `/consumers/${group}/ids/${group}-consumer-1`);
+    assert.equal((await callApi(exporter.url, 'DELETE', `${groupsPath}/${group}`, { as: dave })).status, 403, 'operators may not delete');
+    assert.equal((await callApi(exporter.url, 'DELETE', `${groupsPath}/${group}`, { as: alice })).status, 204);
+    assert.equal(await znodeExists(bed.zookeeper!, `/consumers/${group}`), false);
+    assert.equal((await callApi(exporter.url, 'GET', `${groupsPath}/${group}`, { as: carol })).status, 404);
+    const [line] = linesOf('zookeeper-groups.delete', (entry) => entry.result.status === 204);
+    assert.deepEqual(line?.changes, [{ topic, partition: 0, before: 3, after: null }, { topic, partition: 1, before: 10, after: null }]);
   });
 
   test(`${mode}: the security matrix: each refusal has its status, changes nothing in Kafka, and is audited`, async () => {

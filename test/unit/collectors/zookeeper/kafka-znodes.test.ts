@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  isSensitiveConfig, parseBrokerRegistration, parseConsumerOffset, parseController, parseControllerEpoch, parseDynamicConfig, parseReassignments,
+  parseBrokerRegistration, parseController, parseControllerEpoch, parseDynamicConfig, parseReassignments,
   parseTopicReassignments,
 } from '../../../../src/collectors/zookeeper/kafka-znodes.ts';
+import { isSensitiveConfig } from '../../../../src/kafka/sensitive-configs.ts';
+import { parseConsumerOffset } from '../../../../src/zookeeper/consumer-offset.ts';
 
 test('broker registration version 5, as Kafka 3.9.2 writes it (read from the test bed)', () => {
   const data = '{"features":{},"listener_security_protocol_map":{"PLAINTEXT":"PLAINTEXT"},"endpoints":["PLAINTEXT://127.0.0.1:22014"],"jmx_port":-1,"port":22014,"host":"127.0.0.1","version":5,"timestamp":"1795290133236"}';
