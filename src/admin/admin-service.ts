@@ -13,6 +13,7 @@ import { ConsumerGroupService } from './consumer-groups.ts';
 import { FailureLimiter } from './failure-limiter.ts';
 import { LogDirService } from './log-dirs.ts';
 import { PartitionOffsets } from './partition-offsets.ts';
+import { ReassignmentService } from './reassignments.ts';
 import { TopicService } from './topics.ts';
 import { UserStore } from './user-store.ts';
 import { ZookeeperConsumerService } from './zookeeper-consumers.ts';
@@ -38,6 +39,7 @@ export class AdminService {
   readonly offsets: PartitionOffsets;
   readonly logDirs: LogDirService;
   readonly acls: AclService;
+  readonly reassignments: ReassignmentService;
   readonly zookeeperGroups: ZookeeperConsumerService;
   readonly audit: AuditLog;
   readonly metrics = new AdminMetrics();
@@ -61,6 +63,7 @@ export class AdminService {
     this.groups = new ConsumerGroupService(this.#gateway, this.offsets);
     this.logDirs = new LogDirService(this.#gateway);
     this.acls = new AclService(this.#gateway);
+    this.reassignments = new ReassignmentService(this.#gateway);
     const session = options.zookeeper && options.zookeeper.servers.length > 0
       ? new ZookeeperSession(options.zookeeper.servers, options.zookeeper.chroot, Math.max(6000, config.timeoutSeconds * 1000))
       : undefined;

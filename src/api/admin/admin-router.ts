@@ -18,6 +18,7 @@ import { sonarRoutes } from './sonar-routes.ts';
 import { sonarZookeeperGroupRoutes } from './sonar-zookeeper-groups.ts';
 import { aclRoutes } from './v3-acls.ts';
 import { allConfigRoutes } from './v3-configs.ts';
+import { reassignmentRoutes } from './v3-reassignments.ts';
 import { clusterRoutes } from './v3-cluster.ts';
 import { consumerGroupRoutes } from './v3-consumer-groups.ts';
 import { topicRoutes } from './v3-topics.ts';
@@ -27,7 +28,7 @@ const UNAUTHENTICATED_CALLER: Caller = { user: 'anonymous', roles: ['admin'], pe
 
 export function adminRoutes(service: AdminService): AdminRoute[] {
   return [
-    ...clusterRoutes(service), ...topicRoutes(service), ...allConfigRoutes(service), ...consumerGroupRoutes(service), ...aclRoutes(service),
+    ...clusterRoutes(service), ...reassignmentRoutes(service), ...topicRoutes(service), ...allConfigRoutes(service), ...consumerGroupRoutes(service), ...aclRoutes(service),
     ...sonarClusterRoutes(service), ...sonarConsumerGroupRoutes(service), ...sonarZookeeperGroupRoutes(service), ...sonarRoutes(service),
   ];
 }

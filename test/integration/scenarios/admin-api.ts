@@ -20,7 +20,7 @@ import { removeZnode, writeZnode, znodeExists } from '../../support/znodes.ts';
 import { adminClient, produceMessages, startClassicConsumer, startKip848Consumer } from '../../support/kafka-clients.ts';
 import { scrape, valueOf } from '../../support/scrape.ts';
 import { waitUntil } from '../../support/wait.ts';
-import { testbedDown, testbedUp, uniqueName, type KafkaMode, type Testbed } from '../../testbed/index.ts';
+import { kafkaToolMainClasses, runKafkaTool, testbedDown, testbedUp, uniqueName, type KafkaMode, type Testbed } from '../../testbed/index.ts';
 
 const MAIN = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 const TOPIC_RESOURCE = 2;
@@ -403,6 +403,37 @@ export function adminApiScenario(mode: KafkaMode): void {
     assert.equal((await callApi(exporter.url, 'GET', `${groupsPath}/${group}`, { as: carol })).status, 404);
     const [line] = linesOf('zookeeper-groups.delete', (entry) => entry.result.status === 204);
     assert.deepEqual(line?.changes, [{ topic, partition: 0, before: 3, after: null }, { topic, partition: 1, before: 10, after: null }]);
+  });
+
+  test(`${mode}: an ongoing, throttled reassignment made with kafka-reassign-partitions shows under v3's reassignment resources`, async () => {
+    const topic = uniqueName('admin-moving');
+    assert.equal((await callApi(exporter.url, 'POST', v3('/topics'), { as: alice, body: { topic_name: topic, partitions_count: 1, replication_factor: 1 } })).status, 201);
+    const from = (await admin.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic)!.partitions[0]!.leader;
+    const to = bed.brokers.find((broker) => broker.id !== from)!.id;
+    const produced = await runKafkaTool(bed, kafkaToolMainClasses(bed).producerPerformance, [
+      '--topic', topic, '--num-records', '3000', '--record-size', '1000', '--throughput', '-1', '--producer-props', `bootstrap.servers=${bed.bootstrapServers}`, 'acks=1',
+    ]);
+    assert.equal(produced.code, 0, produced.stderr);
+    const plan = join(dir, `${topic}.json`);
+    writeFileSync(plan, JSON.stringify({ version: 1, partitions: [{ topic, partition: 0, replicas: [to] }] }));
+    const reassign = 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand';
+    const executed = await runKafkaTool(bed, reassign, ['--bootstrap-server', bed.bootstrapServers, '--reassignment-json-file', plan, '--execute', '--throttle', '10000']);
+    assert.equal(executed.code, 0, executed.stdout + executed.stderr);
+    try {
+      const all = await callApi(exporter.url, 'GET', v3('/topics/-/partitions/-/reassignment'), { as: carol });
+      assert.equal(all.status, 200, all.text);
+      const mine = (all.json!['data'] as Record<string, unknown>[]).filter((entry) => entry['topic_name'] === topic);
+      assert.deepEqual(mine.map((entry) => [entry['partition_id'], entry['adding_replicas'], entry['removing_replicas']]), [[0, [to], [from]]]);
+      const one = await callApi(exporter.url, 'GET', v3(`/topics/${topic}/partitions/0/reassignment`), { as: carol });
+      assert.equal(one.status, 200, one.text);
+      assert.equal(one.json!['kind'], 'KafkaReassignment');
+      const ofTopic = await callApi(exporter.url, 'GET', v3(`/topics/${topic}/partitions/-/reassignment`), { as: carol });
+      assert.equal((ofTopic.json!['data'] as unknown[]).length, 1);
+    } finally {
+      const cancelled = await runKafkaTool(bed, reassign, ['--bootstrap-server', bed.bootstrapServers, '--reassignment-json-file', plan, '--cancel']);
+      assert.equal(cancelled.code, 0, cancelled.stdout + cancelled.stderr);
+    }
+    await waitUntil(`no reassignment of ${topic}`, async () => (await callApi(exporter.url, 'GET', v3(`/topics/${topic}/partitions/0/reassignment`), { as: carol })).status === 404);
   });
 
   test(`${mode}: the security matrix: each refusal has its status, changes nothing in Kafka, and is audited`, async () => {
