@@ -8,11 +8,8 @@ import { AdminService } from './admin/admin-service.ts';
 import { adminRouter } from './api/admin/admin-router.ts';
 import { startHttpServer } from './api/server.ts';
 import { loadWebConfig } from './api/web-config.ts';
-import { ClusterCollector } from './collectors/cluster/cluster-collector.ts';
-import { QuorumCollector } from './collectors/quorum/quorum-collector.ts';
+import { COLLECTORS } from './collectors/registry.ts';
 import { CollectorRunner } from './collectors/runner.ts';
-import { SchemaRegistryCollector } from './collectors/schema-registry/schema-registry-collector.ts';
-import { ZookeeperCollector } from './collectors/zookeeper/zookeeper-collector.ts';
 import type { Config, SnifferConfig } from './config/config.ts';
 import { createAdminClient } from './kafka/admin-client.ts';
 import type { Logger } from './log/logger.ts';
@@ -79,15 +76,10 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
   const agent = config.sniffer.enabled
     ? new SniffAgent({ config: config.sniffer, store, logger, ...(resolver ? { resolver } : {}), ...(podDirectory ? { pods: podDirectory } : {}) })
     : undefined;
-  if (config.collectors.cluster.enabled) {
-    runner.add(new ClusterCollector(config.kafka, config.collectors.cluster, logger, agent?.topics), config.collectors.cluster);
+  const topicFeeder = agent?.topics;
+  for (const factory of COLLECTORS) {
+    if (factory.enabled(config)) runner.add(factory.create(config, { logger, ...(topicFeeder ? { topicFeeder } : {}) }), factory.schedule(config));
   }
-  const { zookeeper, quorum, schemaRegistry } = config.collectors;
-  if (quorum.enabled) runner.add(new QuorumCollector(config.kafka, quorum, logger), quorum);
-  if (zookeeper.enabled) {
-    runner.add(new ZookeeperCollector(zookeeper, config.kafka, { topics: config.collectors.cluster.topics, groups: config.collectors.cluster.groups }, logger), zookeeper);
-  }
-  if (schemaRegistry.enabled) runner.add(new SchemaRegistryCollector(schemaRegistry, logger), schemaRegistry);
 
   const admin = config.admin.enabled
     ? new AdminService({

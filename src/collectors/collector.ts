@@ -1,4 +1,8 @@
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../log/logger.ts';
 import type { Snapshot } from '../metrics/series-store.ts';
+import type { TopicFeeder } from '../sniffer/topic-resolver.ts';
+import type { Schedule } from './runner.ts';
 
 /** One subsystem the exporter watches; the runner schedules it and reports its health. */
 export interface Collector {
@@ -8,4 +12,19 @@ export interface Collector {
   /** The series to show after a failed cycle (for example `kafka_up 0`). */
   failureSnapshot(error: Error): Snapshot;
   close(): Promise<void>;
+}
+
+/** What a collector may need from the exporter besides its configuration. */
+export interface CollectorDependencies {
+  readonly logger: Logger;
+  /** The sniffer's topic-id resolver, fed with the topic ids the cluster collector reads; absent without the sniffer. */
+  readonly topicFeeder?: TopicFeeder;
+}
+
+/** How the exporter finds a collector: its name, whether the configuration turns it on, its schedule, and how to make it. */
+export interface CollectorFactory {
+  readonly name: string;
+  enabled(config: Config): boolean;
+  schedule(config: Config): Schedule;
+  create(config: Config, dependencies: CollectorDependencies): Collector;
 }

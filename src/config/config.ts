@@ -306,7 +306,7 @@ export function loadConfig(sources: ConfigSources): Config {
         groups: { include: wholeNameRegex(get('group.filter'), 'group.filter'), exclude: wholeNameRegex(get('group.exclude'), 'group.exclude') },
       },
       zookeeper: {
-        enabled: get('zookeeper.server').length > 0, servers: get('zookeeper.server'), chroot: get('zookeeper.chroot'),
+        enabled: get('collector.zookeeper.enabled') && get('zookeeper.server').length > 0, servers: get('zookeeper.server'), chroot: get('zookeeper.chroot'),
         intervalSeconds: get('collector.zookeeper.interval'), timeoutSeconds: get('collector.zookeeper.timeout'), znodes: get('collector.zookeeper.znodes'),
         tls: {
           enabled: get('zookeeper.tls.enabled'), caFile: get('zookeeper.tls.ca-file'), certFile: get('zookeeper.tls.cert-file'),
@@ -315,7 +315,7 @@ export function loadConfig(sources: ConfigSources): Config {
       },
       quorum: { enabled: get('collector.quorum.enabled') && get('kafka.server').length > 0, intervalSeconds: get('collector.quorum.interval'), timeoutSeconds: get('collector.quorum.timeout') },
       schemaRegistry: {
-        enabled: get('schema-registry.url') !== '', url: get('schema-registry.url').replace(/\/+$/, ''),
+        enabled: get('collector.schema-registry.enabled') && get('schema-registry.url') !== '', url: get('schema-registry.url').replace(/\/+$/, ''),
         username: get('schema-registry.username'), password: get('schema-registry.password'),
         tls: {
           enabled: get('schema-registry.url').startsWith('https:'), caFile: get('schema-registry.ca-file'), certFile: get('schema-registry.cert-file'),
