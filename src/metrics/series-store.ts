@@ -1,4 +1,4 @@
-import type { HistogramValue, Labels, MetricDefinition, Sample } from './definition.ts';
+import type { HistogramValue, LabelsOf, MetricDefinition, Sample } from './definition.ts';
 
 /** Something that can say, at render time, the current series of a metric. */
 export interface SeriesSource {
@@ -38,7 +38,7 @@ export class Snapshot implements SeriesSource {
     return this;
   }
 
-  add(metric: MetricDefinition, labels: Labels, value: number): this {
+  add<M extends MetricDefinition>(metric: M, labels: LabelsOf<M>, value: number): this {
     if (this.#size >= this.#budget) {
       this.#dropped++;
       return this;
@@ -48,7 +48,7 @@ export class Snapshot implements SeriesSource {
   }
 
   /** A histogram series (one series against the budget, however many buckets it has). */
-  addHistogram(metric: MetricDefinition, labels: Labels, histogram: HistogramValue): this {
+  addHistogram<M extends MetricDefinition>(metric: M, labels: LabelsOf<M>, histogram: HistogramValue): this {
     if (metric.type !== 'histogram' || metric.buckets === undefined || histogram.counts.length !== metric.buckets.length + 1) {
       throw new Error(`${metric.name}: not a histogram, or bucket counts do not match its bounds`);
     }
@@ -64,7 +64,7 @@ export class Snapshot implements SeriesSource {
   }
 
   /** For the few series that report on the budget itself. */
-  addOutsideBudget(metric: MetricDefinition, labels: Labels, value: number): this {
+  addOutsideBudget<M extends MetricDefinition>(metric: M, labels: LabelsOf<M>, value: number): this {
     this.#push(metric, { labels, value });
     return this;
   }
