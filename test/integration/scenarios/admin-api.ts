@@ -568,6 +568,27 @@ export function adminApiScenario(mode: KafkaMode): void {
     assert.equal(exporter.stderr().split('\n').filter((line) => line.includes('admin users file not reloaded')).length, 1, 'one line for the broken file, not one per check');
   });
 
+  test(`${mode}: SIGHUP reloads the users file at once, without waiting for the next check`, async () => {
+    const hupUsers = join(dir, 'hup-users.yaml');
+    writeUsersFile(hupUsers, [carol]);
+    const hup = await startExporterProcess([
+      `--kafka.server=${bed.bootstrapServers}`, '--collector.cluster.enabled=false', '--admin.users-reload-interval=1h',
+      '--admin.enabled', `--admin.users-file=${hupUsers}`, `--admin.audit-file=${join(dir, 'hup.jsonl')}`,
+    ]);
+    try {
+      const frank: TestUser = { name: 'frank', password: 'frank-secret-1', roles: ['viewer'] };
+      const whoami = async (): Promise<number> => (await callApi(hup.url, 'GET', '/sonar/v1/whoami', { as: frank })).status;
+      assert.equal(await whoami(), 401);
+      writeUsersFile(hupUsers, [carol, frank]);
+      assert.equal(await whoami(), 401, 'not before the signal: the next check is an hour away');
+      hup.child.kill('SIGHUP');
+      await waitUntil('frank known after SIGHUP', async () => (await whoami()) === 200, { timeoutMs: 10_000 });
+      assert.equal(hup.child.exitCode, null, 'SIGHUP does not stop the exporter');
+    } finally {
+      await hup.stop();
+    }
+  });
+
   test(`${mode}: an audit file that cannot be written refuses mutations with 503, reads are served`, async () => {
     const blockedDir = join(dir, 'blocked');
     mkdirSync(blockedDir);
