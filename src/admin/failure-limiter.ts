@@ -18,7 +18,7 @@ export class FailureLimiter {
   retryAfterSeconds(address: string, user: string): number {
     const recent = this.#recent(`${address}\0${user}`);
     if (recent.length < this.#limit) return 0;
-    return Math.max(1, Math.ceil((recent[0]! + this.#windowMs - this.#now()) / 1000));
+    return Math.max(1, Math.ceil((recent[recent.length - this.#limit]! + this.#windowMs - this.#now()) / 1000));
   }
 
   fail(address: string, user: string): void {

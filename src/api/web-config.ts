@@ -118,12 +118,17 @@ function usersSection(raw: unknown): Map<string, string> {
 /** Reads and checks the whole file; every problem is a ConfigError naming the option, the file and the field. */
 export function loadWebConfig(path: string): WebConfig {
   try {
+    let content: string;
+    try {
+      content = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new Error(`cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
     let document: unknown;
     try {
-      document = parse(readFileSync(path, 'utf8'));
+      document = parse(content);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new Error(code ? `cannot read (${code})` : `not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+      throw new Error(`not valid YAML: ${(error as Error).message.split('\n')[0]}`);
     }
     if (document === null || document === undefined) document = {};
     if (!isRecord(document)) throw new Error('expected a map with tls_server_config, http_server_config or basic_auth_users');
