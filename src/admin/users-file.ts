@@ -41,6 +41,7 @@ function parseRule(raw: unknown, where: string): PermissionRule {
   if (names !== undefined) {
     if (typeof names !== 'string') throw new UsersFileError(`${where}: names must be a regular expression (a string)`);
     try {
+      new RegExp(names);
       pattern = new RegExp(`^(?:${names})$`);
     } catch (error) {
       throw new UsersFileError(`${where}: names ${JSON.stringify(names)} is not a valid regular expression: ${(error as Error).message}`);
