@@ -2,7 +2,12 @@ import type { Config } from '../config/config.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Snapshot } from '../metrics/series-store.ts';
 import type { TopicFeeder } from '../sniffer/topic-resolver.ts';
-import type { Schedule } from './runner.ts';
+
+/** How often the runner starts a collector's cycle, and how long a cycle may take before it counts as failed. */
+export interface Schedule {
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+}
 
 /** One subsystem the exporter watches; the runner schedules it and reports its health. */
 export interface Collector {

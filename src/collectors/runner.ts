@@ -2,12 +2,7 @@ import { exporterMetrics } from '../metrics/catalogue/index.ts';
 import type { Sample } from '../metrics/definition.ts';
 import type { SeriesSource, SeriesStore } from '../metrics/series-store.ts';
 import type { Logger } from '../log/logger.ts';
-import type { Collector } from './collector.ts';
-
-export interface Schedule {
-  readonly intervalSeconds: number;
-  readonly timeoutSeconds: number;
-}
+import type { Collector, Schedule } from './collector.ts';
 
 interface CollectorStatus {
   up: boolean;

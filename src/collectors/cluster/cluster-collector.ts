@@ -7,6 +7,8 @@ import { clusterMetrics, collectionMetrics } from '../../metrics/catalogue/index
 import { Snapshot } from '../../metrics/series-store.ts';
 import type { TopicFeeder } from '../../sniffer/topic-resolver.ts';
 import type { Collector } from '../collector.ts';
+import { StageLog } from '../stage-log.ts';
+import { StageReport } from '../stage-report.ts';
 import { ClusterHistory } from './cluster-history.ts';
 import type { ClusterState } from './cluster-model.ts';
 import { buildClusterSnapshot } from './cluster-snapshot.ts';
@@ -25,7 +27,7 @@ export class ClusterCollector implements Collector {
   readonly #settings: ClusterCollectorConfig;
   readonly #logger: Logger;
   readonly #history: ClusterHistory;
-  readonly #reportedStageErrors = new Map<string, string>();
+  readonly #stageLog: StageLog;
   #client: { admin: Admin; reader: KafkaClusterReader } | undefined;
   readonly #topicFeeder: TopicFeeder | undefined;
   #droppedSeries = 0;
@@ -37,6 +39,7 @@ export class ClusterCollector implements Collector {
     this.#settings = settings;
     this.#logger = logger;
     this.#history = new ClusterHistory(settings);
+    this.#stageLog = new StageLog(logger, this.name);
   }
 
   async collect(signal: AbortSignal): Promise<Snapshot> {
@@ -49,7 +52,7 @@ export class ClusterCollector implements Collector {
       await this.#discardClient(client);
       throw new Error(`cluster metadata from ${this.#connection.bootstrapServers.join(',')}: ${describeKafkaError(error)}`);
     }
-    this.#reportStageErrors(state.stageErrors);
+    this.#stageLog.report(state.stages.errors);
     this.#history.recordOffsets(state);
     const snapshot = buildClusterSnapshot(state, this.#history, {
       collector: this.name, granularity: this.#settings.granularity, maxSeries: this.#settings.maxSeries, topicInfoConfigs: this.#settings.topicInfoConfigs,
@@ -62,28 +65,15 @@ export class ClusterCollector implements Collector {
   }
 
   async #read(reader: KafkaClusterReader): Promise<ClusterState> {
-    const durations = new Map<string, number>();
-    const errors = new Map<string, string>();
+    const stages = new StageReport(describeKafkaError);
     const timeSeconds = Date.now() / 1000;
-    const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T | undefined> => {
-      const started = performance.now();
-      try {
-        return await work();
-      } catch (error) {
-        errors.set(stage, describeKafkaError(error));
-        return undefined;
-      } finally {
-        durations.set(stage, (performance.now() - started) / 1000);
-      }
-    };
+    /** A stage whose reader answers for some items and not others is down, with what was read kept. */
     const partial = <T>(stage: string, result: { failures: string[] } & T): T => {
-      if (result.failures.length > 0) errors.set(stage, result.failures.join('; '));
+      if (result.failures.length > 0) stages.fail(stage, result.failures.join('; '));
       return result;
     };
 
-    const started = performance.now();
-    const metadata = await reader.readMetadata();
-    durations.set('metadata', (performance.now() - started) / 1000);
+    const metadata = await stages.require('metadata', () => reader.readMetadata());
     if (this.#topicFeeder) for (const topic of metadata.topics) this.#topicFeeder.learnTopic(topic.id, topic.name);
     const topics = metadata.topics.filter((topic) => passesFilter(this.#settings.topics, topic.name)).sort((a, b) => a.name.localeCompare(b.name));
     const brokerIds = metadata.brokers.map((broker) => broker.id);
@@ -91,32 +81,19 @@ export class ClusterCollector implements Collector {
     if (anyBroker === undefined) throw new Error('the cluster metadata lists no broker');
 
     const [quorum, topicConfigs, offsets, logDirs, groups] = await Promise.all([
-      timed('quorum', () => reader.readQuorum(anyBroker)),
-      timed('configs', () => reader.readTopicConfigs(topics.map((topic) => topic.name), this.#settings.topicInfoConfigs, anyBroker)),
-      timed('offsets', async () => partial('offsets', await reader.readOffsets(topics)).offsets),
-      this.#settings.logDirs ? timed('log_dirs', async () => partial('log_dirs', await reader.readLogDirs(brokerIds)).logDirs) : Promise.resolve(undefined),
-      timed('groups', async () => partial('groups', await reader.readGroups(brokerIds, (id) => passesFilter(this.#settings.groups, id))).groups),
+      stages.run('quorum', () => reader.readQuorum(anyBroker)),
+      stages.run('configs', () => reader.readTopicConfigs(topics.map((topic) => topic.name), this.#settings.topicInfoConfigs, anyBroker)),
+      stages.run('offsets', async () => partial('offsets', await reader.readOffsets(topics)).offsets),
+      this.#settings.logDirs ? stages.run('log_dirs', async () => partial('log_dirs', await reader.readLogDirs(brokerIds)).logDirs) : Promise.resolve(undefined),
+      stages.run('groups', async () => partial('groups', await reader.readGroups(brokerIds, (id) => passesFilter(this.#settings.groups, id))).groups),
     ]);
 
     const state: Mutable<ClusterState> = {
       timeSeconds, clusterId: metadata.clusterId, controllerId: metadata.controllerId, brokers: metadata.brokers,
       topics, topicConfigs, offsets, logDirs, groups: groups?.sort((a, b) => a.id.localeCompare(b.id)), quorum,
-      stageErrors: errors, stageDurations: durations,
+      stages,
     };
     return state;
-  }
-
-  #reportStageErrors(errors: ReadonlyMap<string, string>): void {
-    for (const [stage, message] of errors) {
-      if (this.#reportedStageErrors.get(stage) !== message) this.#logger.warn('collection stage failed', { collector: this.name, stage, error: message });
-      this.#reportedStageErrors.set(stage, message);
-    }
-    for (const stage of this.#reportedStageErrors.keys()) {
-      if (!errors.has(stage)) {
-        this.#logger.info('collection stage recovered', { collector: this.name, stage });
-        this.#reportedStageErrors.delete(stage);
-      }
-    }
   }
 
   failureSnapshot(): Snapshot {

@@ -1,4 +1,5 @@
 /** What one collection cycle read from the cluster, before it becomes metrics. */
+import type { StageOutcomes } from '../stage-report.ts';
 
 export interface BrokerState {
   readonly id: number;
@@ -79,7 +80,6 @@ export interface ClusterState {
   readonly logDirs: readonly LogDirState[] | undefined;
   readonly groups: readonly GroupState[] | undefined;
   readonly quorum: QuorumState | undefined;
-  /** Stages that failed this cycle, with the reason; their metrics are absent. */
-  readonly stageErrors: ReadonlyMap<string, string>;
-  readonly stageDurations: ReadonlyMap<string, number>;
+  /** How each stage went; a failed stage's metrics are absent. */
+  readonly stages: StageOutcomes;
 }

@@ -1,8 +1,9 @@
 import {
-  clusterMetrics, collectionMetrics, consumerGroupMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics,
+  clusterMetrics, consumerGroupMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics,
 } from '../../metrics/catalogue/index.ts';
 
 import { Snapshot } from '../../metrics/series-store.ts';
+import { addStageSeries } from '../stage-report.ts';
 import type { ClusterHistory } from './cluster-history.ts';
 import type { ClusterState, GroupState, PartitionState, TopicState } from './cluster-model.ts';
 import { GROUP_STATUSES, type GroupStatus } from './group-status.ts';
@@ -51,10 +52,7 @@ export function buildClusterSnapshot(state: ClusterState, history: ClusterHistor
     const address = broker.host.includes(':') ? `[${broker.host}]:${broker.port}` : `${broker.host}:${broker.port}`;
     snapshot.add(clusterMetrics.brokerInfo, { id: String(broker.id), address, host: broker.host, port: String(broker.port), rack: broker.rack ?? '' }, 1);
   }
-  for (const [stage, seconds] of state.stageDurations) {
-    snapshot.add(collectionMetrics.stageUp, { collector, stage }, flag(!state.stageErrors.has(stage)));
-    snapshot.add(collectionMetrics.stageDuration, { collector, stage }, seconds);
-  }
+  addStageSeries(snapshot, collector, state.stages);
 
   addTopicSeries(snapshot, state, settings, perPartition);
   addLogDirSeries(snapshot, state, perPartition);

@@ -7,8 +7,8 @@ import type { Logger } from '../../log/logger.ts';
 import { quorumMetrics } from '../../metrics/catalogue/quorum.ts';
 import { Snapshot } from '../../metrics/series-store.ts';
 import { withTimeout } from '../../util/concurrency.ts';
-import type { Collector } from '../collector.ts';
-import type { Schedule } from '../runner.ts';
+import type { Collector, Schedule } from '../collector.ts';
+import { addStageSeries, StageReport } from '../stage-report.ts';
 import { buildQuorumSnapshot } from './quorum-snapshot.ts';
 
 /** The KRaft controller quorum through DescribeQuorum (any broker forwards it to the controllers); idle on ZooKeeper clusters. */
@@ -29,9 +29,10 @@ export class QuorumCollector implements Collector {
   async collect(signal: AbortSignal): Promise<Snapshot> {
     const admin = this.#admin ??= createAdminClient(this.#kafka, this.#schedule.timeoutSeconds);
     signal.addEventListener('abort', () => void this.#discard(admin), { once: true });
+    const stages = new StageReport(describeKafkaError);
     let quorum: QuorumDescription | undefined;
     try {
-      quorum = await this.#describe(admin);
+      quorum = await stages.require('describe_quorum', () => this.#describe(admin));
     } catch (error) {
       await this.#discard(admin);
       throw new Error(`controller quorum through ${this.#kafka.bootstrapServers.join(',')}: ${describeKafkaError(error)}`);
@@ -41,7 +42,10 @@ export class QuorumCollector implements Collector {
       this.#logger.info(kraft ? 'KRaft controller quorum found' : 'no KRaft controller quorum: the cluster runs ZooKeeper, the quorum collector exports nothing', { collector: this.name });
       this.#kraft = kraft;
     }
-    return quorum ? buildQuorumSnapshot(quorum, Date.now()) : new Snapshot();
+    if (!quorum) return new Snapshot();
+    const snapshot = buildQuorumSnapshot(quorum, Date.now());
+    addStageSeries(snapshot, this.name, stages);
+    return snapshot;
   }
 
   /** Asks the brokers one after the other: a stopped node must not hide the quorum. */

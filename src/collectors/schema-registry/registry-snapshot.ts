@@ -1,10 +1,18 @@
-import { collectionMetrics } from '../../metrics/catalogue/exporter.ts';
 import { schemaRegistryMetrics } from '../../metrics/catalogue/schema-registry.ts';
 import { Snapshot } from '../../metrics/series-store.ts';
+import { addStageSeries, StageReport, type StageOutcomes } from '../stage-report.ts';
 import { topicOfSubject, type RegistryState } from './registry-model.ts';
 
+/** One untimed stage, subjects: down when some subject could not be read (the reason names the first five). */
+export function registryStages(state: RegistryState): StageReport {
+  const stages = new StageReport();
+  const failed = [...state.failures].slice(0, 5).map(([subject, reason]) => `${subject}: ${reason}`).join('; ');
+  stages.record('subjects', state.failures.size > 0 ? `${state.failures.size} subject(s) unreadable (${failed})` : undefined);
+  return stages;
+}
+
 /** The registry as series: its global settings, every subject, and the topics subjects are named after. */
-export function buildRegistrySnapshot(state: RegistryState, collector: string): Snapshot {
+export function buildRegistrySnapshot(state: RegistryState, collector: string, stages: StageOutcomes = registryStages(state)): Snapshot {
   const snapshot = new Snapshot();
   snapshot.add(schemaRegistryMetrics.up, {}, 1);
   snapshot.add(schemaRegistryMetrics.requestDuration, {}, state.subjectsRequestSeconds);
@@ -23,6 +31,6 @@ export function buildRegistrySnapshot(state: RegistryState, collector: string): 
     const link = topicOfSubject(subject.subject);
     if (link) snapshot.add(schemaRegistryMetrics.topicSubject, { topic: link.topic, subject: subject.subject, kind: link.kind }, 1);
   }
-  snapshot.add(collectionMetrics.stageUp, { collector, stage: 'subjects' }, state.failures.size === 0 ? 1 : 0);
+  addStageSeries(snapshot, collector, stages);
   return snapshot;
 }

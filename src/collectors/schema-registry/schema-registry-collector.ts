@@ -6,7 +6,7 @@ import { registryConnection, type RegistryConnection } from '../../schema-regist
 import type { Collector } from '../collector.ts';
 import { StageLog } from '../stage-log.ts';
 import { readRegistry } from './registry-reader.ts';
-import { buildRegistrySnapshot } from './registry-snapshot.ts';
+import { buildRegistrySnapshot, registryStages } from './registry-snapshot.ts';
 
 /** What is in the schema registry, through the Confluent REST API (Confluent, Apicurio ccompat, Redpanda, Karapace). */
 export class SchemaRegistryCollector implements Collector {
@@ -25,9 +25,9 @@ export class SchemaRegistryCollector implements Collector {
     const state = await readRegistry(this.#connection, this.#settings.concurrency, signal).catch((error: Error) => {
       throw new Error(`schema registry ${this.#settings.url}: ${error.message}`);
     });
-    const failed = [...state.failures].slice(0, 5).map(([subject, reason]) => `${subject}: ${reason}`).join('; ');
-    this.#stageLog.report(state.failures.size > 0 ? new Map([['subjects', `${state.failures.size} subject(s) unreadable (${failed})`]]) : new Map());
-    return buildRegistrySnapshot(state, this.name);
+    const stages = registryStages(state);
+    this.#stageLog.report(stages.errors);
+    return buildRegistrySnapshot(state, this.name, stages);
   }
 
   failureSnapshot(): Snapshot {

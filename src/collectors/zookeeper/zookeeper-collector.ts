@@ -6,6 +6,7 @@ import { Snapshot } from '../../metrics/series-store.ts';
 import { buildTlsOptions } from '../../tls/tls-options.ts';
 import type { Collector } from '../collector.ts';
 import { StageLog } from '../stage-log.ts';
+import { StageReport } from '../stage-report.ts';
 import { latestOffsets } from './latest-offsets.ts';
 import { readMemberAnswers } from './member-reader.ts';
 import { summarizeMember, type MemberState } from './member-state.ts';
@@ -46,43 +47,35 @@ export class ZookeeperCollector implements Collector {
 
   async collect(signal: AbortSignal): Promise<Snapshot> {
     const timeoutMs = this.#settings.timeoutSeconds * 1000;
-    const durations = new Map<string, number>();
-    const errors = new Map<string, string>();
-    let started = performance.now();
-    const answers = await Promise.all(this.#settings.servers.map((server) => readMemberAnswers(server, { timeoutMs, tls: this.#tls, signal })));
-    const members = answers.map(summarizeMember);
-    durations.set('four_letter_words', (performance.now() - started) / 1000);
+    const stages = new StageReport();
+    const members = await stages.require('four_letter_words', async () => {
+      const answers = await Promise.all(this.#settings.servers.map((server) => readMemberAnswers(server, { timeoutMs, tls: this.#tls, signal })));
+      return answers.map(summarizeMember);
+    });
     this.#reportMembers(members);
     if (!members.some((member) => member.up)) {
       throw new Error(`no ZooKeeper member serves requests (${members.map((member) => `${member.server}: ${member.error}`).join('; ')})`);
     }
 
-    let znodes: KafkaZnodes | undefined;
-    let consumerLags: ZookeeperConsumerLag[] | undefined;
-    if (this.#znodes) {
-      started = performance.now();
-      try {
-        znodes = await this.#znodes.read({
-          topic: (name) => passesFilter(this.#filters.topics, name), group: (id) => passesFilter(this.#filters.groups, id),
-        }, timeoutMs);
-        if (znodes.unreadable.length > 0) errors.set('znodes', `unreadable znodes: ${znodes.unreadable.join('; ')}`);
-      } catch (error) {
-        errors.set('znodes', (error as Error).message);
-        await this.#znodes.close();
-      }
-      durations.set('znodes', (performance.now() - started) / 1000);
-      if (znodes && znodes.consumerOffsets.length > 0) {
-        started = performance.now();
-        try {
-          consumerLags = await this.#consumerLags(znodes);
-        } catch (error) {
-          errors.set('consumer_lag', (error as Error).message);
-        }
-        durations.set('consumer_lag', (performance.now() - started) / 1000);
-      }
+    const reader = this.#znodes;
+    const znodes = reader ? await stages.run('znodes', () => this.#readZnodes(reader, timeoutMs, stages)) : undefined;
+    const consumerLags = znodes && znodes.consumerOffsets.length > 0 ? await stages.run('consumer_lag', () => this.#consumerLags(znodes)) : undefined;
+    this.#stageLog.report(stages.errors);
+    return buildZookeeperSnapshot({ members, znodes, consumerLags, stages }, this.name);
+  }
+
+  /** The znodes stage: down, with what was read kept, when some znodes are unreadable; a failed session is closed for the next cycle to open anew. */
+  async #readZnodes(reader: ZnodeReader, timeoutMs: number, stages: StageReport): Promise<KafkaZnodes> {
+    try {
+      const znodes = await reader.read({
+        topic: (name) => passesFilter(this.#filters.topics, name), group: (id) => passesFilter(this.#filters.groups, id),
+      }, timeoutMs);
+      if (znodes.unreadable.length > 0) stages.fail('znodes', `unreadable znodes: ${znodes.unreadable.join('; ')}`);
+      return znodes;
+    } catch (error) {
+      await reader.close();
+      throw error;
     }
-    this.#stageLog.report(errors);
-    return buildZookeeperSnapshot({ members, znodes, consumerLags, stageErrors: errors, stageDurations: durations }, this.name);
   }
 
   async #consumerLags(znodes: KafkaZnodes): Promise<ZookeeperConsumerLag[]> {

@@ -1,8 +1,8 @@
-import { collectionMetrics } from '../../metrics/catalogue/index.ts';
 import { ZOOKEEPER_STATES, zookeeperEnsembleMetrics, zookeeperKafkaMetrics, zookeeperMemberMetrics } from '../../metrics/catalogue/zookeeper.ts';
 import type { MetricDefinition } from '../../metrics/definition.ts';
 import { Snapshot } from '../../metrics/series-store.ts';
 import { isSensitiveConfig } from '../../kafka/sensitive-configs.ts';
+import { addStageSeries, type StageOutcomes } from '../stage-report.ts';
 import type { MemberState } from './member-state.ts';
 import type { KafkaZnodes } from './znode-reader.ts';
 
@@ -18,8 +18,8 @@ export interface ZookeeperCycle {
   /** Absent when znodes are not read, or their stage failed. */
   readonly znodes: KafkaZnodes | undefined;
   readonly consumerLags: readonly ZookeeperConsumerLag[] | undefined;
-  readonly stageErrors: ReadonlyMap<string, string>;
-  readonly stageDurations: ReadonlyMap<string, number>;
+  /** How each stage went; a failed stage's metrics are absent. */
+  readonly stages: StageOutcomes;
 }
 
 const flag = (value: boolean): number => (value ? 1 : 0);
@@ -120,9 +120,6 @@ export function buildZookeeperSnapshot(cycle: ZookeeperCycle, collector: string)
   for (const { group, topic, partition, lag } of cycle.consumerLags ?? []) {
     snapshot.add(zookeeperKafkaMetrics.consumerLag, { consumergroup: group, topic, partition: String(partition) }, lag);
   }
-  for (const [stage, seconds] of cycle.stageDurations) {
-    snapshot.add(collectionMetrics.stageUp, { collector, stage }, flag(!cycle.stageErrors.has(stage)));
-    snapshot.add(collectionMetrics.stageDuration, { collector, stage }, seconds);
-  }
+  addStageSeries(snapshot, collector, cycle.stages);
   return snapshot;
 }

@@ -26,6 +26,16 @@ test('zookeeper.server is repeatable or comma-separated, like kafka.server', () 
   assert.equal(config.collectors.zookeeper.znodes, true);
 });
 
+test('collector.zookeeper.enabled and collector.schema-registry.enabled turn off a configured collector', () => {
+  const configured = ['--zookeeper.server=zk:2181', '--schema-registry.url=http://registry:8081'];
+  assert.equal(fromFlags(...configured).collectors.zookeeper.enabled, true);
+  assert.equal(fromFlags(...configured).collectors.schemaRegistry.enabled, true);
+  const off = fromFlags(...configured, '--collector.zookeeper.enabled=false', '--collector.schema-registry.enabled=false');
+  assert.equal(off.collectors.zookeeper.enabled, false);
+  assert.equal(off.collectors.schemaRegistry.enabled, false);
+  assert.equal(fromFlags('--collector.zookeeper.enabled=true').collectors.zookeeper.enabled, false, 'the switch alone, without a server, runs nothing');
+});
+
 test('the environment and the YAML file set the new options too', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sonar-config-'));
   const file = join(dir, 'config.yml');

@@ -29,8 +29,7 @@ function state(overrides: Partial<ClusterState> = {}): ClusterState {
       { broker: 2, path: '/data', error: 'KAFKA_STORAGE_ERROR', totalBytes: -1, usableBytes: -1, partitions: [] }],
     groups: [group({ offsets: new Map([['orders', new Map([[0, 100], [1, 20]])]]), members: [{ memberId: 'm1', clientId: 'c', clientHost: 'h', assignment: new Map([['orders', [0, 1]]]) }] })],
     quorum: undefined,
-    stageErrors: new Map([['log_dirs', 'broker 3: timeout']]),
-    stageDurations: new Map([['metadata', 0.1], ['log_dirs', 2]]),
+    stages: { errors: new Map([['log_dirs', 'broker 3: timeout']]), durations: new Map([['metadata', 0.1], ['log_dirs', 2]]) },
     ...overrides,
   };
 }

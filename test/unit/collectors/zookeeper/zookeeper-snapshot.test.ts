@@ -22,7 +22,7 @@ function value(snapshot: Snapshot, name: string, labels: Record<string, string> 
 test('a healthy three-member ensemble: one leader, two synced followers', () => {
   const members = [member('a:2181', 'follower'), member('b:2181', 'leader'), member('c:2181', 'follower')];
   assert.deepEqual(ensembleHealth(members), { leaders: 1, missingSyncedFollowers: 0, healthy: true });
-  const snapshot = buildZookeeperSnapshot({ members, znodes: undefined, consumerLags: undefined, stageErrors: new Map(), stageDurations: new Map() }, 'zookeeper');
+  const snapshot = buildZookeeperSnapshot({ members, znodes: undefined, consumerLags: undefined, stages: { errors: new Map(), durations: new Map() } }, 'zookeeper');
   assert.equal(value(snapshot, 'zookeeper_server_leader', { server: 'b:2181' }), 1);
   assert.equal(value(snapshot, 'zookeeper_server_leader', { server: 'a:2181' }), 0);
   assert.equal(value(snapshot, 'zookeeper_server_state', { server: 'a:2181', state: 'follower' }), 1);
@@ -37,7 +37,7 @@ test('a stopped member: down with no other series, and the leader short of a syn
   const leader = { ...member('b:2181', 'leader'), syncedFollowers: 1 };
   const members = [down('a:2181'), leader, member('c:2181', 'follower')];
   assert.deepEqual(ensembleHealth(members), { leaders: 1, missingSyncedFollowers: 1, healthy: false });
-  const snapshot = buildZookeeperSnapshot({ members, znodes: undefined, consumerLags: undefined, stageErrors: new Map(), stageDurations: new Map() }, 'zookeeper');
+  const snapshot = buildZookeeperSnapshot({ members, znodes: undefined, consumerLags: undefined, stages: { errors: new Map(), durations: new Map() } }, 'zookeeper');
   assert.equal(value(snapshot, 'zookeeper_up', { server: 'a:2181' }), 0);
   assert.equal(value(snapshot, 'zookeeper_server_leader', { server: 'a:2181' }), undefined);
   assert.equal(value(snapshot, 'zookeeper_ensemble_missing_synced_followers'), 1);
@@ -52,7 +52,7 @@ test('two members claiming to lead, or none, is unhealthy and has no synced-foll
 test('a refused word is a 0 in zookeeper_command_allowed, never a silent 0 in the numbers', () => {
   const answers = new Map<FourLetterWord, string>([['mntr', fixture('mntr-refused.txt')], ['srvr', fixture('srvr-standalone.txt')], ['ruok', 'imok']]);
   const standalone = summarizeMember({ server: 's:2181', answers, failures: new Map() });
-  const snapshot = buildZookeeperSnapshot({ members: [standalone], znodes: undefined, consumerLags: undefined, stageErrors: new Map(), stageDurations: new Map() }, 'zookeeper');
+  const snapshot = buildZookeeperSnapshot({ members: [standalone], znodes: undefined, consumerLags: undefined, stages: { errors: new Map(), durations: new Map() } }, 'zookeeper');
   assert.equal(value(snapshot, 'zookeeper_command_allowed', { server: 's:2181', command: 'mntr' }), 0);
   assert.equal(value(snapshot, 'zookeeper_command_allowed', { server: 's:2181', command: 'srvr' }), 1);
   assert.equal(value(snapshot, 'zookeeper_ephemeral_nodes', { server: 's:2181' }), undefined);
@@ -73,7 +73,7 @@ test('Kafka znodes: brokers, controller, throttles (secrets hidden), reassignmen
   };
   const snapshot = buildZookeeperSnapshot({
     members: [member('b:2181', 'leader')], znodes, consumerLags: [{ group: 'old', topic: 'orders', partition: 0, lag: 7 }],
-    stageErrors: new Map(), stageDurations: new Map([['znodes', 0.01]]),
+    stages: { errors: new Map(), durations: new Map([['znodes', 0.01]]) },
   }, 'zookeeper');
   assert.equal(value(snapshot, 'zookeeper_kafka_brokers'), 1);
   assert.equal(value(snapshot, 'zookeeper_kafka_broker_info', { id: '1', endpoints: 'PLAINTEXT://k1:9092', security_protocol_map: 'PLAINTEXT:PLAINTEXT', registration_version: '5' }), 1);
