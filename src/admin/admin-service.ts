@@ -6,7 +6,7 @@ import { ZookeeperSession } from '../zookeeper/zookeeper-session.ts';
 import { AclService } from './acls.ts';
 import { AdminMetrics } from './admin-metrics.ts';
 import { AuditLog } from './audit-log.ts';
-import { Authenticator } from './authenticator.ts';
+import { Authenticator, commonBcryptCost } from './authenticator.ts';
 import { ClusterGateway } from './cluster-gateway.ts';
 import { ConfigService } from './configs.ts';
 import { ConsumerGroupService } from './consumer-groups.ts';
@@ -83,7 +83,10 @@ export class AdminService {
     }
     this.users.start(config.usersReloadSeconds);
     const users = this.users;
-    this.authenticator = new Authenticator((name) => users.directory.users.get(name));
+    this.authenticator = new Authenticator(
+      (name) => users.directory.users.get(name),
+      () => commonBcryptCost([...users.directory.users.values()].map((user) => user.passwordHash)),
+    );
   }
 
   /** The Kafka cluster id, asked once; it never changes. */

@@ -69,12 +69,8 @@ export class AuditLog {
     const entries: AuditEntry[] = [];
     for (const line of content.split('\n')) {
       if (line === '') continue;
-      let entry: AuditEntry;
-      try {
-        entry = JSON.parse(line) as AuditEntry;
-      } catch {
-        continue;
-      }
+      const entry = parseAuditLine(line);
+      if (!entry) continue;
       if (query.since !== undefined && Date.parse(entry.time) < query.since) continue;
       if (query.user !== undefined && entry.user !== query.user) continue;
       if (query.operation !== undefined && entry.operation !== query.operation) continue;
@@ -82,4 +78,16 @@ export class AuditLog {
     }
     return entries.slice(-(query.limit ?? 1000));
   }
+}
+
+/** One line of the audit file; undefined for a line that is not a JSON object with a time (a torn write, a line added by hand). */
+function parseAuditLine(line: string): AuditEntry | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof (parsed as { time?: unknown }).time !== 'string') return undefined;
+  return parsed as AuditEntry;
 }

@@ -55,15 +55,25 @@ export function parseIsoDuration(text: string): number {
   return ((((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
 }
 
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** Epoch milliseconds of an ISO 8601 date and time with its zone; a date that does not exist (2026-02-30, 24:00) is refused. */
+export function parseIsoDateTime(text: string): number {
+  const match = DATE_TIME.exec(text);
+  const [year, month, day, hour, minute, second] = (match?.slice(1, 7) ?? []).map((part) => Number(part ?? 0));
+  const exists = match !== null && hour! <= 23 && minute! <= 59 && second! <= 59
+    && new Date(Date.UTC(year!, month! - 1, day!)).getUTCDate() === day && month! >= 1 && month! <= 12;
+  if (!exists) {
+    throw new AdminError('invalid', `strategy.value: ${JSON.stringify(text)} is not an ISO 8601 date and time with its zone (such as 2026-12-01T08:00:00Z or 2026-12-01T09:00:00+01:00)`);
+  }
+  return Date.parse(text);
+}
+
 /** The epoch milliseconds a time strategy points at; undefined for the others. */
 export function strategyTime(strategy: ResetStrategy, now: number): number | undefined {
   switch (strategy.type) {
     case 'timestamp': return strategy.value;
-    case 'datetime': {
-      const time = Date.parse(strategy.value);
-      if (!Number.isFinite(time) || !/^\d{4}-\d{2}-\d{2}T/.test(strategy.value)) throw new AdminError('invalid', `strategy.value: ${JSON.stringify(strategy.value)} is not an ISO 8601 date and time (such as 2026-12-01T08:00:00Z)`);
-      return time;
-    }
+    case 'datetime': return parseIsoDateTime(strategy.value);
     case 'duration': return now - parseIsoDuration(strategy.value);
     default: return undefined;
   }

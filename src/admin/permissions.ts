@@ -41,8 +41,13 @@ export class Permissions {
 
   /** For whoami: each rule as text. */
   describe(): { resource: Resource; actions: Action[]; names: string }[] {
-    return this.#rules.map((rule) => ({ resource: rule.resource, actions: [...rule.actions], names: rule.names ? rule.names.source.replace(/^\^\(\?:(.*)\)\$$/, '$1') : '.*' }));
+    return this.#rules.map((rule) => ({ resource: rule.resource, actions: [...rule.actions], names: rule.names ? patternText(rule.names) : '.*' }));
   }
+}
+
+/** The names pattern as written: without the whole-name anchors, and without the escapes RegExp.source adds before '/'. */
+function patternText(names: RegExp): string {
+  return names.source.replace(/^\^\(\?:(.*)\)\$$/s, '$1').replace(/\\(.)/gs, (escape: string, escaped: string) => (escaped === '/' ? '/' : escape));
 }
 
 /** Everything allowed: the insecure no-authentication mode. */

@@ -1,6 +1,6 @@
 import type { TLSSocket } from 'node:tls';
 import type express from 'express';
-import { Authenticator, basicCredentials } from '../admin/authenticator.ts';
+import { Authenticator, basicCredentials, commonBcryptCost } from '../admin/authenticator.ts';
 import type { WebConfig } from './web-config.ts';
 
 /** Paths with their own users and roles (the admin API), which the listener's basic auth leaves to them. */
@@ -13,7 +13,7 @@ export function listenerGuard(config: WebConfig): express.RequestHandler {
   const authenticator = new Authenticator((name) => {
     const passwordHash = config.users.get(name);
     return passwordHash === undefined ? undefined : { name, passwordHash };
-  });
+  }, () => commonBcryptCost(config.users.values()));
   return (request, response, next) => {
     for (const [name, value] of Object.entries(config.headers)) response.set(name, value);
     const socket = request.socket as Partial<TLSSocket>;

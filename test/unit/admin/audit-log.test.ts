@@ -85,6 +85,14 @@ describe('AuditLog', () => {
     assert.equal(log.read({}).length, 5);
   });
 
+  test('a line that is JSON but not an entry (null, a number, a list, an object without a time) is skipped too', () => {
+    const log = filledLog();
+    appendFileSync(log.path, 'null\n42\n"text"\n[1, 2]\n{}\n{"time": 5}\n');
+    log.append(entry('2026-01-06T00:00:00.000Z', 'carol', 'acls.create'));
+    assert.equal(log.read({}).length, 5);
+    assert.equal(log.read({ since: Date.parse('2026-01-01T00:00:00Z'), user: 'carol' }).length, 1);
+  });
+
   test('a file not yet written reads as no entries', () => {
     assert.deepEqual(new AuditLog(join(dir, 'never-written.jsonl')).read({}), []);
   });

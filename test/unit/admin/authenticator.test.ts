@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import bcrypt from 'bcryptjs';
-import { Authenticator, basicCredentials, isBcryptHash } from '../../../src/admin/authenticator.ts';
+import { Authenticator, basicCredentials, bcryptCost, commonBcryptCost, isBcryptHash } from '../../../src/admin/authenticator.ts';
 
 interface User { readonly name: string; readonly passwordHash: string }
 
@@ -59,6 +59,34 @@ describe('Authenticator', () => {
     assert.deepEqual((await authenticator.authenticate('alice', 'secret'))?.roles, ['viewer']);
     roles = ['admin'];
     assert.deepEqual((await authenticator.authenticate('alice', 'secret'))?.roles, ['admin']);
+  });
+});
+
+describe('the stand-in hash of unknown users', () => {
+  test('has the cost most users\' hashes have, the higher one on a tie, 10 without users', () => {
+    const at = (cost: number): string => `$2b$${String(cost).padStart(2, '0')}$${'a'.repeat(53)}`;
+    assert.equal(bcryptCost(at(5)), 5);
+    assert.equal(bcryptCost(at(12)), 12);
+    assert.equal(commonBcryptCost([]), 10);
+    assert.equal(commonBcryptCost([at(5), at(5), at(12)]), 5);
+    assert.equal(commonBcryptCost([at(5), at(12)]), 12);
+    assert.equal(commonBcryptCost([at(4)]), 4);
+  });
+
+  test('an unknown user is compared against a hash of the users\' cost, made once per cost', async () => {
+    const asked: number[] = [];
+    let cost = 4;
+    const authenticator = new Authenticator<User>(() => undefined, () => {
+      asked.push(cost);
+      return cost;
+    });
+    const started = performance.now();
+    assert.equal(await authenticator.authenticate('mallory', 'guess'), undefined);
+    assert.equal(await authenticator.authenticate('mallory', 'guess'), undefined);
+    cost = 5;
+    assert.equal(await authenticator.authenticate('eve', 'guess'), undefined);
+    assert.deepEqual(asked, [4, 4, 5]);
+    assert.ok(performance.now() - started < 2000, 'cost 4 and 5 hashes, not the cost-10 default (about 80 ms each here, seconds on a loaded machine)');
   });
 });
 

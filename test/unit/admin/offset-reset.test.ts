@@ -138,10 +138,14 @@ describe('strategyTime', () => {
   test('datetime: ISO 8601 date and time, with a zone or an offset', () => {
     assert.equal(strategyTime({ type: 'datetime', value: '2026-12-01T08:00:00Z' }, 0), Date.UTC(2026, 11, 1, 8));
     assert.equal(strategyTime({ type: 'datetime', value: '2026-12-01T08:00:00.250+02:00' }, 0), Date.UTC(2026, 11, 1, 6, 0, 0, 250));
+    assert.equal(strategyTime({ type: 'datetime', value: '2028-02-29T23:59:59-01:00' }, 0), Date.UTC(2028, 2, 1, 0, 59, 59), 'a leap day');
+    assert.equal(strategyTime({ type: 'datetime', value: '2026-12-01T08:00Z' }, 0), Date.UTC(2026, 11, 1, 8), 'seconds may be left out');
   });
 
   test('datetime: refuses anything but an ISO 8601 date and time, even what Date.parse accepts', () => {
-    for (const bad of ['2026-12-01', 'Tue, 01 Dec 2026 08:00:00 GMT', '12/01/2026 08:00', '1796112000000', '2026-12-01T25:00:00Z', '']) {
+    for (const bad of ['2026-12-01', 'Tue, 01 Dec 2026 08:00:00 GMT', '12/01/2026 08:00', '1796112000000', '2026-12-01T25:00:00Z', '',
+      '2026-02-30T08:00:00Z', '2026-13-01T08:00:00Z', '2026-00-10T08:00:00Z', '2026-12-01T24:00:00Z', '2026-12-01T08:60:00Z',
+      '2026-12-01T08:00:00', '2026-12-01T08:00', '2026-12-01T08:00:00+0200', '2026-12-01T08:00:00Zjunk']) {
       assert.throws(() => strategyTime({ type: 'datetime', value: bad }, 0), invalid(/is not an ISO 8601 date and time/), bad);
     }
   });

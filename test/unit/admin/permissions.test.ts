@@ -98,6 +98,13 @@ describe('describe', () => {
     assert.deepEqual(rules[0]!.actions, ['view']);
   });
 
+  test('names are described as written: a / stays a /, other escapes stay escaped', () => {
+    const rule = (names: string) => ({ resource: 'topic' as const, actions: ['view' as const], names: new RegExp(`^(?:${names})$`) });
+    for (const written of ['team-a/.*', 'a\\.b/c', 'x\\\\/y', 'one|two', '(a|b)/[0-9]+']) {
+      assert.equal(new Permissions([rule(written)]).describe()[0]!.names, written);
+    }
+  });
+
   test('viewer described', () => {
     assert.deepEqual(role('viewer').describe().map((rule) => `${rule.resource}:${rule.actions.join('+')}:${rule.names}`), [
       'cluster:view:.*', 'broker-config:view:.*', 'topic:view:.*', 'consumer-group:view:.*', 'acl:view:.*',
