@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { SecureContextOptions, TlsOptions } from 'node:tls';
+import type { SecureVersion, TlsOptions } from 'node:tls';
 import { parse } from 'yaml';
 import { isBcryptHash } from '../admin/authenticator.ts';
 import { ConfigError } from '../config/errors.ts';
-import { readPem } from '../tls/tls-options.ts';
+import { buildTlsServerOptions } from '../tls/tls-options.ts';
 
 /**
  * The listener's settings in the Prometheus exporter-toolkit web configuration format, so operators
@@ -28,7 +28,7 @@ const CLIENT_AUTH: Record<string, { requestCert: boolean; rejectUnauthorized: bo
   RequireAndVerifyClientCert: { requestCert: true, rejectUnauthorized: true, check: 'none' },
 };
 
-const TLS_VERSIONS: Record<string, SecureContextOptions['minVersion']> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
+const TLS_VERSIONS: Record<string, SecureVersion> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
 
 /** Headers exporter-toolkit lets a web config set. */
 const ALLOWED_HEADERS = ['Strict-Transport-Security', 'X-Content-Type-Options', 'X-Frame-Options', 'X-XSS-Protection', 'Content-Security-Policy'];
@@ -63,7 +63,7 @@ function tlsSection(raw: unknown, base: string): Pick<WebConfig, 'tls' | 'client
   if (auth.requestCert && authType !== 'RequestClientCert' && authType !== 'RequireAnyClientCert' && !caFile) {
     throw new Error(`tls_server_config.client_auth_type ${authType} needs client_ca_file`);
   }
-  const version = (key: 'min_version' | 'max_version'): SecureContextOptions['minVersion'] | undefined => {
+  const version = (key: 'min_version' | 'max_version'): SecureVersion | undefined => {
     const value = text(raw, key, 'tls_server_config');
     if (value === undefined) return undefined;
     const mapped = TLS_VERSIONS[value];
@@ -76,15 +76,11 @@ function tlsSection(raw: unknown, base: string): Pick<WebConfig, 'tls' | 'client
   const path = (file: string): string => resolve(base, file);
   const minVersion = version('min_version') ?? 'TLSv1.2';
   const maxVersion = version('max_version');
-  return {
-    tls: {
-      cert: readPem(path(certFile), 'web.config.file tls_server_config.cert_file'),
-      key: readPem(path(keyFile), 'web.config.file tls_server_config.key_file'),
-      ...(caFile ? { ca: readPem(path(caFile), 'web.config.file tls_server_config.client_ca_file') } : {}),
-      requestCert: auth.requestCert, rejectUnauthorized: auth.rejectUnauthorized, minVersion, ...(maxVersion ? { maxVersion } : {}),
-    },
-    clientCertificate: auth.check,
+  const files = {
+    certFile: path(certFile), keyFile: path(keyFile), clientCaFile: caFile ? path(caFile) : '',
+    requestCert: auth.requestCert, rejectUnauthorized: auth.rejectUnauthorized, minVersion, maxVersion,
   };
+  return { tls: buildTlsServerOptions(files, (setting) => `web.config.file tls_server_config.${setting}`), clientCertificate: auth.check };
 }
 
 function headersSection(raw: unknown): Record<string, string> {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions, SecureVersion, TlsOptions } from 'node:tls';
 import { ConfigError } from '../config/errors.ts';
 
 /** The files and checks of one TLS client; empty strings mean "not set". */
@@ -31,5 +31,30 @@ export function buildTlsOptions(files: TlsFiles, optionPrefix: string): Connecti
     ...(files.certFile ? { cert: readPem(files.certFile, `${optionPrefix}.cert-file`), key: readPem(files.keyFile, `${optionPrefix}.key-file`) } : {}),
     ...(files.serverName ? { servername: files.serverName } : {}),
     rejectUnauthorized: !files.insecureSkipVerify,
+  };
+}
+
+/** The files and client certificate rules of a TLS listener (the exporter's own HTTPS server). */
+export interface TlsServerFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** The authorities client certificates are checked against; empty for none. */
+  readonly clientCaFile: string;
+  readonly requestCert: boolean;
+  readonly rejectUnauthorized: boolean;
+  readonly minVersion: SecureVersion;
+  readonly maxVersion: SecureVersion | undefined;
+}
+
+/** node:tls options for a server; `optionName` names each file's setting in errors (cert_file, key_file, client_ca_file). */
+export function buildTlsServerOptions(files: TlsServerFiles, optionName: (setting: 'cert_file' | 'key_file' | 'client_ca_file') => string): TlsOptions {
+  return {
+    cert: readPem(files.certFile, optionName('cert_file')),
+    key: readPem(files.keyFile, optionName('key_file')),
+    ...(files.clientCaFile ? { ca: readPem(files.clientCaFile, optionName('client_ca_file')) } : {}),
+    requestCert: files.requestCert,
+    rejectUnauthorized: files.rejectUnauthorized,
+    minVersion: files.minVersion,
+    ...(files.maxVersion ? { maxVersion: files.maxVersion } : {}),
   };
 }
