@@ -13,7 +13,11 @@ export interface AgentCounters {
   undecodableFrames: number;
 }
 
-export function total(series: readonly Series[], name: string, filter: (labels: Readonly<Record<string, string>>) => boolean = () => true): number {
+export function total(
+  series: readonly Series[],
+  name: string,
+  filter: (labels: Readonly<Record<string, string>>) => boolean = () => true,
+): number {
   let sum = 0;
   for (const entry of series) if (entry.name === name && filter(entry.labels)) sum += entry.value;
   return sum;
@@ -34,7 +38,9 @@ export function agentCounters(series: readonly Series[]): AgentCounters {
 }
 
 export function minus(after: AgentCounters, before: AgentCounters): AgentCounters {
-  return Object.fromEntries(Object.entries(after).map(([key, value]) => [key, value - before[key as keyof AgentCounters]])) as unknown as AgentCounters;
+  return Object.fromEntries(
+    Object.entries(after).map(([key, value]) => [key, value - before[key as keyof AgentCounters]]),
+  ) as unknown as AgentCounters;
 }
 
 /** What the capture and decoding lost in a step, one phrase per kind; empty when nothing was lost. */

@@ -98,7 +98,8 @@ await timed('read + decode + reassemble', async () => {
   const reassembler = new Reassembler(() => ({ data: (_from, chunk) => (delivered += chunk.length), gap: () => {}, closed: () => {} }));
   const result = await replayCaptureSegments(path, reassembler);
   reassembler.finish();
-  if (delivered !== reassembler.counters.payloadBytes) throw new Error(`delivered ${delivered} of ${reassembler.counters.payloadBytes} bytes`);
+  if (delivered !== reassembler.counters.payloadBytes)
+    throw new Error(`delivered ${delivered} of ${reassembler.counters.payloadBytes} bytes`);
   return result.capture.packets;
 });
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -33,13 +33,20 @@ async function prepareCluster(bootstrapServers: string): Promise<void> {
       process.stderr.write(`created ${batch.at(-1)}\n`);
     }
     if (missing.length > 0) {
-      await mapWithConcurrency(Array.from({ length: TOPICS }, (_, index) => topicName(index)), 4, (topic) => produceMessages(bootstrapServers, topic, PARTITIONS_PER_TOPIC * 2, 'sonar-bench-producer'));
+      await mapWithConcurrency(
+        Array.from({ length: TOPICS }, (_, index) => topicName(index)),
+        4,
+        (topic) => produceMessages(bootstrapServers, topic, PARTITIONS_PER_TOPIC * 2, 'sonar-bench-producer'),
+      );
     }
     const groups = await admin.listGroups();
     const missingGroups = Array.from({ length: GROUPS }, (_, index) => groupName(index)).filter((id) => !groups.has(id));
     await mapWithConcurrency(missingGroups, 16, async (groupId) => {
       const index = Number(groupId.slice(-4));
-      const partitionOffsets = Array.from({ length: PARTITIONS_PER_GROUP }, (_, offset) => ({ partition: (index * PARTITIONS_PER_GROUP + offset) % PARTITIONS_PER_TOPIC, offset: 1n }));
+      const partitionOffsets = Array.from({ length: PARTITIONS_PER_GROUP }, (_, offset) => ({
+        partition: (index * PARTITIONS_PER_GROUP + offset) % PARTITIONS_PER_TOPIC,
+        offset: 1n,
+      }));
       await admin.alterConsumerGroupOffsets({ groupId, topics: [{ name: topicName(index % TOPICS), partitionOffsets }] });
     });
     process.stderr.write(`groups with committed offsets: ${GROUPS} (${missingGroups.length} new)\n`);
@@ -52,13 +59,21 @@ async function main(): Promise<void> {
   const bed = await testbedUp({ mode: 'kraft', brokers: 3 });
   await prepareCluster(bed.bootstrapServers);
 
-  const exporter = await startExporterProcess([`--kafka.server=${bed.bootstrapServers}`, '--collector.cluster.interval=15s', '--collector.cluster.timeout=60s', '--log.level=warn']);
+  const exporter = await startExporterProcess([
+    `--kafka.server=${bed.bootstrapServers}`,
+    '--collector.cluster.interval=15s',
+    '--collector.cluster.timeout=60s',
+    '--log.level=warn',
+  ]);
   try {
     let cycleSeconds: number | undefined;
     const deadline = Date.now() + 180_000;
     for (;;) {
       const series = parseExposition(await (await fetch(`${exporter.url}/metrics`)).text());
-      if (valueOf(series, 'kafka_cluster_partitions')! >= TOPICS * PARTITIONS_PER_TOPIC && (valueOf(series, 'kafka_sonar_collector_up', { collector: 'cluster' }) === 1)) {
+      if (
+        valueOf(series, 'kafka_cluster_partitions')! >= TOPICS * PARTITIONS_PER_TOPIC &&
+        valueOf(series, 'kafka_sonar_collector_up', { collector: 'cluster' }) === 1
+      ) {
         const groups = series.filter((entry) => entry.name === 'kafka_consumergroup_members').length;
         if (groups >= GROUPS) {
           cycleSeconds = valueOf(series, 'kafka_sonar_collector_duration_seconds', { collector: 'cluster' });
@@ -100,7 +115,9 @@ async function main(): Promise<void> {
       seriesDropped: valueOf(series, 'kafka_sonar_series_dropped_total', { collector: 'cluster' }),
     };
     process.stdout.write(`${JSON.stringify(figures)}\n`);
-    process.stdout.write(`cycle ${figures.cycleSeconds} s (target < 10); /metrics render median ${figures.renderMedianMs} ms p99 ${figures.renderP99Ms} ms (target p99 < 250), whole scrape as the client saw it median ${figures.scrapeMedianMs} ms p99 ${figures.scrapeP99Ms} ms, for ${figures.series} series / ${(size / 1024 / 1024).toFixed(1)} MB; RSS ${figures.rssMegabytes} MB (target < 300)\n`);
+    process.stdout.write(
+      `cycle ${figures.cycleSeconds} s (target < 10); /metrics render median ${figures.renderMedianMs} ms p99 ${figures.renderP99Ms} ms (target p99 < 250), whole scrape as the client saw it median ${figures.scrapeMedianMs} ms p99 ${figures.scrapeP99Ms} ms, for ${figures.series} series / ${(size / 1024 / 1024).toFixed(1)} MB; RSS ${figures.rssMegabytes} MB (target < 300)\n`,
+    );
   } finally {
     await exporter.stop();
   }

@@ -42,21 +42,46 @@ async function kcat(args: string[], input?: string): Promise<void> {
 
 function consumerConfig(name: string, properties: Record<string, string>): string {
   const file = join(tmpdir(), `kafka-sonar-bench-${name}.properties`);
-  writeFileSync(file, Object.entries(properties).map(([key, value]) => `${key}=${value}`).join('\n') + '\n');
+  writeFileSync(
+    file,
+    Object.entries(properties)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n') + '\n',
+  );
   return file;
 }
 
 function producerPerf(bed: Testbed, traffic: Traffic, properties: string[], extra: string[] = []): Promise<void> {
   return tool(bed, kafkaToolMainClasses(bed).producerPerformance, [
-    '--topic', traffic.topic, '--num-records', String(traffic.records), '--record-size', String(traffic.recordSize), '--throughput', String(traffic.throughput),
-    ...extra, '--producer-props', `bootstrap.servers=${bed.bootstrapServers}`, ...properties,
+    '--topic',
+    traffic.topic,
+    '--num-records',
+    String(traffic.records),
+    '--record-size',
+    String(traffic.recordSize),
+    '--throughput',
+    String(traffic.throughput),
+    ...extra,
+    '--producer-props',
+    `bootstrap.servers=${bed.bootstrapServers}`,
+    ...properties,
   ]);
 }
 
 function consumerPerf(bed: Testbed, traffic: Traffic, group: string, properties: Record<string, string>): Promise<void> {
   return tool(bed, kafkaToolMainClasses(bed).consumerPerformance, [
-    '--bootstrap-server', bed.bootstrapServers, '--topic', traffic.topic, '--messages', String(traffic.records), '--group', group,
-    '--timeout', '120000', '--command-config', consumerConfig(group, { 'auto.offset.reset': 'earliest', ...properties }),
+    '--bootstrap-server',
+    bed.bootstrapServers,
+    '--topic',
+    traffic.topic,
+    '--messages',
+    String(traffic.records),
+    '--group',
+    group,
+    '--timeout',
+    '120000',
+    '--command-config',
+    consumerConfig(group, { 'auto.offset.reset': 'earliest', ...properties }),
   ]);
 }
 
@@ -74,12 +99,30 @@ export async function recordBenchCapture(path: string): Promise<number> {
       await Promise.all([
         producerPerf(bed, LZ4, ['client.id=bench-perf-lz4', 'compression.type=lz4', 'acks=1', 'linger.ms=10']),
         producerPerf(bed, PLAIN, ['client.id=bench-perf-plain', 'compression.type=none', 'acks=all', 'linger.ms=5']),
-        producerPerf(bed, TRANSACTIONS, ['client.id=bench-perf-tx', 'compression.type=zstd'], ['--transactional-id', 'bench-tx', '--transaction-duration-ms', '200']),
+        producerPerf(
+          bed,
+          TRANSACTIONS,
+          ['client.id=bench-perf-tx', 'compression.type=zstd'],
+          ['--transactional-id', 'bench-tx', '--transaction-duration-ms', '200'],
+        ),
         kcat(['-P', '-b', bed.bootstrapServers, '-t', GZIP.topic, '-z', 'gzip', '-X', 'client.id=bench-kcat-gzip'], gzipInput),
         consumerPerf(bed, LZ4, 'bench-classic', { 'client.id': 'bench-consumer-classic', 'group.protocol': 'classic' }),
         consumerPerf(bed, PLAIN, 'bench-kip848', { 'client.id': 'bench-consumer-kip848', 'group.protocol': 'consumer' }),
         consumerPerf(bed, TRANSACTIONS, 'bench-tx-readers', { 'client.id': 'bench-consumer-tx', 'isolation.level': 'read_committed' }),
-        kcat(['-C', '-b', bed.bootstrapServers, '-t', GZIP.topic, '-o', 'beginning', '-c', String(GZIP.records), '-q', '-X', 'client.id=bench-kcat-reader']),
+        kcat([
+          '-C',
+          '-b',
+          bed.bootstrapServers,
+          '-t',
+          GZIP.topic,
+          '-o',
+          'beginning',
+          '-c',
+          String(GZIP.records),
+          '-q',
+          '-X',
+          'client.id=bench-kcat-reader',
+        ]),
       ]);
     } finally {
       dropped = await capture.stop();

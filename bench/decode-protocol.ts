@@ -7,13 +7,7 @@
  *  - Fetch v16 response, 3 topics x 4 partitions with 16 KiB of batches each
  *  - Metadata v12 response for 50 topics x 6 partitions (structure only, no records)
  */
-import {
-  decodeRequest,
-  decodeResponse,
-  summarizeRecords,
-  type DecodedStruct,
-  type DecodeResult,
-} from '../src/protocol/index.ts';
+import { decodeRequest, decodeResponse, summarizeRecords, type DecodedStruct, type DecodeResult } from '../src/protocol/index.ts';
 import { encodeRequest, encodeResponse } from '../test/unit/protocol/support/encoder.ts';
 
 const seconds = Number(process.argv[2] ?? 2);
@@ -32,17 +26,20 @@ function recordBatch(size: number, recordCount: number, baseOffset = 0n): Buffer
 }
 
 function produceV9(partitions: number, batchSize: number): Buffer {
-  return encodeRequest({ apiKey: 0, apiVersion: 9, correlationId: 1, clientId: 'producer-app-1' }, {
-    transactionalId: null,
-    acks: -1,
-    timeoutMs: 30000,
-    topicData: [
-      {
-        name: 'orders',
-        partitionData: Array.from({ length: partitions }, (_, index) => ({ index, records: recordBatch(batchSize, 16) })),
-      },
-    ],
-  });
+  return encodeRequest(
+    { apiKey: 0, apiVersion: 9, correlationId: 1, clientId: 'producer-app-1' },
+    {
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 30000,
+      topicData: [
+        {
+          name: 'orders',
+          partitionData: Array.from({ length: partitions }, (_, index) => ({ index, records: recordBatch(batchSize, 16) })),
+        },
+      ],
+    },
+  );
 }
 
 function fetchV16(): Buffer {
@@ -139,7 +136,7 @@ function run(
   const elapsed = (performance.now() - started) / 1000;
   if (records !== recordsPerFrame * iterations) throw new Error('record count changed between iterations');
   console.log(
-    `${name.padEnd(48)} ${String(frame.length).padStart(7)} B/frame ${(frame.length * iterations / elapsed / 1e6).toFixed(0).padStart(6)} MB/s ` +
+    `${name.padEnd(48)} ${String(frame.length).padStart(7)} B/frame ${((frame.length * iterations) / elapsed / 1e6).toFixed(0).padStart(6)} MB/s ` +
       `${(iterations / elapsed / 1000).toFixed(1).padStart(7)} k frames/s  ${recordsPerFrame} records/frame`,
   );
 }

@@ -167,7 +167,9 @@ async function main(): Promise<void> {
     `tcpdump -r        ${rawSeconds.toFixed(2)} s  ${rawMbps.toFixed(0)} MB/s  (raw-read baseline)`,
     `kafka-sonar       ${figures.elapsed.toFixed(2)} s  ${sonarMbps.toFixed(0)} MB/s  ${(figures.packets / figures.elapsed / 1e3).toFixed(0)} k packets/s  ${(
       (100 * sonarMbps) / rawMbps
-    ).toFixed(0)}% of tcpdump  peak RSS ${rssMb.toFixed(0)} MB  (CPU ${figures.cpuSeconds.toFixed(2)} s: user + system of the decoding process)`,
+    ).toFixed(
+      0,
+    )}% of tcpdump  peak RSS ${rssMb.toFixed(0)} MB  (CPU ${figures.cpuSeconds.toFixed(2)} s: user + system of the decoding process)`,
     `decoded           ${figures.exchanges} exchanges, ${figures.records} records; ${figures.counters.undecodableRequests + figures.counters.undecodableBodies} undecodable, ${figures.counters.responsesWithoutRequest} responses without request`,
     `targets           >= 300 MB/s: ${sonarMbps >= 300 ? 'met' : 'MISSED'}; >= 25% of tcpdump: ${sonarMbps >= rawMbps / 4 ? 'met' : 'MISSED'}; RSS < 200 MB: ${rssMb < 200 ? 'met' : 'MISSED'}`,
   ];

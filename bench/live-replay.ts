@@ -137,11 +137,22 @@ async function settledScrape(agent: ExporterProcess, expected: Expected): Promis
 }
 
 function blastAt(link: ReplayLink, recording: Recording, port: number, megabytesPerSecond: number, seconds: number): Promise<BlastResult> {
-  return blast({ recordingIndex: recording.file, host: link.sinkHost, port, megabytesPerSecond, seconds, connections: CONNECTIONS }, link.launchBlaster);
+  return blast(
+    { recordingIndex: recording.file, host: link.sinkHost, port, megabytesPerSecond, seconds, connections: CONNECTIONS },
+    link.launchBlaster,
+  );
 }
 
 /** One step: a blast at `targetMB`, judged by the agent's counters from `beforeSeries` (the previous step settled) on. */
-async function step(link: ReplayLink, recording: Recording, agent: ExporterProcess, port: number, targetMB: number, beforeSeries: Series[], expected: Expected): Promise<{ result: StepResult; series: Series[] }> {
+async function step(
+  link: ReplayLink,
+  recording: Recording,
+  agent: ExporterProcess,
+  port: number,
+  targetMB: number,
+  beforeSeries: Series[],
+  expected: Expected,
+): Promise<{ result: StepResult; series: Series[] }> {
   const before = agentCounters(beforeSeries);
   const beforeClient = clientTotals(beforeSeries);
   const dropsBefore = droppedPackets(beforeSeries);
@@ -161,12 +172,23 @@ async function step(link: ReplayLink, recording: Recording, agent: ExporterProce
   const why = captureLosses(delta, drops);
   if (unanswered > 0) why.push(`${unanswered} unanswered requests`);
   if (agentRecords !== sent.records) why.push(`records ${agentRecords} seen of ${sent.records}`);
-  if (agentProduceRequests !== sent.requests || agentRequests !== sent.requests) why.push(`requests ${agentRequests} (${agentProduceRequests} Produce) seen of ${sent.requests}`);
+  if (agentProduceRequests !== sent.requests || agentRequests !== sent.requests)
+    why.push(`requests ${agentRequests} (${agentProduceRequests} Produce) seen of ${sent.requests}`);
   if (sent.responses !== sent.requests) why.push(`the sink answered ${sent.responses} of ${sent.requests} requests`);
   const blasterMBps = sent.recordBytes / 1e6 / sent.seconds;
   const result: StepResult = {
-    targetMB, sent, blasterMBps, reached: blasterMBps >= targetMB * REACHED_SHARE, delta, drops,
-    agentRecords, agentRequests, agentProduceRequests, unanswered, lossFree: why.length === 0, why,
+    targetMB,
+    sent,
+    blasterMBps,
+    reached: blasterMBps >= targetMB * REACHED_SHARE,
+    delta,
+    drops,
+    agentRecords,
+    agentRequests,
+    agentProduceRequests,
+    unanswered,
+    lossFree: why.length === 0,
+    why,
   };
   return { result, series };
 }
@@ -174,15 +196,17 @@ async function step(link: ReplayLink, recording: Recording, agent: ExporterProce
 function printStep(result: StepResult): void {
   const { delta, sent } = result;
   const gb = delta.bytes / 1e9;
-  console.log([
-    `  target ${String(result.targetMB).padStart(3)} MB/s:`,
-    `blaster ${fixed(result.blasterMBps)} MB/s${result.reached ? '' : ' (target not reached)'}, ${fixed(sent.requests / sent.seconds, 0)} Produce req/s, ${sent.records} records;`,
-    `agent ${result.agentRecords} records, ${result.agentRequests}/${sent.requests} requests;`,
-    `captured ${delta.packets} packets (avg ${fixed(delta.packets > 0 ? delta.bytes / delta.packets : 0, 0)} B) ${fixed(delta.bytes / 1e6 / sent.seconds)} MB/s,`,
-    `dropped ${result.drops ?? '?'};`,
-    `CPU ${fixed(delta.cpuSeconds, 2)} s (${fixed(gb > 0 ? delta.cpuSeconds / gb : 0, 2)} s/GB, ${fixed((delta.cpuSeconds / sent.seconds) * 100, 0)} % of a core);`,
-    result.lossFree ? 'loss-free' : `LOSS: ${result.why.join(', ')}`,
-  ].join(' '));
+  console.log(
+    [
+      `  target ${String(result.targetMB).padStart(3)} MB/s:`,
+      `blaster ${fixed(result.blasterMBps)} MB/s${result.reached ? '' : ' (target not reached)'}, ${fixed(sent.requests / sent.seconds, 0)} Produce req/s, ${sent.records} records;`,
+      `agent ${result.agentRecords} records, ${result.agentRequests}/${sent.requests} requests;`,
+      `captured ${delta.packets} packets (avg ${fixed(delta.packets > 0 ? delta.bytes / delta.packets : 0, 0)} B) ${fixed(delta.bytes / 1e6 / sent.seconds)} MB/s,`,
+      `dropped ${result.drops ?? '?'};`,
+      `CPU ${fixed(delta.cpuSeconds, 2)} s (${fixed(gb > 0 ? delta.cpuSeconds / gb : 0, 2)} s/GB, ${fixed((delta.cpuSeconds / sent.seconds) * 100, 0)} % of a core);`,
+      result.lossFree ? 'loss-free' : `LOSS: ${result.why.join(', ')}`,
+    ].join(' '),
+  );
 }
 
 function printSummary(label: string, results: readonly StepResult[]): void {
@@ -192,28 +216,38 @@ function printSummary(label: string, results: readonly StepResult[]): void {
   if (best) {
     const { delta, sent } = best;
     const secondsPerGB = delta.cpuSeconds / (delta.bytes / 1e9);
-    console.log(`  highest loss-free rate: ${fixed(best.blasterMBps)} MB/s of records, ${fixed(sent.requests / sent.seconds, 0)} Produce requests/s `
-      + `(${fixed(delta.bytes / 1e6 / sent.seconds)} MB/s captured, ${fixed(delta.packets / sent.seconds / 1000)} k packets/s of ${fixed(delta.bytes / delta.packets, 0)} B on average); `
-      + `agent CPU ${fixed(secondsPerGB, 2)} s/GB captured, ${fixed((delta.cpuSeconds / sent.seconds) * 100, 0)} % of a core `
-      + `(projected: one core keeps up with ~${fixed(1000 / secondsPerGB, 0)} MB/s captured at that cost)`);
+    console.log(
+      `  highest loss-free rate: ${fixed(best.blasterMBps)} MB/s of records, ${fixed(sent.requests / sent.seconds, 0)} Produce requests/s ` +
+        `(${fixed(delta.bytes / 1e6 / sent.seconds)} MB/s captured, ${fixed(delta.packets / sent.seconds / 1000)} k packets/s of ${fixed(delta.bytes / delta.packets, 0)} B on average); ` +
+        `agent CPU ${fixed(secondsPerGB, 2)} s/GB captured, ${fixed((delta.cpuSeconds / sent.seconds) * 100, 0)} % of a core ` +
+        `(projected: one core keeps up with ~${fixed(1000 / secondsPerGB, 0)} MB/s captured at that cost)`,
+    );
   } else {
     console.log('  no loss-free step');
   }
   const met = results.some((result) => result.lossFree && result.reached && result.targetMB >= TARGET_MB);
-  const limit = lossy ? `the agent lost traffic at ${lossy.targetMB} MB/s (${lossy.why.join(', ')})${lossy.reached ? '' : `, the blaster reaching ${fixed(lossy.blasterMBps)} MB/s`}`
-    : unreached ? `the blaster reached only ${fixed(unreached.blasterMBps)} MB/s of the ${unreached.targetMB} MB/s asked (the agent lost nothing)`
+  const limit = lossy
+    ? `the agent lost traffic at ${lossy.targetMB} MB/s (${lossy.why.join(', ')})${lossy.reached ? '' : `, the blaster reaching ${fixed(lossy.blasterMBps)} MB/s`}`
+    : unreached
+      ? `the blaster reached only ${fixed(unreached.blasterMBps)} MB/s of the ${unreached.targetMB} MB/s asked (the agent lost nothing)`
       : `none up to the highest rate asked, ${results.at(-1)!.targetMB} MB/s (the agent lost nothing)`;
   console.log(`  ${label}: target ${TARGET_MB} MB/s with zero loss: ${met ? 'met' : 'NOT met'}; limit: ${limit}`);
 }
 
 /** The link with its sink and blaster bound to the generators' CPU when pinning. */
 function generatorsPinned(link: ReplayLink): ReplayLink {
-  return PINNED ? { ...link, launchSink: pinnedTo(GENERATOR_CPU, link.launchSink), launchBlaster: pinnedTo(GENERATOR_CPU, link.launchBlaster) } : link;
+  return PINNED
+    ? { ...link, launchSink: pinnedTo(GENERATOR_CPU, link.launchSink), launchBlaster: pinnedTo(GENERATOR_CPU, link.launchBlaster) }
+    : link;
 }
 
 async function startAgent(link: ReplayLink, sinkPort: number, buffer: BufferSetting): Promise<ExporterProcess> {
   const agent = await link.startAgent([
-    `--sniff.interface=${link.captureInterface}`, `--sniff.broker-ports=${sinkPort}`, ...buffer.args, '--log.level=warn', '--log.format=logfmt',
+    `--sniff.interface=${link.captureInterface}`,
+    `--sniff.broker-ports=${sinkPort}`,
+    ...buffer.args,
+    '--log.level=warn',
+    '--log.format=logfmt',
   ]);
   if (PINNED) await pinProcess(agent.child.pid!, AGENT_CPU);
   return agent;
@@ -226,9 +260,16 @@ async function measureLink(unpinned: ReplayLink, recording: Recording, buffer: B
   let agent: ExporterProcess | undefined;
   try {
     agent = await startAgent(link, sink.port, buffer);
-    const up = await waitForScrape(agent.url, 'capture up', (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1), 10_000);
-    console.log(`\n${link.description}, ${buffer.description}: sink port ${sink.port}, ${STEP_SECONDS} s per step, ${CONNECTIONS} TCP connection(s), `
-      + `${PINNED ? `agent on CPU ${AGENT_CPU}, sink and blaster on CPU ${GENERATOR_CPU}` : 'no CPU pinning'}${droppedPackets(up) === undefined ? '; kernel drops: not reported' : ''}`);
+    const up = await waitForScrape(
+      agent.url,
+      'capture up',
+      (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1),
+      10_000,
+    );
+    console.log(
+      `\n${link.description}, ${buffer.description}: sink port ${sink.port}, ${STEP_SECONDS} s per step, ${CONNECTIONS} TCP connection(s), ` +
+        `${PINNED ? `agent on CPU ${AGENT_CPU}, sink and blaster on CPU ${GENERATOR_CPU}` : 'no CPU pinning'}${droppedPackets(up) === undefined ? '; kernel drops: not reported' : ''}`,
+    );
     const warmUp = await blastAt(link, recording, sink.port, RATES_MB[0]!, WARMUP_SECONDS);
     const expected: Expected = { records: warmUp.records, requests: warmUp.requests };
     let series = await settledScrape(agent, expected);
@@ -251,17 +292,24 @@ async function measureLink(unpinned: ReplayLink, recording: Recording, buffer: B
 function describeRecording(recording: Recording): string {
   const { requests, records } = recording.frames;
   const frameBytes = requests.reduce((sum, frame) => sum + frame.length, 0);
-  return `recorded ${requests.length} Produce requests of ProducerPerformance (${PRODUCER_PROPERTIES.join(', ')}), `
-    + `${recording.brokerRecords} records of ${RECORD_SIZE} B in ${fixed(recording.producerSeconds)} s, `
-    + `${fixed(records.reduce((sum, count) => sum + count, 0) / requests.length)} records and ${fixed(frameBytes / requests.length / 1000)} kB per request; `
-    + 'records decoded = broker end offset delta';
+  return (
+    `recorded ${requests.length} Produce requests of ProducerPerformance (${PRODUCER_PROPERTIES.join(', ')}), ` +
+    `${recording.brokerRecords} records of ${RECORD_SIZE} B in ${fixed(recording.producerSeconds)} s, ` +
+    `${fixed(records.reduce((sum, count) => sum + count, 0) / requests.length)} records and ${fixed(frameBytes / requests.length / 1000)} kB per request; ` +
+    'records decoded = broker end offset delta'
+  );
 }
 
 /** The replay phase on a running 1-broker test bed (the recording's source). */
 export async function runReplayPhase(bed: Testbed): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-sonar-bench-replay-'));
   try {
-    const recording = await recordProducer(bed, dir, { clientId: CLIENT_ID, records: RECORDED_RECORDS, recordSize: RECORD_SIZE, producerProperties: PRODUCER_PROPERTIES });
+    const recording = await recordProducer(bed, dir, {
+      clientId: CLIENT_ID,
+      records: RECORDED_RECORDS,
+      recordSize: RECORD_SIZE,
+      producerProperties: PRODUCER_PROPERTIES,
+    });
     console.log(describeRecording(recording));
     for (const makeLink of [loopbackLink, vethLink]) {
       const link = await makeLink();

@@ -45,7 +45,13 @@ const SETTLE_MS = 15_000;
 const WARMUP_MB = 50;
 /** ProducerPerformance's own rate counts its start (metadata, first batches): 10 MB/s asked shows as 8.9. */
 const REACHED_SHARE = 0.8;
-const PRODUCER_PROPS = ['acks=1', 'linger.ms=5', 'batch.size=65536', 'compression.type=none', ...(process.env.BENCH_LIVE_PRODUCER_PROPS ?? '').split(' ').filter(Boolean)];
+const PRODUCER_PROPS = [
+  'acks=1',
+  'linger.ms=5',
+  'batch.size=65536',
+  'compression.type=none',
+  ...(process.env.BENCH_LIVE_PRODUCER_PROPS ?? '').split(' ').filter(Boolean),
+];
 
 interface StepResult {
   targetMB: number;
@@ -68,7 +74,13 @@ interface StepResult {
 /** ProducerPerformance for one step (STEP_SECONDS at the rate), or killed after PRODUCER_LIMIT_MS. */
 function runProducer(bed: Testbed, topic: string, clientId: string, recordsPerSecond: number): Promise<ProducerRun> {
   return runProducerPerformance(bed, {
-    topic, clientId, records: recordsPerSecond * STEP_SECONDS, recordSize: RECORD_SIZE, recordsPerSecond, properties: PRODUCER_PROPS, limitMs: PRODUCER_LIMIT_MS,
+    topic,
+    clientId,
+    records: recordsPerSecond * STEP_SECONDS,
+    recordSize: RECORD_SIZE,
+    recordsPerSecond,
+    properties: PRODUCER_PROPS,
+    limitMs: PRODUCER_LIMIT_MS,
   });
 }
 
@@ -128,7 +140,8 @@ async function step(bed: Testbed, exporter: ExporterProcess, targetMB: number): 
   const why = captureLosses(delta, dropped);
   if (unanswered > 0) why.push(`${unanswered} unanswered requests`);
   if (agentRecords !== records) why.push(`records ${agentRecords} seen of ${records}`);
-  if (producerRequests !== undefined && agentRequests !== producerRequests) why.push(`requests ${agentRequests} seen of ${producerRequests}`);
+  if (producerRequests !== undefined && agentRequests !== producerRequests)
+    why.push(`requests ${agentRequests} seen of ${producerRequests}`);
 
   const admin = adminClient(bed.bootstrapServers);
   try {
@@ -140,12 +153,31 @@ async function step(bed: Testbed, exporter: ExporterProcess, targetMB: number): 
   // 65600, scripts/patch-capture-addon.ts). Unpatched, with lo's MTU of 65536, a full-size loopback
   // segment (14 + 20 + 32 + 65483 bytes) loses its last 14 bytes, one gap per truncated packet. Those
   // requests are counted but their records are not: loss from the snap length, not from drops.
-  const truncationOnly = why.length > 0 && delta.truncated > 0 && delta.gaps <= delta.truncated && delta.resyncs === 0 && !(dropped && dropped > 0)
-    && delta.undecodableFrames === 0 && delta.undecodablePackets === 0 && unanswered === 0
-    && (producerRequests === undefined || agentRequests === producerRequests);
+  const truncationOnly =
+    why.length > 0 &&
+    delta.truncated > 0 &&
+    delta.gaps <= delta.truncated &&
+    delta.resyncs === 0 &&
+    !(dropped && dropped > 0) &&
+    delta.undecodableFrames === 0 &&
+    delta.undecodablePackets === 0 &&
+    unanswered === 0 &&
+    (producerRequests === undefined || agentRequests === producerRequests);
   return {
-    targetMB, seconds, records, agentRecords, producerRequests, agentRequests, produceRequests, unanswered, producerMBps,
-    reached: run.finished && producerMBps >= targetMB * REACHED_SHARE, delta, lossFree: why.length === 0, truncationOnly, why,
+    targetMB,
+    seconds,
+    records,
+    agentRecords,
+    producerRequests,
+    agentRequests,
+    produceRequests,
+    unanswered,
+    producerMBps,
+    reached: run.finished && producerMBps >= targetMB * REACHED_SHARE,
+    delta,
+    lossFree: why.length === 0,
+    truncationOnly,
+    why,
   };
 }
 
@@ -154,15 +186,19 @@ const fixed = (value: number, digits = 1): string => value.toFixed(digits);
 function printStep(result: StepResult): void {
   const { delta } = result;
   const gb = delta.bytes / 1e9;
-  console.log([
-    `target ${String(result.targetMB).padStart(3)} MB/s:`,
-    `producer ${fixed(result.producerMBps)} MB/s${result.reached ? '' : ' (target not reached)'},`,
-    `${result.records} records, ${fixed(result.produceRequests / result.seconds, 0)} Produce req/s,`,
-    `agent ${result.agentRecords} records, ${result.agentRequests}/${result.producerRequests ?? '?'} requests,`,
-    `captured ${delta.packets} packets ${fixed(delta.bytes / 1e6 / result.seconds)} MB/s,`,
-    `CPU ${fixed(delta.cpuSeconds, 2)} s (${fixed(gb > 0 ? delta.cpuSeconds / gb : 0, 2)} s/GB, ${fixed((delta.cpuSeconds / result.seconds) * 100, 0)} % of a core),`,
-    result.lossFree ? 'loss-free' : `LOSS${result.truncationOnly ? ' (snap-length truncation only, no drops)' : ''}: ${result.why.join(', ')}`,
-  ].join(' '));
+  console.log(
+    [
+      `target ${String(result.targetMB).padStart(3)} MB/s:`,
+      `producer ${fixed(result.producerMBps)} MB/s${result.reached ? '' : ' (target not reached)'},`,
+      `${result.records} records, ${fixed(result.produceRequests / result.seconds, 0)} Produce req/s,`,
+      `agent ${result.agentRecords} records, ${result.agentRequests}/${result.producerRequests ?? '?'} requests,`,
+      `captured ${delta.packets} packets ${fixed(delta.bytes / 1e6 / result.seconds)} MB/s,`,
+      `CPU ${fixed(delta.cpuSeconds, 2)} s (${fixed(gb > 0 ? delta.cpuSeconds / gb : 0, 2)} s/GB, ${fixed((delta.cpuSeconds / result.seconds) * 100, 0)} % of a core),`,
+      result.lossFree
+        ? 'loss-free'
+        : `LOSS${result.truncationOnly ? ' (snap-length truncation only, no drops)' : ''}: ${result.why.join(', ')}`,
+    ].join(' '),
+  );
 }
 
 /** The first phase: ProducerPerformance against the broker, the agent capturing it. */
@@ -170,10 +206,22 @@ async function runBrokerPhase(bed: Testbed): Promise<void> {
   let exporter: ExporterProcess | undefined;
   try {
     const port = bed.brokers[0]!.port;
-    exporter = await startExporterProcess(['--sniff.interface=lo', `--sniff.broker-ports=${port}`, '--log.level=warn', '--log.format=logfmt']);
+    exporter = await startExporterProcess([
+      '--sniff.interface=lo',
+      `--sniff.broker-ports=${port}`,
+      '--log.level=warn',
+      '--log.format=logfmt',
+    ]);
     const url = exporter.url;
-    await waitForScrape(url, 'capture up', (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1), 10_000);
-    console.log(`kafka-sonar capturing on lo, broker port ${port}; ${RECORD_SIZE} B records, acks=1, ${PARTITIONS} partitions, ${STEP_SECONDS} s per step`);
+    await waitForScrape(
+      url,
+      'capture up',
+      (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1),
+      10_000,
+    );
+    console.log(
+      `kafka-sonar capturing on lo, broker port ${port}; ${RECORD_SIZE} B records, acks=1, ${PARTITIONS} partitions, ${STEP_SECONDS} s per step`,
+    );
     await warmUp(bed);
     const results: StepResult[] = [];
     for (const targetMB of RATES_MB) {
@@ -193,8 +241,12 @@ async function runBrokerPhase(bed: Testbed): Promise<void> {
     const met = results.some((result) => result.lossFree && result.targetMB >= TARGET_MB && result.reached);
     console.log('');
     if (best) {
-      console.log(`highest loss-free rate: ${fixed(best.producerMBps)} MB/s of records (${fixed(best.delta.bytes / 1e6 / best.seconds)} MB/s captured), ${fixed(best.produceRequests / best.seconds, 0)} Produce requests/s`);
-      console.log(`agent CPU: ${fixed(best.delta.cpuSeconds / (best.delta.bytes / 1e9), 2)} s/GB captured at that rate, ${fixed(cpu / (captured / 1e9), 2)} s/GB over all loss-free steps`);
+      console.log(
+        `highest loss-free rate: ${fixed(best.producerMBps)} MB/s of records (${fixed(best.delta.bytes / 1e6 / best.seconds)} MB/s captured), ${fixed(best.produceRequests / best.seconds, 0)} Produce requests/s`,
+      );
+      console.log(
+        `agent CPU: ${fixed(best.delta.cpuSeconds / (best.delta.bytes / 1e9), 2)} s/GB captured at that rate, ${fixed(cpu / (captured / 1e9), 2)} s/GB over all loss-free steps`,
+      );
     } else {
       console.log('no loss-free step');
     }
@@ -202,16 +254,24 @@ async function runBrokerPhase(bed: Testbed): Promise<void> {
     if (bestNoDrops && bestNoDrops !== best) {
       const noDropBytes = noDrops.reduce((sum, result) => sum + result.delta.bytes, 0);
       const noDropCpu = noDrops.reduce((sum, result) => sum + result.delta.cpuSeconds, 0);
-      console.log(`highest rate without drops or decode failures (loss from snap-length truncation only): ${fixed(bestNoDrops.producerMBps)} MB/s of records (${fixed(bestNoDrops.delta.bytes / 1e6 / bestNoDrops.seconds)} MB/s captured), ${fixed(bestNoDrops.produceRequests / bestNoDrops.seconds, 0)} Produce requests/s, ${fixed(bestNoDrops.delta.cpuSeconds / (bestNoDrops.delta.bytes / 1e9), 2)} s/GB at that rate, ${fixed(noDropCpu / (noDropBytes / 1e9), 2)} s/GB over those steps`);
+      console.log(
+        `highest rate without drops or decode failures (loss from snap-length truncation only): ${fixed(bestNoDrops.producerMBps)} MB/s of records (${fixed(bestNoDrops.delta.bytes / 1e6 / bestNoDrops.seconds)} MB/s captured), ${fixed(bestNoDrops.produceRequests / bestNoDrops.seconds, 0)} Produce requests/s, ${fixed(bestNoDrops.delta.cpuSeconds / (bestNoDrops.delta.bytes / 1e9), 2)} s/GB at that rate, ${fixed(noDropCpu / (noDropBytes / 1e9), 2)} s/GB over those steps`,
+      );
     }
     if (lossy?.truncationOnly) {
-      console.log(`first loss at ${lossy.targetMB} MB/s: ${lossy.delta.truncated} packets cut by the capture's snap length (an unpatched cap's 65535 bytes: lo's MTU 65536 makes 65549-byte frames); their requests are counted, their records are not`);
+      console.log(
+        `first loss at ${lossy.targetMB} MB/s: ${lossy.delta.truncated} packets cut by the capture's snap length (an unpatched cap's 65535 bytes: lo's MTU 65536 makes 65549-byte frames); their requests are counted, their records are not`,
+      );
     }
-    const limit = dropping ? `the agent dropped or failed to decode traffic at ${dropping.targetMB} MB/s (${dropping.why.join(', ')})`
-      : lossy && !unreached ? `snap-length truncation at ${lossy.targetMB} MB/s (${lossy.why.join(', ')})`
-      : lossy && unreached ? `snap-length truncation from ${lossy.targetMB} MB/s; beyond it the producer reached only ${fixed(unreached.producerMBps)} MB/s of the ${unreached.targetMB} MB/s asked, with no drops`
-      : unreached ? `the producer reached only ${fixed(unreached.producerMBps)} MB/s of the ${unreached.targetMB} MB/s asked (the agent lost nothing)`
-        : 'every step was loss-free';
+    const limit = dropping
+      ? `the agent dropped or failed to decode traffic at ${dropping.targetMB} MB/s (${dropping.why.join(', ')})`
+      : lossy && !unreached
+        ? `snap-length truncation at ${lossy.targetMB} MB/s (${lossy.why.join(', ')})`
+        : lossy && unreached
+          ? `snap-length truncation from ${lossy.targetMB} MB/s; beyond it the producer reached only ${fixed(unreached.producerMBps)} MB/s of the ${unreached.targetMB} MB/s asked, with no drops`
+          : unreached
+            ? `the producer reached only ${fixed(unreached.producerMBps)} MB/s of the ${unreached.targetMB} MB/s asked (the agent lost nothing)`
+            : 'every step was loss-free';
     console.log(`target ${TARGET_MB} MB/s with zero loss: ${met ? 'met' : 'NOT met'}; limit: ${limit}`);
   } finally {
     await exporter?.stop();

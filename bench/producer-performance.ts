@@ -24,21 +24,36 @@ export interface ProducerRun {
 /** ProducerPerformance to completion (with --print-metrics), or killed after options.limitMs. */
 export async function runProducerPerformance(bed: Testbed, options: ProducerPerformanceOptions): Promise<ProducerRun> {
   const child = await spawnKafkaTool(bed, kafkaToolMainClasses(bed).producerPerformance, [
-    '--topic', options.topic, '--num-records', String(options.records), '--record-size', String(options.recordSize),
-    '--throughput', String(options.recordsPerSecond), '--print-metrics',
-    '--producer-props', `bootstrap.servers=${bed.bootstrapServers}`, `client.id=${options.clientId}`, ...options.properties,
+    '--topic',
+    options.topic,
+    '--num-records',
+    String(options.records),
+    '--record-size',
+    String(options.recordSize),
+    '--throughput',
+    String(options.recordsPerSecond),
+    '--print-metrics',
+    '--producer-props',
+    `bootstrap.servers=${bed.bootstrapServers}`,
+    `client.id=${options.clientId}`,
+    ...options.properties,
   ]);
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   const started = Date.now();
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const timer = setTimeout(() => child.kill('SIGKILL'), options.limitMs);
   const [code] = await exited;
   clearTimeout(timer);
   const milliseconds = Date.now() - started;
-  if (code !== 0 && code !== null) throw new Error(`ProducerPerformance exited with ${code}:\n${stderr.trim().split('\n').slice(-20).join('\n')}`);
+  if (code !== 0 && code !== null)
+    throw new Error(`ProducerPerformance exited with ${code}:\n${stderr.trim().split('\n').slice(-20).join('\n')}`);
   return { stdout, finished: code === 0, milliseconds };
 }
 

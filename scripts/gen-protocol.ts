@@ -18,7 +18,18 @@ const LATEST_FOLDER = 'latest';
 const LEGACY_FOLDER = '3.9';
 
 const PRIMITIVES: ReadonlySet<string> = new Set<PrimitiveType>([
-  'bool', 'int8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'float64', 'uuid', 'string', 'bytes', 'records',
+  'bool',
+  'int8',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'float64',
+  'uuid',
+  'string',
+  'bytes',
+  'records',
 ]);
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -272,9 +283,7 @@ function mergeFieldLists(older: readonly FieldSpec[], newer: readonly FieldSpec[
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lcs[i]![j] = mergeField(older[i]!, newer[j]!)
-        ? lcs[i + 1]![j + 1]! + 1
-        : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+      lcs[i]![j] = mergeField(older[i]!, newer[j]!) ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
     }
   }
   const result: FieldSpec[] = [];
@@ -408,7 +417,9 @@ function buildMessage(
 
 export function buildApiSpecs(referenceDir: string): ApiSpec[] {
   if (!existsSync(referenceDir)) {
-    throw new GeneratorError(`Kafka protocol reference folder not found: ${referenceDir} (expected ${LEGACY_FOLDER}/ and ${LATEST_FOLDER}/ inside)`);
+    throw new GeneratorError(
+      `Kafka protocol reference folder not found: ${referenceDir} (expected ${LEGACY_FOLDER}/ and ${LATEST_FOLDER}/ inside)`,
+    );
   }
   const latestDir = path.join(referenceDir, LATEST_FOLDER);
   const legacyDir = path.join(referenceDir, LEGACY_FOLDER);

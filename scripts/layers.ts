@@ -83,5 +83,7 @@ export function layerViolations(root: string, layers: readonly (readonly string[
 
 export function describeViolation({ from, to }: Violation, layers: readonly (readonly string[])[] = LAYERS): string {
   const name = (path: string): string => layers[layerOf(path.slice('src/'.length), layers)!]!.join(', ');
-  return to === null ? `${from} is in no layer: place its folder in LAYERS (scripts/layers.ts)` : `${from} [${name(from)}] imports ${to} [${name(to)}], a higher layer`;
+  return to === null
+    ? `${from} is in no layer: place its folder in LAYERS (scripts/layers.ts)`
+    : `${from} [${name(from)}] imports ${to} [${name(to)}], a higher layer`;
 }

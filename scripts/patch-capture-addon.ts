@@ -112,21 +112,35 @@ const PATCHES: readonly SourcePatch[] = [
     applied: (text) => text.includes('NAN_METHOD(Stats)'),
     apply: (text) => {
       const withMethod = replaceOnce(text, /\n    static void Initialize\(Local<Object> target\) \{/, STATS_METHOD);
-      return withMethod && replaceOnce(withMethod, /(Nan::SetPrototypeMethod\(tpl, "close", Close\);)/, '$1\n      Nan::SetPrototypeMethod(tpl, "stats", Stats);');
+      return (
+        withMethod &&
+        replaceOnce(
+          withMethod,
+          /(Nan::SetPrototypeMethod\(tpl, "close", Close\);)/,
+          '$1\n      Nan::SetPrototypeMethod(tpl, "stats", Stats);',
+        )
+      );
     },
   },
   {
     name: 'batched delivery',
     applied: (text) => text.includes('NAN_METHOD(SetBatching)'),
-    apply: (text) => replaceAll(text, [
-      [/(static Nan::Persistent<String> packet_symbol;)/, '$1\nstatic Nan::Persistent<String> packets_symbol;'],
-      [/\n    static void EmitPacket\(u_char\* user,\n\s+const struct pcap_pkthdr\* pkt_hdr,\n\s+const u_char\* pkt_data\) \{\n\s+Nan::HandleScope scope;\n\s+Pcap \*obj = \(Pcap\*\) user;\n/, BATCH_MEMBERS],
-      [/(\n        \} while \(packet_count > 0 && !obj->closing\);\n)/, '$1        if (!obj->closing) obj->FlushBatch();\n'],
-      [/(packet_symbol\.Reset\(Nan::New<String>\("packet"\)\.ToLocalChecked\(\)\);)/, '$1\n      packets_symbol.Reset(Nan::New<String>("packets").ToLocalChecked());'],
-      [/(Nan::SetPrototypeMethod\(tpl, "close", Close\);)/, '$1\n      Nan::SetPrototypeMethod(tpl, "setBatching", SetBatching);'],
-      [/pcap_set_timeout\(obj->pcap_handle, 1000\)/, 'pcap_set_timeout(obj->pcap_handle, obj->batching ? BATCH_TIMEOUT_MS : 1000)'],
-      [/if \(set_immediate_mode != nullptr\)/, 'if (set_immediate_mode != nullptr && !obj->batching)'],
-    ]),
+    apply: (text) =>
+      replaceAll(text, [
+        [/(static Nan::Persistent<String> packet_symbol;)/, '$1\nstatic Nan::Persistent<String> packets_symbol;'],
+        [
+          /\n    static void EmitPacket\(u_char\* user,\n\s+const struct pcap_pkthdr\* pkt_hdr,\n\s+const u_char\* pkt_data\) \{\n\s+Nan::HandleScope scope;\n\s+Pcap \*obj = \(Pcap\*\) user;\n/,
+          BATCH_MEMBERS,
+        ],
+        [/(\n        \} while \(packet_count > 0 && !obj->closing\);\n)/, '$1        if (!obj->closing) obj->FlushBatch();\n'],
+        [
+          /(packet_symbol\.Reset\(Nan::New<String>\("packet"\)\.ToLocalChecked\(\)\);)/,
+          '$1\n      packets_symbol.Reset(Nan::New<String>("packets").ToLocalChecked());',
+        ],
+        [/(Nan::SetPrototypeMethod\(tpl, "close", Close\);)/, '$1\n      Nan::SetPrototypeMethod(tpl, "setBatching", SetBatching);'],
+        [/pcap_set_timeout\(obj->pcap_handle, 1000\)/, 'pcap_set_timeout(obj->pcap_handle, obj->batching ? BATCH_TIMEOUT_MS : 1000)'],
+        [/if \(set_immediate_mode != nullptr\)/, 'if (set_immediate_mode != nullptr && !obj->batching)'],
+      ]),
   },
 ];
 
@@ -148,7 +162,8 @@ function main(): void {
   for (const patch of PATCHES) {
     if (patch.applied(text)) continue;
     const patched = patch.apply(text);
-    if (patched === undefined) process.stderr.write(`patch-capture-addon: cap's source is not the expected 0.2.1: ${patch.name} not applied\n`);
+    if (patched === undefined)
+      process.stderr.write(`patch-capture-addon: cap's source is not the expected 0.2.1: ${patch.name} not applied\n`);
     else text = patched;
   }
   if (text === original) return;
@@ -156,9 +171,15 @@ function main(): void {
   try {
     rebuild();
   } catch (error) {
-    process.stderr.write(`patch-capture-addon: rebuilding cap with its patches failed (${(error as Error).message}); restoring the original\n`);
+    process.stderr.write(
+      `patch-capture-addon: rebuilding cap with its patches failed (${(error as Error).message}); restoring the original\n`,
+    );
     writeFileSync(source, original);
-    try { rebuild(); } catch { /* the original build failure is reported by npm */ }
+    try {
+      rebuild();
+    } catch {
+      /* the original build failure is reported by npm */
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * `npm test`: type-check, then every unit and integration test in one run of node's test runner
- * (files one at a time, since integration tests share the test bed), then stop the test bed.
+ * `npm test`: type-check, check the formatting and import style (Biome), then every unit and integration
+ * test in one run of node's test runner (files one at a time, since integration tests share the test bed),
+ * then stop the test bed.
  * `npm test -- --stress [patterns]` runs them while one busy loop per core competes for the CPU, as on a
  * loaded CI machine; KAFKA_SONAR_TEST_TIME_FACTOR stretches every test deadline.
  */
@@ -34,6 +35,11 @@ const typecheck = run(node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.
 if (typecheck !== 0) {
   process.stderr.write('type check failed\n');
   process.exit(typecheck);
+}
+const formatted = run(node, ['node_modules/@biomejs/biome/bin/biome', 'ci', '--colors=off', '.']);
+if (formatted !== 0) {
+  process.stderr.write('format or lint check failed: npm run format rewrites the files, npm run lint lists what is left\n');
+  process.exit(formatted);
 }
 
 const patterns = extraArguments.length > 0 ? extraArguments : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'];

@@ -36,22 +36,34 @@ function conntrackResolver(sniffer: SnifferConfig, logger: Logger): ClientAddres
   if (!sniffer.enabled || sniffer.interface === '' || sniffer.conntrack === 'off') return undefined;
   const level = sniffer.conntrack === 'on' ? 'warn' : 'info';
   return new ConntrackTable({
-    brokerPorts: sniffer.brokerPorts, file: sniffer.conntrackFile,
-    onUnavailable: (reason) => logger[level]('conntrack table unavailable: client addresses behind NAT are not resolved', { reason, setting: 'sniff.conntrack' }),
+    brokerPorts: sniffer.brokerPorts,
+    file: sniffer.conntrackFile,
+    onUnavailable: (reason) =>
+      logger[level]('conntrack table unavailable: client addresses behind NAT are not resolved', { reason, setting: 'sniff.conntrack' }),
   });
 }
 
 /** With sniff.kubernetes-pods, pods are listed through the Kubernetes API; outside a cluster it says so once and stays off. */
-export function kubernetesPodMapping(sniffer: SnifferConfig, logger: Logger, where: Pick<KubernetesPodsOptions, 'env' | 'serviceAccountDir'> = {}): KubernetesPods | undefined {
+export function kubernetesPodMapping(
+  sniffer: SnifferConfig,
+  logger: Logger,
+  where: Pick<KubernetesPodsOptions, 'env' | 'serviceAccountDir'> = {},
+): KubernetesPods | undefined {
   if (!sniffer.kubernetesPods) return undefined;
   if (!sniffer.enabled) {
-    logger.warn('sniff.kubernetes-pods has no effect without the sniffer (sniff.interface or sniff.replay)', { setting: 'sniff.kubernetes-pods' });
+    logger.warn('sniff.kubernetes-pods has no effect without the sniffer (sniff.interface or sniff.replay)', {
+      setting: 'sniff.kubernetes-pods',
+    });
     return undefined;
   }
   const pods = new KubernetesPods({
     ...where,
     refreshIntervalMs: sniffer.kubernetesPodsRefreshSeconds * 1000,
-    onFailure: (reason) => logger.warn('cannot list the Kubernetes pods: the pod and namespace labels stay empty or stale until the next list works', { reason, setting: 'sniff.kubernetes-pods' }),
+    onFailure: (reason) =>
+      logger.warn('cannot list the Kubernetes pods: the pod and namespace labels stay empty or stale until the next list works', {
+        reason,
+        setting: 'sniff.kubernetes-pods',
+      }),
   });
   const status = pods.status();
   if (status.state === 'disabled') {
@@ -74,18 +86,30 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
   const pods = extensions.podDirectory === undefined ? kubernetesPodMapping(config.sniffer, logger) : undefined;
   const podDirectory = extensions.podDirectory ?? pods;
   const agent = config.sniffer.enabled
-    ? new SniffAgent({ config: config.sniffer, store, logger, ...(resolver ? { resolver } : {}), ...(podDirectory ? { pods: podDirectory } : {}) })
+    ? new SniffAgent({
+        config: config.sniffer,
+        store,
+        logger,
+        ...(resolver ? { resolver } : {}),
+        ...(podDirectory ? { pods: podDirectory } : {}),
+      })
     : undefined;
   const topicFeeder = agent?.topics;
   for (const factory of COLLECTORS) {
-    if (factory.enabled(config)) runner.add(factory.create(config, { logger, ...(topicFeeder ? { topicFeeder } : {}) }), factory.schedule(config));
+    if (factory.enabled(config))
+      runner.add(factory.create(config, { logger, ...(topicFeeder ? { topicFeeder } : {}) }), factory.schedule(config));
   }
 
   const admin = config.admin.enabled
     ? new AdminService({
-      config: config.admin, clusterName: config.clusterName, kafka: createAdminClient(config.kafka, config.admin.timeoutSeconds), logger,
-      ...(config.collectors.zookeeper.tls.enabled ? {} : { zookeeper: { servers: config.collectors.zookeeper.servers, chroot: config.collectors.zookeeper.chroot } }),
-    })
+        config: config.admin,
+        clusterName: config.clusterName,
+        kafka: createAdminClient(config.kafka, config.admin.timeoutSeconds),
+        logger,
+        ...(config.collectors.zookeeper.tls.enabled
+          ? {}
+          : { zookeeper: { servers: config.collectors.zookeeper.servers, chroot: config.collectors.zookeeper.chroot } }),
+      })
     : undefined;
   if (admin) store.set('admin', admin.metrics);
 
@@ -100,28 +124,48 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
     logger,
     ...(admin ? { admin: adminRouter(admin, logger, VERSION) } : {}),
     ...(webConfig ? { webConfig } : {}),
-    ...(agent ? { clients: { connections: (filter) => agent.connections.entries(filter), topicClients: (topic) => agent.clients.topicClients(topic) } } : {}),
+    ...(agent
+      ? {
+          clients: {
+            connections: (filter) => agent.connections.entries(filter),
+            topicClients: (topic) => agent.clients.topicClients(topic),
+          },
+        }
+      : {}),
   });
   runner.start();
   agent?.start();
   if (pods) {
     pods.start();
     void pods.refresh().then((status) => {
-      if (status.state === 'ready') logger.info('mapping client addresses to Kubernetes pods', { pods: status.pods, refreshSeconds: config.sniffer.kubernetesPodsRefreshSeconds });
+      if (status.state === 'ready')
+        logger.info('mapping client addresses to Kubernetes pods', {
+          pods: status.pods,
+          refreshSeconds: config.sniffer.kubernetesPodsRefreshSeconds,
+        });
     });
   }
 
   let otlp: OtlpPush | undefined;
   if (config.otlp.endpoint) {
     otlp = startOtlpPush(metrics, store, {
-      endpoint: config.otlp.endpoint, intervalSeconds: config.otlp.intervalSeconds, headers: config.otlp.headers,
-      serviceVersion: VERSION, defaultLabels,
+      endpoint: config.otlp.endpoint,
+      intervalSeconds: config.otlp.intervalSeconds,
+      headers: config.otlp.headers,
+      serviceVersion: VERSION,
+      defaultLabels,
     });
   }
 
   const bound = server.address();
   const address = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : { host: '', port: 0 };
-  logger.info('kafka-sonar started', { version: VERSION, listen: config.web.listenAddress, kafka: config.kafka.bootstrapServers.join(',') || undefined, sniff: config.sniffer.enabled ? (config.sniffer.interface || config.sniffer.replay || 'demo') : undefined, otlp: config.otlp.endpoint || undefined });
+  logger.info('kafka-sonar started', {
+    version: VERSION,
+    listen: config.web.listenAddress,
+    kafka: config.kafka.bootstrapServers.join(',') || undefined,
+    sniff: config.sniffer.enabled ? config.sniffer.interface || config.sniffer.replay || 'demo' : undefined,
+    otlp: config.otlp.endpoint || undefined,
+  });
 
   return {
     address,

@@ -35,7 +35,7 @@ const RESPONSES_WAIT_MS = 30_000;
 
 export async function blast(options: BlastOptions, launch: Launch): Promise<BlastResult> {
   const child = launch(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(options)]);
-  const result = await jsonLines(child, 'the replay blaster')() as BlastResult;
+  const result = (await jsonLines(child, 'the replay blaster')()) as BlastResult;
   await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
   return result;
 }
@@ -62,7 +62,11 @@ class ChunkPool {
   }
 
   flushed(): Promise<void> {
-    return this.#inFlight === 0 ? Promise.resolve() : new Promise((resolve) => { this.#allFlushed = resolve; });
+    return this.#inFlight === 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          this.#allFlushed = resolve;
+        });
   }
 }
 
@@ -121,7 +125,10 @@ class PacedConnection {
     if (this.#counts.responses === this.#counts.requests) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
-      this.#allAnswered = () => { clearTimeout(timer); resolve(); };
+      this.#allAnswered = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
   }
 

@@ -11,7 +11,9 @@ export const launchHere: Launch = (command, args) => spawn(command, args, { stdi
 /** The child's JSON lines on stdout, one at a time; fails with its stderr when it exits first. */
 export function jsonLines(child: ChildProcess, description: string): () => Promise<unknown> {
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   const lines: string[] = [];
   const waiting: { resolve: (line: string) => void; reject: (error: Error) => void }[] = [];
   let exit: string | undefined;

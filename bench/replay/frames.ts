@@ -9,7 +9,7 @@ export const RESPONSE_CORRELATION_AT = SIZE_BYTES;
 /** Frames written back to back (size prefixes included), split into views of the buffer. */
 export function splitFrames(data: Buffer): Buffer[] {
   const frames: Buffer[] = [];
-  for (let at = 0; at < data.length;) {
+  for (let at = 0; at < data.length; ) {
     if (at + SIZE_BYTES > data.length) throw new Error(`a frame size is cut at byte ${at} of ${data.length}`);
     const end = at + SIZE_BYTES + data.readInt32BE(at);
     if (end > data.length) throw new Error(`the frame at byte ${at} ends at ${end}, beyond the ${data.length} bytes`);
@@ -36,14 +36,15 @@ export class FrameHeadScanner {
   }
 
   push(chunk: Buffer): void {
-    for (let at = 0; at < chunk.length;) {
+    for (let at = 0; at < chunk.length; ) {
       if (this.#filled < this.#head.length) {
         const copied = chunk.copy(this.#head, this.#filled, at, Math.min(chunk.length, at + this.#head.length - this.#filled));
         this.#filled += copied;
         at += copied;
         if (this.#filled < this.#head.length) return;
         this.#rest = SIZE_BYTES + this.#head.readInt32BE(0) - this.#head.length;
-        if (this.#rest < 0) throw new Error(`a frame of ${this.#head.readInt32BE(0)} bytes is shorter than the ${this.#head.length}-byte head read`);
+        if (this.#rest < 0)
+          throw new Error(`a frame of ${this.#head.readInt32BE(0)} bytes is shorter than the ${this.#head.length}-byte head read`);
       }
       const passed = Math.min(this.#rest, chunk.length - at);
       this.#rest -= passed;

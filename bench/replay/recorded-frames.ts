@@ -24,7 +24,12 @@ interface Index {
 
 /** Writes the frames into `dir`; returns the index file to give to loadRecordedFrames. */
 export function saveRecordedFrames(dir: string, frames: RecordedFrames): string {
-  const index: Index = { requests: 'requests.bin', responses: 'responses.bin', records: [...frames.records], recordSize: frames.recordSize };
+  const index: Index = {
+    requests: 'requests.bin',
+    responses: 'responses.bin',
+    records: [...frames.records],
+    recordSize: frames.recordSize,
+  };
   writeFileSync(join(dir, index.requests), Buffer.concat(frames.requests));
   writeFileSync(join(dir, index.responses), Buffer.concat(frames.responses));
   const file = join(dir, 'recording.json');

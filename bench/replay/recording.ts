@@ -53,8 +53,13 @@ export async function recordProducer(bed: Testbed, dir: string, options: Recordi
   const pcap = join(dir, 'producer.pcap');
   const capture = await startLoopbackCapture(pcap, [port]);
   const run = await runProducerPerformance(bed, {
-    topic, clientId: options.clientId, records: options.records, recordSize: options.recordSize, recordsPerSecond: -1,
-    properties: options.producerProperties, limitMs: 120_000,
+    topic,
+    clientId: options.clientId,
+    records: options.records,
+    recordSize: options.recordSize,
+    recordsPerSecond: -1,
+    properties: options.producerProperties,
+    limitMs: 120_000,
   });
   await capture.stop();
   if (!run.finished) throw new Error('the recording producer did not finish within 120 s');
@@ -64,7 +69,8 @@ export async function recordProducer(bed: Testbed, dir: string, options: Recordi
   const frames = produceExchanges(await reassemble(pcap), port, options);
   rmSync(pcap);
   const decoded = frames.records.reduce((sum, count) => sum + count, 0);
-  if (decoded !== brokerRecords) throw new Error(`the recorded Produce requests carry ${decoded} records, the broker appended ${brokerRecords}`);
+  if (decoded !== brokerRecords)
+    throw new Error(`the recorded Produce requests carry ${decoded} records, the broker appended ${brokerRecords}`);
   return { file: saveRecordedFrames(dir, frames), frames, brokerRecords, producerSeconds: run.milliseconds / 1000 };
 }
 
@@ -85,7 +91,9 @@ async function reassemble(pcap: string): Promise<ConnectionBytes[]> {
     connections.push(connection);
     return {
       data: (from: Side, chunk: Buffer) => (from === 'client' ? connection.fromClient : connection.fromServer).push(chunk),
-      gap: (_from: Side, byteCount: number) => { connection.gapBytes += byteCount; },
+      gap: (_from: Side, byteCount: number) => {
+        connection.gapBytes += byteCount;
+      },
       closed: () => {},
     };
   });
@@ -102,7 +110,9 @@ function produceExchanges(connections: readonly ConnectionBytes[], brokerPort: n
   const responses: Buffer[] = [];
   const records: number[] = [];
   for (const connection of connections.filter((candidate) => candidate.serverPort === brokerPort)) {
-    const responseOf = new Map(splitFrames(Buffer.concat(connection.fromServer)).map((frame) => [frame.readInt32BE(RESPONSE_CORRELATION_AT), frame]));
+    const responseOf = new Map(
+      splitFrames(Buffer.concat(connection.fromServer)).map((frame) => [frame.readInt32BE(RESPONSE_CORRELATION_AT), frame]),
+    );
     for (const request of splitFrames(Buffer.concat(connection.fromClient))) {
       const header = decodeRequestHeader(request.subarray(SIZE_BYTES));
       if (!header.ok) throw new Error(`a recorded request frame does not decode: ${header.error.message}`);

@@ -19,7 +19,7 @@ export interface RunningSink {
 
 export async function startSink(recordingIndex: string, host: string, launch: Launch): Promise<RunningSink> {
   const child: ChildProcess = launch(process.execPath, [fileURLToPath(import.meta.url), recordingIndex, host]);
-  const { port } = await jsonLines(child, 'the replay sink')() as { port: number };
+  const { port } = (await jsonLines(child, 'the replay sink')()) as { port: number };
   return { port, stop: () => stopChild(child) };
 }
 
@@ -27,7 +27,8 @@ function answer(socket: Socket, recorded: RecordedFrames): void {
   let answered = 0;
   let pending: Buffer[] = [];
   const scanner = new FrameHeadScanner(REQUEST_HEAD_BYTES, (head) => {
-    if (head.readInt16BE(SIZE_BYTES) !== PRODUCE) throw new Error(`api key ${head.readInt16BE(SIZE_BYTES)} received, only Produce is replayed`);
+    if (head.readInt16BE(SIZE_BYTES) !== PRODUCE)
+      throw new Error(`api key ${head.readInt16BE(SIZE_BYTES)} received, only Produce is replayed`);
     const response = Buffer.from(recorded.responses[answered++ % recorded.responses.length]!);
     response.writeInt32BE(head.readInt32BE(REQUEST_CORRELATION_AT), RESPONSE_CORRELATION_AT);
     pending.push(response);
@@ -44,7 +45,9 @@ function answer(socket: Socket, recorded: RecordedFrames): void {
     socket.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending));
     pending = [];
   });
-  socket.on('error', () => { /* the blaster hung up */ });
+  socket.on('error', () => {
+    /* the blaster hung up */
+  });
 }
 
 async function serve(recordingIndex: string, host: string): Promise<void> {

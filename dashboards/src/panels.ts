@@ -38,12 +38,21 @@ export interface Transformation {
 }
 
 /** Orders a table's columns as `order`, renames them as `rename` and hides those in `hide`. */
-export function columns(order: readonly string[], rename: Readonly<Record<string, string>> = {}, hide: readonly string[] = ['Time', '__name__', 'job']): Transformation[] {
-  return [{ id: 'organize', options: {
-    excludeByName: Object.fromEntries(hide.map((name) => [name, true])),
-    indexByName: Object.fromEntries(order.map((name, index) => [name, index])),
-    renameByName: rename,
-  } }];
+export function columns(
+  order: readonly string[],
+  rename: Readonly<Record<string, string>> = {},
+  hide: readonly string[] = ['Time', '__name__', 'job'],
+): Transformation[] {
+  return [
+    {
+      id: 'organize',
+      options: {
+        excludeByName: Object.fromEntries(hide.map((name) => [name, true])),
+        indexByName: Object.fromEntries(order.map((name, index) => [name, index])),
+        renameByName: rename,
+      },
+    },
+  ];
 }
 
 export interface PanelSpec {
@@ -81,13 +90,28 @@ export class Layout {
     if (this.#x + spec.width > 24) this.#newLine();
     const thresholds = spec.thresholds ?? [{ value: null, color: 'green' }];
     this.panels.push({
-      id: this.#id++, type: spec.type, title: spec.title, description: spec.description, datasource: DATASOURCE,
+      id: this.#id++,
+      type: spec.type,
+      title: spec.title,
+      description: spec.description,
+      datasource: DATASOURCE,
       gridPos: { x: this.#x, y: this.#y, w: spec.width, h: height },
       targets: spec.targets.map((target, index) => ({ ...target, refId: String.fromCharCode(65 + index), datasource: DATASOURCE })),
       fieldConfig: { defaults: { unit: spec.unit ?? 'short', thresholds: { mode: 'absolute', steps: thresholds } }, overrides: [] },
-      options: spec.type === 'stat'
-        ? { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'background', graphMode: 'none', textMode: 'auto' }
-        : spec.type === 'table' ? { showHeader: true, ...(spec.sortBy ? { sortBy: [{ displayName: spec.sortBy, desc: true }] } : {}) } : { legend: { displayMode: 'table', placement: 'bottom', calcs: ['lastNotNull', 'max'] }, tooltip: { mode: 'multi', sort: 'desc' } },
+      options:
+        spec.type === 'stat'
+          ? {
+              reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+              colorMode: 'background',
+              graphMode: 'none',
+              textMode: 'auto',
+            }
+          : spec.type === 'table'
+            ? { showHeader: true, ...(spec.sortBy ? { sortBy: [{ displayName: spec.sortBy, desc: true }] } : {}) }
+            : {
+                legend: { displayMode: 'table', placement: 'bottom', calcs: ['lastNotNull', 'max'] },
+                tooltip: { mode: 'multi', sort: 'desc' },
+              },
       transformations: spec.transformations,
     });
     this.#x += spec.width;
@@ -110,17 +134,41 @@ export interface Variable {
   readonly includeAll: boolean;
 }
 
-export function dashboard(uid: string, title: string, description: string, variables: readonly Variable[], panels: readonly Panel[]): Record<string, unknown> {
+export function dashboard(
+  uid: string,
+  title: string,
+  description: string,
+  variables: readonly Variable[],
+  panels: readonly Panel[],
+): Record<string, unknown> {
   return {
-    uid, title, description, tags: ['kafka', 'kafka-sonar'], timezone: 'browser', schemaVersion: 39, version: 1, editable: true,
-    time: { from: 'now-6h', to: 'now' }, refresh: '30s',
+    uid,
+    title,
+    description,
+    tags: ['kafka', 'kafka-sonar'],
+    timezone: 'browser',
+    schemaVersion: 39,
+    version: 1,
+    editable: true,
+    time: { from: 'now-6h', to: 'now' },
+    refresh: '30s',
     templating: {
       list: [
         { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', current: {}, hide: 0 },
         ...variables.map((variable) => ({
-          name: variable.name, label: variable.label, type: 'query', datasource: DATASOURCE,
-          query: { query: variable.query, refId: 'PrometheusVariableQueryEditor-VariableQuery' }, definition: variable.query,
-          refresh: 2, sort: 1, multi: variable.multi, includeAll: variable.includeAll, allValue: variable.includeAll ? '.*' : undefined, current: {}, hide: 0,
+          name: variable.name,
+          label: variable.label,
+          type: 'query',
+          datasource: DATASOURCE,
+          query: { query: variable.query, refId: 'PrometheusVariableQueryEditor-VariableQuery' },
+          definition: variable.query,
+          refresh: 2,
+          sort: 1,
+          multi: variable.multi,
+          includeAll: variable.includeAll,
+          allValue: variable.includeAll ? '.*' : undefined,
+          current: {},
+          hide: 0,
         })),
       ],
     },

@@ -8,7 +8,9 @@ export interface PanelQuery {
 
 export function panelQueries(dashboardFile: string, model: Record<string, unknown>): PanelQuery[] {
   const panels = (model.panels ?? []) as Panel[];
-  return panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ dashboard: dashboardFile, panel: panel.title, expr: target.expr })));
+  return panels.flatMap((panel) =>
+    (panel.targets ?? []).map((target) => ({ dashboard: dashboardFile, panel: panel.title, expr: target.expr })),
+  );
 }
 
 /** The query Grafana sends with every variable set to "All" and a 1m rate interval. */

@@ -64,15 +64,18 @@ export class AdminService {
     this.logDirs = new LogDirService(this.#gateway);
     this.acls = new AclService(this.#gateway);
     this.reassignments = new ReassignmentService(this.#gateway);
-    const session = options.zookeeper && options.zookeeper.servers.length > 0
-      ? new ZookeeperSession(options.zookeeper.servers, options.zookeeper.chroot, Math.max(6000, config.timeoutSeconds * 1000))
-      : undefined;
+    const session =
+      options.zookeeper && options.zookeeper.servers.length > 0
+        ? new ZookeeperSession(options.zookeeper.servers, options.zookeeper.chroot, Math.max(6000, config.timeoutSeconds * 1000))
+        : undefined;
     this.zookeeperGroups = new ZookeeperConsumerService(session, this.offsets, config.timeoutSeconds);
     this.audit = new AuditLog(config.auditFile);
     this.readOnly = config.readOnly;
     this.clusterName = options.clusterName;
     if (config.insecureNoAuth && config.usersFile === '') {
-      logger.warn('the admin API runs without authentication (admin.insecure-no-auth): anyone who reaches the listener can change the cluster');
+      logger.warn(
+        'the admin API runs without authentication (admin.insecure-no-auth): anyone who reaches the listener can change the cluster',
+      );
       return;
     }
     try {

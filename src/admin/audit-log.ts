@@ -45,7 +45,9 @@ export class AuditLog {
     try {
       closeSync(openSync(this.#path, 'a', 0o600));
     } catch (error) {
-      throw new AuditUnavailableError(`the audit file ${this.#path} cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new AuditUnavailableError(
+        `the audit file ${this.#path} cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
 
@@ -53,7 +55,9 @@ export class AuditLog {
     try {
       appendFileSync(this.#path, JSON.stringify(entry) + '\n', { mode: 0o600 });
     } catch (error) {
-      throw new AuditUnavailableError(`the audit file ${this.#path} cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new AuditUnavailableError(
+        `the audit file ${this.#path} cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
 
@@ -88,6 +92,7 @@ function parseAuditLine(line: string): AuditEntry | undefined {
   } catch {
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof (parsed as { time?: unknown }).time !== 'string') return undefined;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof (parsed as { time?: unknown }).time !== 'string')
+    return undefined;
   return parsed as AuditEntry;
 }

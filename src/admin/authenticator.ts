@@ -58,7 +58,7 @@ export class Authenticator<User extends Credentialed> {
 
   async authenticate(name: string, password: string): Promise<User | undefined> {
     const user = this.#lookup(name);
-    const hash = user?.passwordHash ?? await this.#standInHash();
+    const hash = user?.passwordHash ?? (await this.#standInHash());
     const key = createHash('sha256').update(`${name}\0${password}\0${hash}`).digest('base64');
     const now = Date.now();
     if ((this.#verified.get(key) ?? 0) > now && user) return user;

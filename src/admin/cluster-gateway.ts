@@ -40,7 +40,8 @@ export class ClusterGateway {
 
   async brokers(): Promise<{ clusterId: string; controllerId: number; brokers: BrokerAddress[] }> {
     const metadata = await this.metadata([]);
-    const brokers = metadata.brokers.map((broker) => ({ id: broker.nodeId, host: broker.host, port: broker.port, rack: broker.rack ?? null }))
+    const brokers = metadata.brokers
+      .map((broker) => ({ id: broker.nodeId, host: broker.host, port: broker.port, rack: broker.rack ?? null }))
       .sort((a, b) => a.id - b.id);
     return { clusterId: metadata.clusterId ?? '', controllerId: metadata.controllerId, brokers };
   }

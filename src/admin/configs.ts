@@ -8,11 +8,28 @@ export type ConfigTarget =
   | { readonly kind: 'broker'; readonly brokerId: number }
   | { readonly kind: 'cluster' };
 
-export type ConfigSource = 'UNKNOWN' | 'DYNAMIC_TOPIC_CONFIG' | 'DYNAMIC_BROKER_CONFIG' | 'DYNAMIC_DEFAULT_BROKER_CONFIG' | 'STATIC_BROKER_CONFIG'
-  | 'DEFAULT_CONFIG' | 'DYNAMIC_BROKER_LOGGER_CONFIG' | 'CLIENT_METRICS_CONFIG' | 'GROUP_CONFIG';
+export type ConfigSource =
+  | 'UNKNOWN'
+  | 'DYNAMIC_TOPIC_CONFIG'
+  | 'DYNAMIC_BROKER_CONFIG'
+  | 'DYNAMIC_DEFAULT_BROKER_CONFIG'
+  | 'STATIC_BROKER_CONFIG'
+  | 'DEFAULT_CONFIG'
+  | 'DYNAMIC_BROKER_LOGGER_CONFIG'
+  | 'CLIENT_METRICS_CONFIG'
+  | 'GROUP_CONFIG';
 
-const SOURCES: readonly ConfigSource[] = ['UNKNOWN', 'DYNAMIC_TOPIC_CONFIG', 'DYNAMIC_BROKER_CONFIG', 'DYNAMIC_DEFAULT_BROKER_CONFIG',
-  'STATIC_BROKER_CONFIG', 'DEFAULT_CONFIG', 'DYNAMIC_BROKER_LOGGER_CONFIG', 'CLIENT_METRICS_CONFIG', 'GROUP_CONFIG'];
+const SOURCES: readonly ConfigSource[] = [
+  'UNKNOWN',
+  'DYNAMIC_TOPIC_CONFIG',
+  'DYNAMIC_BROKER_CONFIG',
+  'DYNAMIC_DEFAULT_BROKER_CONFIG',
+  'STATIC_BROKER_CONFIG',
+  'DEFAULT_CONFIG',
+  'DYNAMIC_BROKER_LOGGER_CONFIG',
+  'CLIENT_METRICS_CONFIG',
+  'GROUP_CONFIG',
+];
 
 export interface ConfigEntry {
   readonly name: string;
@@ -47,17 +64,23 @@ const DELETE = 1;
 
 function resourceOf(target: ConfigTarget): { resourceType: 2 | 4; resourceName: string } {
   switch (target.kind) {
-    case 'topic': return { resourceType: TOPIC, resourceName: target.topic };
-    case 'broker': return { resourceType: BROKER, resourceName: String(target.brokerId) };
-    case 'cluster': return { resourceType: BROKER, resourceName: '' };
+    case 'topic':
+      return { resourceType: TOPIC, resourceName: target.topic };
+    case 'broker':
+      return { resourceType: BROKER, resourceName: String(target.brokerId) };
+    case 'cluster':
+      return { resourceType: BROKER, resourceName: '' };
   }
 }
 
 function describeTarget(target: ConfigTarget): string {
   switch (target.kind) {
-    case 'topic': return `topic ${target.topic}`;
-    case 'broker': return `broker ${target.brokerId}`;
-    case 'cluster': return 'the cluster-wide broker configs';
+    case 'topic':
+      return `topic ${target.topic}`;
+    case 'broker':
+      return `broker ${target.brokerId}`;
+    case 'cluster':
+      return 'the cluster-wide broker configs';
   }
 }
 
@@ -72,24 +95,34 @@ export class ConfigService {
   }
 
   async #send<T>(target: ConfigTarget, what: string, request: (connection: Connection) => Promise<T>): Promise<T> {
-    return target.kind === 'broker' ? await this.#gateway.onBroker(target.brokerId, what, request) : await this.#gateway.onController(what, request);
+    return target.kind === 'broker'
+      ? await this.#gateway.onBroker(target.brokerId, what, request)
+      : await this.#gateway.onController(what, request);
   }
 
   async list(target: ConfigTarget): Promise<ConfigEntry[]> {
     const what = `reading the configs of ${describeTarget(target)}`;
-    const response = await this.#send(target, what, (connection) => describeConfigsV4.api.async(connection, [{ ...resourceOf(target), configurationKeys: null }], true, false));
+    const response = await this.#send(target, what, (connection) =>
+      describeConfigsV4.api.async(connection, [{ ...resourceOf(target), configurationKeys: null }], true, false),
+    );
     const result = response.results[0];
     if (!result) throw new AdminError('internal', `${what}: no answer for it`);
     if (result.errorCode !== 0) throw AdminError.fromKafka(result.errorCode, what, result.errorMessage);
-    return result.configs.map((config) => ({
-      name: config.name,
-      value: config.isSensitive ? null : config.value ?? null,
-      readOnly: config.readOnly,
-      sensitive: config.isSensitive,
-      isDefault: config.configSource === 5,
-      source: sourceName(config.configSource),
-      synonyms: config.synonyms.map((synonym) => ({ name: synonym.name, value: config.isSensitive ? null : synonym.value ?? null, source: sourceName(synonym.source) })),
-    })).sort((a, b) => a.name.localeCompare(b.name));
+    return result.configs
+      .map((config) => ({
+        name: config.name,
+        value: config.isSensitive ? null : (config.value ?? null),
+        readOnly: config.readOnly,
+        sensitive: config.isSensitive,
+        isDefault: config.configSource === 5,
+        source: sourceName(config.configSource),
+        synonyms: config.synonyms.map((synonym) => ({
+          name: synonym.name,
+          value: config.isSensitive ? null : (synonym.value ?? null),
+          source: sourceName(synonym.source),
+        })),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async get(target: ConfigTarget, name: string): Promise<ConfigEntry> {
@@ -102,20 +135,24 @@ export class ConfigService {
   async alter(target: ConfigTarget, changes: readonly ConfigChange[], validateOnly: boolean): Promise<ConfigDelta[]> {
     const current = new Map((await this.list(target)).map((entry) => [entry.name, entry]));
     const what = `changing the configs of ${describeTarget(target)}`;
-    const configs = changes.map((change) => (change.operation === 'DELETE'
-      ? { name: change.name, configOperation: DELETE as 1 }
-      : { name: change.name, configOperation: SET as 0, value: change.value ?? '' }));
+    const configs = changes.map((change) =>
+      change.operation === 'DELETE'
+        ? { name: change.name, configOperation: DELETE as 1 }
+        : { name: change.name, configOperation: SET as 0, value: change.value ?? '' },
+    );
     const response = await this.#send(target, what, (connection) =>
-      incrementalAlterConfigsV1.api.async(connection, [{ ...resourceOf(target), configs }], validateOnly));
+      incrementalAlterConfigsV1.api.async(connection, [{ ...resourceOf(target), configs }], validateOnly),
+    );
     const result = response.responses[0];
     if (result && result.errorCode !== 0) throw AdminError.fromKafka(result.errorCode, what, result.errorMessage);
     return changes.map((change) => {
       const before = current.get(change.name);
       const sensitive = before?.sensitive ?? false;
       return {
-        name: change.name, operation: change.operation,
+        name: change.name,
+        operation: change.operation,
         before: before?.value ?? null,
-        after: change.operation === 'SET' && !sensitive ? change.value ?? '' : null,
+        after: change.operation === 'SET' && !sensitive ? (change.value ?? '') : null,
       };
     });
   }

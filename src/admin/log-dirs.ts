@@ -40,21 +40,35 @@ export class LogDirService {
   /** Every broker is asked; one that does not answer is an entry with its error, not a failure of the whole. */
   async list(): Promise<BrokerLogDirs[]> {
     const { brokers } = await this.#gateway.brokers();
-    return await Promise.all(brokers.map(async (broker): Promise<BrokerLogDirs> => {
-      try {
-        const response = await this.#gateway.onBroker(broker.id, `log dirs of broker ${broker.id}`, (connection) => describeLogDirsV4.api.async(connection, null));
-        return {
-          brokerId: broker.id, error: null,
-          logDirs: response.results.map((result) => ({
-            path: result.logDir, error: errorCodeName(result.errorCode), totalBytes: Number(result.totalBytes), usableBytes: Number(result.usableBytes),
-            replicas: result.topics.flatMap((topic) => topic.partitions.map((partition) => ({
-              topic: topic.name, partition: partition.partitionIndex, sizeBytes: Number(partition.partitionSize), offsetLag: Number(partition.offsetLag), future: partition.isFutureKey,
-            }))),
-          })),
-        };
-      } catch (error) {
-        return { brokerId: broker.id, error: describeError(error), logDirs: [] };
-      }
-    }));
+    return await Promise.all(
+      brokers.map(async (broker): Promise<BrokerLogDirs> => {
+        try {
+          const response = await this.#gateway.onBroker(broker.id, `log dirs of broker ${broker.id}`, (connection) =>
+            describeLogDirsV4.api.async(connection, null),
+          );
+          return {
+            brokerId: broker.id,
+            error: null,
+            logDirs: response.results.map((result) => ({
+              path: result.logDir,
+              error: errorCodeName(result.errorCode),
+              totalBytes: Number(result.totalBytes),
+              usableBytes: Number(result.usableBytes),
+              replicas: result.topics.flatMap((topic) =>
+                topic.partitions.map((partition) => ({
+                  topic: topic.name,
+                  partition: partition.partitionIndex,
+                  sizeBytes: Number(partition.partitionSize),
+                  offsetLag: Number(partition.offsetLag),
+                  future: partition.isFutureKey,
+                })),
+              ),
+            })),
+          };
+        } catch (error) {
+          return { brokerId: broker.id, error: describeError(error), logDirs: [] };
+        }
+      }),
+    );
   }
 }

@@ -23,7 +23,9 @@ const OPERATOR: readonly PermissionRule[] = [
 const ADMIN: readonly PermissionRule[] = RESOURCES.map((resource) => ({ resource, actions: ACTIONS }));
 
 export const BUILT_IN_ROLES: ReadonlyMap<string, readonly PermissionRule[]> = new Map([
-  ['viewer', VIEWER], ['operator', OPERATOR], ['admin', ADMIN],
+  ['viewer', VIEWER],
+  ['operator', OPERATOR],
+  ['admin', ADMIN],
 ]);
 
 /** The rules of a caller's roles, merged. */
@@ -35,19 +37,29 @@ export class Permissions {
   }
 
   allows(resource: Resource, action: Action, name?: string): boolean {
-    return this.#rules.some((rule) => rule.resource === resource && rule.actions.includes(action)
-      && (rule.names === undefined || name === undefined || rule.names.test(name)));
+    return this.#rules.some(
+      (rule) =>
+        rule.resource === resource &&
+        rule.actions.includes(action) &&
+        (rule.names === undefined || name === undefined || rule.names.test(name)),
+    );
   }
 
   /** For whoami: each rule as text. */
   describe(): { resource: Resource; actions: Action[]; names: string }[] {
-    return this.#rules.map((rule) => ({ resource: rule.resource, actions: [...rule.actions], names: rule.names ? patternText(rule.names) : '.*' }));
+    return this.#rules.map((rule) => ({
+      resource: rule.resource,
+      actions: [...rule.actions],
+      names: rule.names ? patternText(rule.names) : '.*',
+    }));
   }
 }
 
 /** The names pattern as written: without the whole-name anchors, and without the escapes RegExp.source adds before '/'. */
 function patternText(names: RegExp): string {
-  return names.source.replace(/^\^\(\?:(.*)\)\$$/s, '$1').replace(/\\(.)/gs, (escape: string, escaped: string) => (escaped === '/' ? '/' : escape));
+  return names.source
+    .replace(/^\^\(\?:(.*)\)\$$/s, '$1')
+    .replace(/\\(.)/gs, (escape: string, escaped: string) => (escaped === '/' ? '/' : escape));
 }
 
 /** Everything allowed: the insecure no-authentication mode. */

@@ -22,10 +22,19 @@ export class ReassignmentService {
   async ongoing(topic?: { name: string; partitions: readonly number[] }): Promise<OngoingReassignment[]> {
     const request = topic ? [{ name: topic.name, partitionIndexes: [...topic.partitions] }] : null;
     const response = await this.#gateway.onController('listing partition reassignments', (connection) =>
-      listPartitionReassignmentsV0.api.async(connection, this.#gateway.timeoutMs, request));
+      listPartitionReassignmentsV0.api.async(connection, this.#gateway.timeoutMs, request),
+    );
     if (response.errorCode !== 0) throw AdminError.fromKafka(response.errorCode, 'listing partition reassignments', response.errorMessage);
-    return response.topics.flatMap((entry) => entry.partitions.map((partition) => ({
-      topic: entry.name, partition: partition.partitionIndex, replicas: partition.replicas, adding: partition.addingReplicas, removing: partition.removingReplicas,
-    }))).sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    return response.topics
+      .flatMap((entry) =>
+        entry.partitions.map((partition) => ({
+          topic: entry.name,
+          partition: partition.partitionIndex,
+          replicas: partition.replicas,
+          adding: partition.addingReplicas,
+          removing: partition.removingReplicas,
+        })),
+      )
+      .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   }
 }

@@ -38,12 +38,21 @@ const UNKNOWN_TOPIC_OR_PARTITION = 3;
 const VISIBLE_WITHIN_MS = 10_000;
 
 function describeTopic(topic: ClusterMetadata['topics'][number]): TopicDescription {
-  const partitions = topic.partitions.map((partition) => ({
-    partition: partition.partitionIndex, leader: partition.leaderId, replicas: partition.replicaNodes, isr: partition.isrNodes,
-  })).sort((a, b) => a.partition - b.partition);
+  const partitions = topic.partitions
+    .map((partition) => ({
+      partition: partition.partitionIndex,
+      leader: partition.leaderId,
+      replicas: partition.replicaNodes,
+      isr: partition.isrNodes,
+    }))
+    .sort((a, b) => a.partition - b.partition);
   return {
-    name: topic.name ?? '', id: topic.topicId, internal: topic.isInternal, partitionsCount: partitions.length,
-    replicationFactor: partitions[0]?.replicas.length ?? 0, partitions,
+    name: topic.name ?? '',
+    id: topic.topicId,
+    internal: topic.isInternal,
+    partitionsCount: partitions.length,
+    replicationFactor: partitions[0]?.replicas.length ?? 0,
+    partitions,
   };
 }
 
@@ -57,25 +66,32 @@ export class TopicService {
 
   async list(): Promise<TopicDescription[]> {
     const metadata = await this.#gateway.metadata(null);
-    return metadata.topics.filter((topic) => topic.errorCode === 0 && topic.name !== null).map(describeTopic)
+    return metadata.topics
+      .filter((topic) => topic.errorCode === 0 && topic.name !== null)
+      .map(describeTopic)
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async describe(name: string): Promise<TopicDescription> {
     const metadata = await this.#gateway.metadata([name]);
     const topic = metadata.topics.find((entry) => entry.name === name);
-    if (!topic || topic.errorCode === UNKNOWN_TOPIC_OR_PARTITION) throw new AdminError('not-found', `topic ${name} not found`, { kafkaError: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    if (!topic || topic.errorCode === UNKNOWN_TOPIC_OR_PARTITION)
+      throw new AdminError('not-found', `topic ${name} not found`, { kafkaError: 'UNKNOWN_TOPIC_OR_PARTITION' });
     if (topic.errorCode !== 0) throw AdminError.fromKafka(topic.errorCode, `topic ${name}`);
     return describeTopic(topic);
   }
 
   async create(topic: NewTopic, validateOnly: boolean): Promise<CreatedTopic> {
     const request = {
-      name: topic.name, numPartitions: topic.partitionsCount ?? -1, replicationFactor: topic.replicationFactor ?? -1,
-      assignments: [], configs: topic.configs.map((config) => ({ name: config.name, value: config.value })),
+      name: topic.name,
+      numPartitions: topic.partitionsCount ?? -1,
+      replicationFactor: topic.replicationFactor ?? -1,
+      assignments: [],
+      configs: topic.configs.map((config) => ({ name: config.name, value: config.value })),
     };
     const response = await this.#gateway.onController(`creating topic ${topic.name}`, (connection) =>
-      createTopicsV7.api.async(connection, [request], this.#gateway.timeoutMs, validateOnly));
+      createTopicsV7.api.async(connection, [request], this.#gateway.timeoutMs, validateOnly),
+    );
     const result = response.topics.find((entry) => entry.name === topic.name);
     if (!result) throw new AdminError('internal', `creating topic ${topic.name}: the controller did not answer for it`);
     if (result.errorCode !== 0) throw AdminError.fromKafka(result.errorCode, `creating topic ${topic.name}`, result.errorMessage);
@@ -86,7 +102,8 @@ export class TopicService {
   async delete(name: string): Promise<void> {
     await this.describe(name);
     const response = await this.#gateway.onController(`deleting topic ${name}`, (connection) =>
-      deleteTopicsV6.api.async(connection, [{ name, topicId: null }], this.#gateway.timeoutMs));
+      deleteTopicsV6.api.async(connection, [{ name, topicId: null }], this.#gateway.timeoutMs),
+    );
     const result = response.responses.find((entry) => entry.name === name);
     if (result && result.errorCode !== 0) throw AdminError.fromKafka(result.errorCode, `deleting topic ${name}`, result.errorMessage);
   }
@@ -95,7 +112,8 @@ export class TopicService {
   async addPartitions(name: string, count: number, validateOnly: boolean): Promise<{ before: number; after: number }> {
     const before = (await this.describe(name)).partitionsCount;
     const response = await this.#gateway.onController(`adding partitions to ${name}`, (connection) =>
-      createPartitionsV3.api.async(connection, [{ name, count, assignments: null }], this.#gateway.timeoutMs, validateOnly));
+      createPartitionsV3.api.async(connection, [{ name, count, assignments: null }], this.#gateway.timeoutMs, validateOnly),
+    );
     const result = response.results.find((entry) => entry.name === name);
     if (result && result.errorCode !== 0) throw AdminError.fromKafka(result.errorCode, `adding partitions to ${name}`, result.errorMessage);
     if (!validateOnly) await this.#untilVisible(name, count);
@@ -111,7 +129,8 @@ export class TopicService {
     const deadline = Date.now() + VISIBLE_WITHIN_MS;
     while (Date.now() < deadline) {
       const topic = (await this.#gateway.metadata([name])).topics.find((entry) => entry.name === name);
-      if (topic?.errorCode === 0 && topic.partitions.length >= partitions && topic.partitions.every((partition) => partition.leaderId >= 0)) return;
+      if (topic?.errorCode === 0 && topic.partitions.length >= partitions && topic.partitions.every((partition) => partition.leaderId >= 0))
+        return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

@@ -76,7 +76,11 @@ export class UserStore {
     } catch (error) {
       const problem = (error as Error).message;
       if (problem !== this.#lastProblem) {
-        this.#logger.error('admin users file not reloaded: keeping the last good set', { file: this.#path, problem, setting: 'admin.users-file' });
+        this.#logger.error('admin users file not reloaded: keeping the last good set', {
+          file: this.#path,
+          problem,
+          setting: 'admin.users-file',
+        });
       }
       this.#lastProblem = problem;
       this.#status = { ok: false, lastSuccessSeconds: this.#status.lastSuccessSeconds };

@@ -31,7 +31,8 @@ function parseRule(raw: unknown, where: string): PermissionRule {
   if (typeof resource !== 'string' || !(RESOURCES as readonly string[]).includes(resource)) {
     throw new UsersFileError(`${where}: resource ${JSON.stringify(resource)} is not one of ${RESOURCES.join(', ')}`);
   }
-  if (!Array.isArray(actions) || actions.length === 0) throw new UsersFileError(`${where}: actions must be a non-empty list of ${ACTIONS.join(', ')}`);
+  if (!Array.isArray(actions) || actions.length === 0)
+    throw new UsersFileError(`${where}: actions must be a non-empty list of ${ACTIONS.join(', ')}`);
   for (const action of actions) {
     if (typeof action !== 'string' || !(ACTIONS as readonly string[]).includes(action)) {
       throw new UsersFileError(`${where}: action ${JSON.stringify(action)} is not one of ${ACTIONS.join(', ')}`);
@@ -57,7 +58,10 @@ function parseRoles(raw: unknown): Map<string, readonly PermissionRule[]> {
   for (const [name, rules] of Object.entries(raw)) {
     if (BUILT_IN_ROLES.has(name)) throw new UsersFileError(`roles.${name}: ${name} is a built-in role and cannot be redefined`);
     if (!Array.isArray(rules)) throw new UsersFileError(`roles.${name}: expected a list of rules`);
-    roles.set(name, rules.map((rule, index) => parseRule(rule, `roles.${name}[${index}]`)));
+    roles.set(
+      name,
+      rules.map((rule, index) => parseRule(rule, `roles.${name}[${index}]`)),
+    );
   }
   return roles;
 }
@@ -65,17 +69,23 @@ function parseRoles(raw: unknown): Map<string, readonly PermissionRule[]> {
 function parseUser(raw: unknown, index: number, roles: ReadonlyMap<string, readonly PermissionRule[]>): AdminUser {
   if (!isRecord(raw)) throw new UsersFileError(`users[${index}]: expected {name, password_hash, roles}`);
   const { name, password_hash: passwordHash, roles: userRoles } = raw;
-  if (typeof name !== 'string' || !/^[^\s:]+$/.test(name)) throw new UsersFileError(`users[${index}]: name must be a non-empty string without spaces or colons`);
+  if (typeof name !== 'string' || !/^[^\s:]+$/.test(name))
+    throw new UsersFileError(`users[${index}]: name must be a non-empty string without spaces or colons`);
   const unknownKeys = Object.keys(raw).filter((key) => !['name', 'password_hash', 'roles'].includes(key));
-  if (unknownKeys.length > 0) throw new UsersFileError(`user ${name}: unknown field ${unknownKeys[0]} (expected name, password_hash, roles)`);
+  if (unknownKeys.length > 0)
+    throw new UsersFileError(`user ${name}: unknown field ${unknownKeys[0]} (expected name, password_hash, roles)`);
   if (typeof passwordHash !== 'string' || !isBcryptHash(passwordHash)) {
     throw new UsersFileError(`user ${name}: password_hash is not a bcrypt hash (make one with htpasswd -nbB ${name} <password>)`);
   }
-  if (!Array.isArray(userRoles) || userRoles.some((role) => typeof role !== 'string')) throw new UsersFileError(`user ${name}: roles must be a list of role names`);
+  if (!Array.isArray(userRoles) || userRoles.some((role) => typeof role !== 'string'))
+    throw new UsersFileError(`user ${name}: roles must be a list of role names`);
   const rules: PermissionRule[] = [];
   for (const role of userRoles as string[]) {
     const granted = roles.get(role);
-    if (!granted) throw new UsersFileError(`user ${name}: unknown role ${role} (built-in: ${[...BUILT_IN_ROLES.keys()].join(', ')}; or define it under roles)`);
+    if (!granted)
+      throw new UsersFileError(
+        `user ${name}: unknown role ${role} (built-in: ${[...BUILT_IN_ROLES.keys()].join(', ')}; or define it under roles)`,
+      );
     rules.push(...granted);
   }
   return { name, passwordHash, roles: userRoles as string[], permissions: new Permissions(rules) };

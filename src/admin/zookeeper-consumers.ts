@@ -43,7 +43,11 @@ export class ZookeeperConsumerService {
 
   async #client(): Promise<{ session: ZookeeperSession; client: Awaited<ReturnType<ZookeeperSession['connect']>> }> {
     const session = this.#session;
-    if (!session) throw new AdminError('not-found', 'no ZooKeeper configured: set zookeeper.server (and zookeeper.chroot) to manage old consumer groups');
+    if (!session)
+      throw new AdminError(
+        'not-found',
+        'no ZooKeeper configured: set zookeeper.server (and zookeeper.chroot) to manage old consumer groups',
+      );
     try {
       return { session, client: await session.connect(this.#timeoutMs) };
     } catch (error) {
@@ -56,7 +60,9 @@ export class ZookeeperConsumerService {
     try {
       const groups = await session.children(client, '/consumers');
       return await mapWithConcurrency(groups, CONCURRENCY, async (id) => ({
-        id, members: (await session.children(client, `/consumers/${id}/ids`)).length, topics: await session.children(client, `/consumers/${id}/offsets`),
+        id,
+        members: (await session.children(client, `/consumers/${id}/ids`)).length,
+        topics: await session.children(client, `/consumers/${id}/offsets`),
       }));
     } catch (error) {
       throw asAdminError(error, 'listing /consumers');
@@ -68,10 +74,13 @@ export class ZookeeperConsumerService {
     let members: string[];
     const committed: { topic: string; partition: number; offset: number }[] = [];
     try {
-      if ((await session.data(client, `/consumers/${id}`)) === undefined) throw new AdminError('not-found', `no old consumer group ${id} in ZooKeeper (/consumers/${id})`);
+      if ((await session.data(client, `/consumers/${id}`)) === undefined)
+        throw new AdminError('not-found', `no old consumer group ${id} in ZooKeeper (/consumers/${id})`);
       members = await session.children(client, `/consumers/${id}/ids`);
       for (const topic of await session.children(client, `/consumers/${id}/offsets`)) {
-        for (const partition of (await session.children(client, `/consumers/${id}/offsets/${topic}`)).filter((name) => /^\d+$/.test(name))) {
+        for (const partition of (await session.children(client, `/consumers/${id}/offsets/${topic}`)).filter((name) =>
+          /^\d+$/.test(name),
+        )) {
           const data = await session.data(client, `/consumers/${id}/offsets/${topic}/${partition}`);
           const offset = data === undefined ? undefined : parseConsumerOffset(data);
           if (offset !== undefined) committed.push({ topic, partition: Number(partition), offset });
@@ -80,13 +89,17 @@ export class ZookeeperConsumerService {
     } catch (error) {
       throw asAdminError(error, `reading /consumers/${id}`);
     }
-    const latest = committed.length === 0 ? new Map<string, number>() : await this.#offsets.latest(committed).catch(() => new Map<string, number>());
+    const latest =
+      committed.length === 0 ? new Map<string, number>() : await this.#offsets.latest(committed).catch(() => new Map<string, number>());
     return {
-      id, members,
-      offsets: committed.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition).map((entry) => {
-        const end = latest.get(partitionKey(entry));
-        return { ...entry, latest: end, lag: end === undefined ? undefined : Math.max(0, end - entry.offset) };
-      }),
+      id,
+      members,
+      offsets: committed
+        .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
+        .map((entry) => {
+          const end = latest.get(partitionKey(entry));
+          return { ...entry, latest: end, lag: end === undefined ? undefined : Math.max(0, end - entry.offset) };
+        }),
     };
   }
 
@@ -94,7 +107,10 @@ export class ZookeeperConsumerService {
   async delete(id: string): Promise<ZookeeperGroup> {
     const group = await this.describe(id);
     if (group.members.length > 0) {
-      throw new AdminError('conflict', `old consumer group ${id} has ${group.members.length} registered consumer(s) in /consumers/${id}/ids: stop them first`);
+      throw new AdminError(
+        'conflict',
+        `old consumer group ${id} has ${group.members.length} registered consumer(s) in /consumers/${id}/ids: stop them first`,
+      );
     }
     const { session, client } = await this.#client();
     try {

@@ -11,7 +11,10 @@ interface ConnectionEnds {
 
 /** The client and broker ends as the resolver takes them. */
 function addressPorts(connection: ConnectionEnds): [client: AddressPort, broker: AddressPort] {
-  return [{ ip: connection.client.address, port: connection.client.port }, { ip: connection.broker.address, port: connection.broker.port }];
+  return [
+    { ip: connection.client.address, port: connection.client.port },
+    { ip: connection.broker.address, port: connection.broker.port },
+  ];
 }
 
 /**

@@ -127,7 +127,8 @@ export class ClientMetrics implements SnifferListener {
       }
     } else if (exchange.apiKey === ApiKey.Fetch && (exchange.role === 'consumer' || exchange.role === 'follower')) {
       const into = exchange.role === 'consumer' ? client.fetched : client.replicated;
-      for (const topic of exchange.topics) if (topic.records > 0 || topic.bytes > 0) addTopic(into, topic.topic, topic.bytes, topic.records, topic.batches);
+      for (const topic of exchange.topics)
+        if (topic.records > 0 || topic.bytes > 0) addTopic(into, topic.topic, topic.bytes, topic.records, topic.batches);
     }
   }
 
@@ -166,10 +167,19 @@ export class ClientMetrics implements SnifferListener {
       // Only kafka_client_info carries the pod (looked up at each publication: the pod list refreshes),
       // to keep the other families' cardinality as it is; join on client_address to get it there.
       const { namespace, pod } = podLabelsOf(this.#pods, client.host);
-      snapshot.add(clientMetrics.info, {
-        ...this.#labels(client), pod, namespace, software_name: client.software?.name ?? '', software_version: client.software?.version ?? '',
-        principal: client.principal ?? '', role: reportedRole(client.roles),
-      }, 1);
+      snapshot.add(
+        clientMetrics.info,
+        {
+          ...this.#labels(client),
+          pod,
+          namespace,
+          software_name: client.software?.name ?? '',
+          software_version: client.software?.version ?? '',
+          principal: client.principal ?? '',
+          role: reportedRole(client.roles),
+        },
+        1,
+      );
     }
     for (const client of clients) snapshot.add(clientMetrics.connections, this.#labels(client), client.openConnections.size);
     for (const client of clients) {
@@ -193,7 +203,8 @@ export class ClientMetrics implements SnifferListener {
         snapshot.add(clientMetrics.replicationFetchBytes, { ...labels, topic }, counters.bytes);
         snapshot.add(clientMetrics.replicationFetchRecords, { ...labels, topic }, counters.records);
       }
-      for (const [api, histogram] of client.latency) snapshot.addHistogram(clientMetrics.requestLatency, { ...labels, api }, histogram.freeze());
+      for (const [api, histogram] of client.latency)
+        snapshot.addHistogram(clientMetrics.requestLatency, { ...labels, api }, histogram.freeze());
       if (client.fetchLatency) snapshot.addHistogram(clientMetrics.fetchLatency, labels, client.fetchLatency.freeze());
     }
     snapshot.addOutsideBudget(snifferMetrics.clientsDropped, {}, this.#dropped);
@@ -209,11 +220,22 @@ export class ClientMetrics implements SnifferListener {
       for (const client of this.#clients.values()) {
         const counters = this.#byTopicName(pick(client)).get(topic);
         if (counters === undefined) continue;
-        rows.push({ clientAddress: client.host, clientId: client.clientId, role: reportedRole(client.roles), records: counters.records, bytes: counters.bytes });
+        rows.push({
+          clientAddress: client.host,
+          clientId: client.clientId,
+          role: reportedRole(client.roles),
+          records: counters.records,
+          bytes: counters.bytes,
+        });
       }
       return rows.sort((a, b) => a.clientAddress.localeCompare(b.clientAddress) || a.clientId.localeCompare(b.clientId));
     };
-    return { topic, producers: list((client) => client.produced), consumers: list((client) => client.fetched), followers: list((client) => client.replicated) };
+    return {
+      topic,
+      producers: list((client) => client.produced),
+      consumers: list((client) => client.fetched),
+      followers: list((client) => client.replicated),
+    };
   }
 
   /** Reported roles of the clients, for tests and views. */
@@ -264,12 +286,23 @@ export class ClientMetrics implements SnifferListener {
       return undefined;
     }
     client = {
-      host, clientId, software: undefined, principal: undefined, roles: new Set(), lastSeenMs: this.#now(), openConnections: new Set(),
-      requests: new Map(), requestBytes: new Map(), responseBytes: new Map(), latency: new Map(), fetchLatency: undefined,
-      produced: new Map(), fetched: new Map(), replicated: new Map(),
+      host,
+      clientId,
+      software: undefined,
+      principal: undefined,
+      roles: new Set(),
+      lastSeenMs: this.#now(),
+      openConnections: new Set(),
+      requests: new Map(),
+      requestBytes: new Map(),
+      responseBytes: new Map(),
+      latency: new Map(),
+      fetchLatency: undefined,
+      produced: new Map(),
+      fetched: new Map(),
+      replicated: new Map(),
     };
     this.#clients.set(key, client);
     return client;
   }
 }
-

@@ -64,7 +64,12 @@ export interface ConnectionFilter {
 }
 
 export const CONNECTION_FILTER_KEYS: Readonly<Record<string, keyof ConnectionFilter>> = {
-  role: 'role', topic: 'topic', client_id: 'clientId', client_address: 'clientAddress', namespace: 'namespace', pod: 'pod',
+  role: 'role',
+  topic: 'topic',
+  client_id: 'clientId',
+  client_address: 'clientAddress',
+  namespace: 'namespace',
+  pod: 'pod',
 };
 
 function endpoint(address: string, port: number): string {
@@ -187,8 +192,14 @@ export class ConnectionDirectory implements SnifferListener {
       client: endpoint(connection.client.address, connection.client.port),
       originalClient: original ? endpoint(original.ip, original.port) : undefined,
       clientAddress: original?.ip ?? connection.client.address,
-      roles: new Set(), requests: new Map(), topics: new Set(), recordsProduced: 0, recordsFetched: 0,
-      lastSeenMicros: connection.openedAtMicros, closed: false, touchedMs: this.#now(),
+      roles: new Set(),
+      requests: new Map(),
+      topics: new Set(),
+      recordsProduced: 0,
+      recordsFetched: 0,
+      lastSeenMicros: connection.openedAtMicros,
+      closed: false,
+      touchedMs: this.#now(),
     };
     this.#tracked.set(connection.id, tracked);
     return tracked;
@@ -207,7 +218,12 @@ export function matches(entry: ConnectionEntry, filter: ConnectionFilter): boole
   if (filter.role !== undefined && entry.role !== filter.role && !entry.roles.includes(filter.role as ReportedRole)) return false;
   if (filter.topic !== undefined && !entry.topics.includes(filter.topic)) return false;
   if (filter.clientId !== undefined && entry.clientId !== filter.clientId) return false;
-  if (filter.clientAddress !== undefined && entry.clientAddress !== filter.clientAddress && !entry.client.startsWith(`${filter.clientAddress}:`)) return false;
+  if (
+    filter.clientAddress !== undefined &&
+    entry.clientAddress !== filter.clientAddress &&
+    !entry.client.startsWith(`${filter.clientAddress}:`)
+  )
+    return false;
   if (filter.namespace !== undefined && entry.namespace !== filter.namespace) return false;
   if (filter.pod !== undefined && entry.pod !== filter.pod) return false;
   return true;

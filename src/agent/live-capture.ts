@@ -69,9 +69,8 @@ function loadCap(): CapModule | string {
   }
 }
 
-const readUint32: (buffer: Buffer, offset: number) => number = endianness() === 'LE'
-  ? (buffer, offset) => buffer.readUInt32LE(offset)
-  : (buffer, offset) => buffer.readUInt32BE(offset);
+const readUint32: (buffer: Buffer, offset: number) => number =
+  endianness() === 'LE' ? (buffer, offset) => buffer.readUInt32LE(offset) : (buffer, offset) => buffer.readUInt32BE(offset);
 
 /** BPF filter for the broker ports: both directions of every listener. */
 export function brokerPortsFilter(ports: readonly number[]): string {
@@ -112,7 +111,10 @@ export class LiveCapture {
     const linkType = linkTypeFromCapName(linkName);
     if (linkType === undefined) {
       handle.close();
-      return { ok: false, reason: `cannot capture on interface ${JSON.stringify(this.#settings.interface)}: unsupported link type ${linkName}` };
+      return {
+        ok: false,
+        reason: `cannot capture on interface ${JSON.stringify(this.#settings.interface)}: unsupported link type ${linkName}`,
+      };
     }
     this.#open = { handle, buffer };
     if (batched) {

@@ -47,10 +47,18 @@ export interface SniffAgentOptions {
 
 function fanOut(listeners: readonly SnifferListener[]): SnifferListener {
   return {
-    connectionOpened: (connection) => { for (const listener of listeners) listener.connectionOpened?.(connection); },
-    exchange: (exchange) => { for (const listener of listeners) listener.exchange?.(exchange); },
-    connectionClosed: (connection, reason) => { for (const listener of listeners) listener.connectionClosed?.(connection, reason); },
-    topicResolved: (topicId, name) => { for (const listener of listeners) listener.topicResolved?.(topicId, name); },
+    connectionOpened: (connection) => {
+      for (const listener of listeners) listener.connectionOpened?.(connection);
+    },
+    exchange: (exchange) => {
+      for (const listener of listeners) listener.exchange?.(exchange);
+    },
+    connectionClosed: (connection, reason) => {
+      for (const listener of listeners) listener.connectionClosed?.(connection, reason);
+    },
+    topicResolved: (topicId, name) => {
+      for (const listener of listeners) listener.topicResolved?.(topicId, name);
+    },
   };
 }
 
@@ -79,7 +87,9 @@ export class SniffAgent implements SeriesSource {
     this.clients = new ClientMetrics({ addresses, maxClients: config.maxClients, maxSeries: config.maxSeries, pods: options.pods });
     this.connections = new ConnectionDirectory({ addresses, maxClosed: MAX_CLOSED_CONNECTIONS, pods: options.pods });
     // With a resolver (conntrack), a new connection's first requests wait for its original address.
-    this.#settling = options.resolver ? new AddressSettling(this.clients, { addresses, settleMs: NAT_SETTLE_MS, maxHeld: MAX_HELD_EXCHANGES }) : undefined;
+    this.#settling = options.resolver
+      ? new AddressSettling(this.clients, { addresses, settleMs: NAT_SETTLE_MS, maxHeld: MAX_HELD_EXCHANGES })
+      : undefined;
     const listeners: SnifferListener[] = [this.#settling ?? this.clients, this.connections];
     if (config.print) {
       const out = options.printTo ?? process.stdout;
@@ -90,7 +100,14 @@ export class SniffAgent implements SeriesSource {
     this.#decoder = new TcpSegmentDecoder(this.#sniffer, { copyFrames: live });
     this.#source = live ? config.interface : this.#replayFile();
     this.#capture = live
-      ? new LiveCapture({ interface: config.interface, filter: config.bpfFilter || brokerPortsFilter(config.brokerPorts), bufferSizeBytes: config.bufferSizeBytes }, this.#decoder)
+      ? new LiveCapture(
+          {
+            interface: config.interface,
+            filter: config.bpfFilter || brokerPortsFilter(config.brokerPorts),
+            bufferSizeBytes: config.bufferSizeBytes,
+          },
+          this.#decoder,
+        )
       : undefined;
     options.store.set('sniffer-capture', this);
   }
@@ -110,8 +127,15 @@ export class SniffAgent implements SeriesSource {
     if (this.#capture) {
       const started = this.#capture.start();
       this.#up = started.ok;
-      if (started.ok) logger.info('capturing Kafka traffic', { interface: config.interface, filter: config.bpfFilter || brokerPortsFilter(config.brokerPorts) });
-      else logger.error(`capture unavailable: ${started.reason}; kafka_sonar_capture_up is 0 and the rest keeps serving`, { interface: config.interface });
+      if (started.ok)
+        logger.info('capturing Kafka traffic', {
+          interface: config.interface,
+          filter: config.bpfFilter || brokerPortsFilter(config.brokerPorts),
+        });
+      else
+        logger.error(`capture unavailable: ${started.reason}; kafka_sonar_capture_up is 0 and the rest keeps serving`, {
+          interface: config.interface,
+        });
     } else {
       this.#replaying = this.#replay();
     }
@@ -167,7 +191,8 @@ export class SniffAgent implements SeriesSource {
     const now = Date.now();
     if (drops.kernel > this.#dropsWarnedAt.kernel && now - this.#dropsWarnedAt.at >= DROP_WARNING_INTERVAL_MS) {
       this.#options.logger.warn('the kernel dropped captured packets: the capture buffer was full; raise --sniff.buffer-size', {
-        dropped: drops.kernel - this.#dropsWarnedAt.kernel, bufferSizeBytes: this.#options.config.bufferSizeBytes,
+        dropped: drops.kernel - this.#dropsWarnedAt.kernel,
+        bufferSizeBytes: this.#options.config.bufferSizeBytes,
       });
       this.#dropsWarnedAt = { kernel: drops.kernel, at: now };
     }
@@ -178,26 +203,47 @@ export class SniffAgent implements SeriesSource {
     const reassembly = this.#sniffer.reassemblyCounters;
     const sniffer = this.#sniffer.counters;
     switch (metricName) {
-      case snifferMetrics.captureUp.name: return [{ labels: { source: this.#source }, value: this.#up ? 1 : 0 }];
-      case snifferMetrics.packets.name: return [{ labels: {}, value: decode.frames }];
-      case snifferMetrics.bytes.name: return this.#capture ? [{ labels: {}, value: this.#capture.counters.bytes }] : undefined;
+      case snifferMetrics.captureUp.name:
+        return [{ labels: { source: this.#source }, value: this.#up ? 1 : 0 }];
+      case snifferMetrics.packets.name:
+        return [{ labels: {}, value: decode.frames }];
+      case snifferMetrics.bytes.name:
+        return this.#capture ? [{ labels: {}, value: this.#capture.counters.bytes }] : undefined;
       case snifferMetrics.droppedPackets.name:
-        return this.#drops && [{ labels: { by: 'kernel' }, value: this.#drops.kernel }, { labels: { by: 'interface' }, value: this.#drops.interface }];
-      case snifferMetrics.truncated.name: return [{ labels: {}, value: decode.truncatedSegments }];
+        return (
+          this.#drops && [
+            { labels: { by: 'kernel' }, value: this.#drops.kernel },
+            { labels: { by: 'interface' }, value: this.#drops.interface },
+          ]
+        );
+      case snifferMetrics.truncated.name:
+        return [{ labels: {}, value: decode.truncatedSegments }];
       case snifferMetrics.undecodablePackets.name:
-        return Object.entries(decode.undecodable).filter(([, count]) => count > 0).map(([reason, count]) => ({ labels: { reason }, value: count }));
-      case snifferMetrics.tcpGaps.name: return [{ labels: {}, value: reassembly.gaps }];
-      case snifferMetrics.tcpGapBytes.name: return [{ labels: {}, value: reassembly.gapBytes }];
-      case snifferMetrics.resyncs.name: return [{ labels: {}, value: sniffer.framing.resyncs }];
-      case snifferMetrics.oversizeFrames.name: return [{ labels: {}, value: sniffer.framing.oversizeFrames }];
-      case snifferMetrics.undecodableFrames.name: return [{ labels: {}, value: sniffer.undecodableRequests + sniffer.undecodableBodies }];
-      case snifferMetrics.requests.name: return [{ labels: {}, value: sniffer.requests }];
+        return Object.entries(decode.undecodable)
+          .filter(([, count]) => count > 0)
+          .map(([reason, count]) => ({ labels: { reason }, value: count }));
+      case snifferMetrics.tcpGaps.name:
+        return [{ labels: {}, value: reassembly.gaps }];
+      case snifferMetrics.tcpGapBytes.name:
+        return [{ labels: {}, value: reassembly.gapBytes }];
+      case snifferMetrics.resyncs.name:
+        return [{ labels: {}, value: sniffer.framing.resyncs }];
+      case snifferMetrics.oversizeFrames.name:
+        return [{ labels: {}, value: sniffer.framing.oversizeFrames }];
+      case snifferMetrics.undecodableFrames.name:
+        return [{ labels: {}, value: sniffer.undecodableRequests + sniffer.undecodableBodies }];
+      case snifferMetrics.requests.name:
+        return [{ labels: {}, value: sniffer.requests }];
       case snifferMetrics.connections.name: {
         const open = this.#sniffer.connections();
         const tls = open.filter((connection) => connection.tls).length;
-        return [{ labels: { protocol: 'kafka' }, value: open.length - tls }, { labels: { protocol: 'tls' }, value: tls }];
+        return [
+          { labels: { protocol: 'kafka' }, value: open.length - tls },
+          { labels: { protocol: 'tls' }, value: tls },
+        ];
       }
-      default: return undefined;
+      default:
+        return undefined;
     }
   }
 
@@ -210,7 +256,10 @@ export class SniffAgent implements SeriesSource {
     const { logger, config } = this.#options;
     const file = this.#replayFile();
     if (config.demo) {
-      logger.info('no Kafka cluster and no capture configured: serving the bundled demo capture; see /clients and /metrics, and set --kafka.server or --sniff.interface to watch your own cluster', { file });
+      logger.info(
+        'no Kafka cluster and no capture configured: serving the bundled demo capture; see /clients and /metrics, and set --kafka.server or --sniff.interface to watch your own cluster',
+        { file },
+      );
     }
     try {
       this.#up = true;

@@ -2,7 +2,9 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 
 export function renderIndexPage(version: string, links: readonly { path: string; description: string }[]): string {
   const escape = (text: string): string => text.replace(/[&<>"]/g, (character) => ESCAPES[character]!);
-  const items = links.map(({ path, description }) => `<li><a href="${escape(path)}">${escape(path)}</a> ${escape(description)}</li>`).join('\n');
+  const items = links
+    .map(({ path, description }) => `<li><a href="${escape(path)}">${escape(path)}</a> ${escape(description)}</li>`)
+    .join('\n');
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>kafka-sonar</title></head>
 <body><h1>kafka-sonar ${escape(version)}</h1>

@@ -10,10 +10,13 @@ const ownsAuthentication = (path: string): boolean => OWN_AUTHENTICATION.some((r
 
 /** The web config's headers, client certificate rules and basic auth, in front of every route. */
 export function listenerGuard(config: WebConfig): express.RequestHandler {
-  const authenticator = new Authenticator((name) => {
-    const passwordHash = config.users.get(name);
-    return passwordHash === undefined ? undefined : { name, passwordHash };
-  }, () => commonBcryptCost(config.users.values()));
+  const authenticator = new Authenticator(
+    (name) => {
+      const passwordHash = config.users.get(name);
+      return passwordHash === undefined ? undefined : { name, passwordHash };
+    },
+    () => commonBcryptCost(config.users.values()),
+  );
   return (request, response, next) => {
     for (const [name, value] of Object.entries(config.headers)) response.set(name, value);
     const socket = request.socket as Partial<TLSSocket>;
@@ -24,7 +27,10 @@ export function listenerGuard(config: WebConfig): express.RequestHandler {
         return;
       }
       if (given && config.clientCertificate === 'verified-if-given' && socket.authorized !== true) {
-        response.status(403).type('text/plain').send(`the client certificate is not trusted: ${String(socket.authorizationError)}\n`);
+        response
+          .status(403)
+          .type('text/plain')
+          .send(`the client certificate is not trusted: ${String(socket.authorizationError)}\n`);
         return;
       }
     }

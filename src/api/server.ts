@@ -55,13 +55,29 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
   app.use(clientViewsRouter(options.clients));
   if (options.admin) app.use(options.admin);
   app.get('/', (_request, response) => {
-    response.type('html').send(renderIndexPage(options.version, [
-      { path: options.telemetryPath, description: 'metrics in the Prometheus text format (OpenMetrics on request)' },
-      { path: '/healthz', description: 'liveness' },
-      { path: '/readyz', description: 'readiness: every collector finished its first cycle' },
-      ...(options.clients ? [{ path: '/clients', description: 'the clients the sniffer sees, one entry per connection (?role=&topic=&client_id=&client_address=)' }] : []),
-      ...(options.admin ? [{ path: '/v3/clusters', description: 'admin API (Confluent REST Proxy v3 paths; /sonar/v1 for the rest): authenticated, role-checked, audited' }] : []),
-    ]));
+    response.type('html').send(
+      renderIndexPage(options.version, [
+        { path: options.telemetryPath, description: 'metrics in the Prometheus text format (OpenMetrics on request)' },
+        { path: '/healthz', description: 'liveness' },
+        { path: '/readyz', description: 'readiness: every collector finished its first cycle' },
+        ...(options.clients
+          ? [
+              {
+                path: '/clients',
+                description: 'the clients the sniffer sees, one entry per connection (?role=&topic=&client_id=&client_address=)',
+              },
+            ]
+          : []),
+        ...(options.admin
+          ? [
+              {
+                path: '/v3/clusters',
+                description: 'admin API (Confluent REST Proxy v3 paths; /sonar/v1 for the rest): authenticated, role-checked, audited',
+              },
+            ]
+          : []),
+      ]),
+    );
   });
   app.use((error: Error, _request: express.Request, response: express.Response, _next: express.NextFunction) => {
     options.logger.error('HTTP request failed', { error: error.message });

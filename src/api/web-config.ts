@@ -31,7 +31,13 @@ const CLIENT_AUTH: Record<string, { requestCert: boolean; rejectUnauthorized: bo
 const TLS_VERSIONS: Record<string, SecureVersion> = { TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3' };
 
 /** Headers exporter-toolkit lets a web config set. */
-const ALLOWED_HEADERS = ['Strict-Transport-Security', 'X-Content-Type-Options', 'X-Frame-Options', 'X-XSS-Protection', 'Content-Security-Policy'];
+const ALLOWED_HEADERS = [
+  'Strict-Transport-Security',
+  'X-Content-Type-Options',
+  'X-Frame-Options',
+  'X-XSS-Protection',
+  'Content-Security-Policy',
+];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -52,13 +58,24 @@ function text(section: Record<string, unknown>, key: string, where: string): str
 function tlsSection(raw: unknown, base: string): Pick<WebConfig, 'tls' | 'clientCertificate'> {
   if (raw === undefined || raw === null) return { tls: undefined, clientCertificate: 'none' };
   if (!isRecord(raw)) throw new Error('tls_server_config must be a map');
-  checkKeys(raw, 'tls_server_config', ['cert_file', 'key_file', 'client_auth_type', 'client_ca_file', 'min_version', 'max_version', 'cipher_suites', 'prefer_server_cipher_suites', 'curve_preferences']);
+  checkKeys(raw, 'tls_server_config', [
+    'cert_file',
+    'key_file',
+    'client_auth_type',
+    'client_ca_file',
+    'min_version',
+    'max_version',
+    'cipher_suites',
+    'prefer_server_cipher_suites',
+    'curve_preferences',
+  ]);
   const certFile = text(raw, 'cert_file', 'tls_server_config');
   const keyFile = text(raw, 'key_file', 'tls_server_config');
   if (!certFile || !keyFile) throw new Error('tls_server_config needs cert_file and key_file');
   const authType = text(raw, 'client_auth_type', 'tls_server_config') ?? 'NoClientCert';
   const auth = CLIENT_AUTH[authType];
-  if (!auth) throw new Error(`tls_server_config.client_auth_type ${JSON.stringify(authType)} is not one of ${Object.keys(CLIENT_AUTH).join(', ')}`);
+  if (!auth)
+    throw new Error(`tls_server_config.client_auth_type ${JSON.stringify(authType)} is not one of ${Object.keys(CLIENT_AUTH).join(', ')}`);
   const caFile = text(raw, 'client_ca_file', 'tls_server_config');
   if (auth.requestCert && authType !== 'RequestClientCert' && authType !== 'RequireAnyClientCert' && !caFile) {
     throw new Error(`tls_server_config.client_auth_type ${authType} needs client_ca_file`);
@@ -71,14 +88,21 @@ function tlsSection(raw: unknown, base: string): Pick<WebConfig, 'tls' | 'client
     return mapped;
   };
   if (Array.isArray(raw['cipher_suites']) && raw['cipher_suites'].length > 0) {
-    throw new Error('tls_server_config.cipher_suites is not supported (Node.js names its ciphers differently from Go): leave it out to use the defaults');
+    throw new Error(
+      'tls_server_config.cipher_suites is not supported (Node.js names its ciphers differently from Go): leave it out to use the defaults',
+    );
   }
   const path = (file: string): string => resolve(base, file);
   const minVersion = version('min_version') ?? 'TLSv1.2';
   const maxVersion = version('max_version');
   const files = {
-    certFile: path(certFile), keyFile: path(keyFile), clientCaFile: caFile ? path(caFile) : '',
-    requestCert: auth.requestCert, rejectUnauthorized: auth.rejectUnauthorized, minVersion, maxVersion,
+    certFile: path(certFile),
+    keyFile: path(keyFile),
+    clientCaFile: caFile ? path(caFile) : '',
+    requestCert: auth.requestCert,
+    rejectUnauthorized: auth.rejectUnauthorized,
+    minVersion,
+    maxVersion,
   };
   return { tls: buildTlsServerOptions(files, (setting) => `web.config.file tls_server_config.${setting}`), clientCertificate: auth.check };
 }
@@ -105,7 +129,8 @@ function usersSection(raw: unknown): Map<string, string> {
   if (raw === undefined || raw === null) return users;
   if (!isRecord(raw)) throw new Error('basic_auth_users must be a map of user name to bcrypt hash');
   for (const [name, hash] of Object.entries(raw)) {
-    if (typeof hash !== 'string' || !isBcryptHash(hash)) throw new Error(`basic_auth_users.${name} is not a bcrypt hash (make one with htpasswd -nbB ${name} <password>)`);
+    if (typeof hash !== 'string' || !isBcryptHash(hash))
+      throw new Error(`basic_auth_users.${name} is not a bcrypt hash (make one with htpasswd -nbB ${name} <password>)`);
     users.set(name, hash);
   }
   return users;
@@ -129,7 +154,11 @@ export function loadWebConfig(path: string): WebConfig {
     if (document === null || document === undefined) document = {};
     if (!isRecord(document)) throw new Error('expected a map with tls_server_config, http_server_config or basic_auth_users');
     checkKeys(document, 'the file', ['tls_server_config', 'http_server_config', 'basic_auth_users']);
-    return { ...tlsSection(document['tls_server_config'], dirname(path)), headers: headersSection(document['http_server_config']), users: usersSection(document['basic_auth_users']) };
+    return {
+      ...tlsSection(document['tls_server_config'], dirname(path)),
+      headers: headersSection(document['http_server_config']),
+      users: usersSection(document['basic_auth_users']),
+    };
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`web.config.file: ${path}: ${(error as Error).message}`);

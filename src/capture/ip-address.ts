@@ -40,7 +40,11 @@ export function formatIpv6(bytes: Buffer, offset: number): string {
     }
     i = end;
   }
-  const hex = (from: number, to: number): string => groups.slice(from, to).map((group) => group.toString(16)).join(':');
+  const hex = (from: number, to: number): string =>
+    groups
+      .slice(from, to)
+      .map((group) => group.toString(16))
+      .join(':');
   if (bestStart < 0) return hex(0, 8);
   return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
 }

@@ -79,11 +79,7 @@ export class TcpSegmentDecoder implements FrameSink {
 }
 
 /** Reads a capture (file path, '-' for stdin, or a byte stream) and pushes every packet into `frames`. */
-export async function replayCapture(
-  source: CaptureSource,
-  frames: FrameSink,
-  options: CaptureReaderOptions = {},
-): Promise<CaptureSummary> {
+export async function replayCapture(source: CaptureSource, frames: FrameSink, options: CaptureReaderOptions = {}): Promise<CaptureSummary> {
   const reader = readCapture(source, options);
   for await (const batch of reader.batches()) {
     for (const packet of batch) frames.pushFrame(packet);

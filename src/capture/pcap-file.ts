@@ -102,10 +102,7 @@ export class PcapParser implements CaptureRecordParser {
     if (available === 0) return undefined;
     const recordHeaderLength = this.#header.recordHeaderLength;
     const recordHeader = this.#queue.peek(recordHeaderLength);
-    const bytesExpected =
-      recordHeader === undefined
-        ? undefined
-        : recordHeaderLength + this.#header.byteOrder.u32(recordHeader, 8);
+    const bytesExpected = recordHeader === undefined ? undefined : recordHeaderLength + this.#header.byteOrder.u32(recordHeader, 8);
     return { offset: this.#queue.offset, item: 'pcap packet record', bytesAvailable: available, bytesExpected };
   }
 
@@ -131,4 +128,3 @@ export class PcapParser implements CaptureRecordParser {
     return this.#header;
   }
 }
-

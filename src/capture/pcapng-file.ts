@@ -76,11 +76,7 @@ export class PcapngParser implements CaptureRecordParser {
     if (available === 0) return undefined;
     const head = this.#queue.peek(12);
     const order =
-      head === undefined
-        ? undefined
-        : head.readUInt32BE(0) === SECTION_HEADER_BLOCK
-          ? sectionByteOrderOrUndefined(head)
-          : this.#byteOrder;
+      head === undefined ? undefined : head.readUInt32BE(0) === SECTION_HEADER_BLOCK ? sectionByteOrderOrUndefined(head) : this.#byteOrder;
     return {
       offset: this.#queue.offset,
       item: this.#byteOrder === undefined ? 'pcapng section header block' : 'pcapng block',
@@ -199,7 +195,8 @@ function sectionByteOrder(head: Buffer, blockOffset: number): ByteOrder {
 }
 
 function readInterfaceDescription(block: Buffer, order: ByteOrder, blockOffset: number): InterfaceDescription {
-  if (block.length < 20) throw new CaptureFormatError(blockOffset, `pcapng interface description block of ${block.length} bytes is too short`);
+  if (block.length < 20)
+    throw new CaptureFormatError(blockOffset, `pcapng interface description block of ${block.length} bytes is too short`);
   let tsresol = DEFAULT_TSRESOL;
   let offsetSeconds = 0;
   forEachOption(block, 16, order, blockOffset, (code, value) => {
@@ -231,10 +228,7 @@ function forEachOption(
     if (code === OPTION_END) return;
     const valueStart = position + 4;
     if (valueStart + length > end) {
-      throw new CaptureFormatError(
-        blockOffset + position,
-        `pcapng option ${code} of length ${length} runs past the end of its block`,
-      );
+      throw new CaptureFormatError(blockOffset + position, `pcapng option ${code} of length ${length} runs past the end of its block`);
     }
     visit(code, block.subarray(valueStart, valueStart + length));
     position = valueStart + ((length + 3) & ~3);

@@ -17,10 +17,13 @@ export function renderHelp(): string {
     '      --config.check=FILE    Validate a YAML configuration file and exit (0 when valid).',
   ];
   for (const option of OPTIONS) {
-    const value = option.type === 'boolean' ? '' : option.type === 'enum' ? `=${option.choices!.join('|')}` : `=${option.type.toUpperCase()}`;
+    const value =
+      option.type === 'boolean' ? '' : option.type === 'enum' ? `=${option.choices!.join('|')}` : `=${option.type.toUpperCase()}`;
     lines.push(`      --${option.key}${value}`);
     lines.push(`          ${option.description}`);
-    lines.push(`          default: ${option.secret ? '(empty)' : JSON.stringify(formatDefault(option))}; environment: ${environmentVariableFor(option.key)}${option.type === 'list' ? '; repeatable or comma-separated' : ''}`);
+    lines.push(
+      `          default: ${option.secret ? '(empty)' : JSON.stringify(formatDefault(option))}; environment: ${environmentVariableFor(option.key)}${option.type === 'list' ? '; repeatable or comma-separated' : ''}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

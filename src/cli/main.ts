@@ -14,9 +14,16 @@ const SHUTDOWN_DEADLINE_MS = 5000;
 async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'replay') return runReplay(argv.slice(1));
   const args = parseArguments(argv);
-  if (args.help) { process.stdout.write(renderHelp()); return 0; }
-  if (args.version) { process.stdout.write(`kafka-sonar ${VERSION} (node ${process.version})\n`); return 0; }
-  if (args.positionals.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(args.positionals[0])}: run kafka-sonar --help`);
+  if (args.help) {
+    process.stdout.write(renderHelp());
+    return 0;
+  }
+  if (args.version) {
+    process.stdout.write(`kafka-sonar ${VERSION} (node ${process.version})\n`);
+    return 0;
+  }
+  if (args.positionals.length > 0)
+    throw new ConfigError(`unexpected argument ${JSON.stringify(args.positionals[0])}: run kafka-sonar --help`);
   if (args.configCheck !== undefined) {
     checkReferencedFiles(loadConfig({ configFile: args.configCheck }));
     process.stdout.write(`config file ${args.configCheck} is valid\n`);
@@ -36,7 +43,10 @@ async function main(argv: readonly string[]): Promise<number> {
         resolve(0);
       }, SHUTDOWN_DEADLINE_MS);
       deadline.unref();
-      void exporter.stop().then(() => { clearTimeout(deadline); resolve(0); });
+      void exporter.stop().then(() => {
+        clearTimeout(deadline);
+        resolve(0);
+      });
     };
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
@@ -46,7 +56,10 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof ConfigError ? `kafka-sonar: configuration error: ${error.message}` : `kafka-sonar: ${(error as Error).message ?? String(error)}`;
+    const message =
+      error instanceof ConfigError
+        ? `kafka-sonar: configuration error: ${error.message}`
+        : `kafka-sonar: ${(error as Error).message ?? String(error)}`;
     process.stderr.write(message + '\n');
     process.exit(error instanceof ConfigError ? 2 : 1);
   },

@@ -25,7 +25,9 @@ export function formatSummaryTable(rows: readonly ClientSummaryRow[]): string {
   return cells
     .map((line) =>
       line
-        .map((cell, index) => (COLUMNS[index]!.numeric ? cell.padStart(widths[index]!) : index === line.length - 1 ? cell : cell.padEnd(widths[index]!)))
+        .map((cell, index) =>
+          COLUMNS[index]!.numeric ? cell.padStart(widths[index]!) : index === line.length - 1 ? cell : cell.padEnd(widths[index]!),
+        )
         .join('  '),
     )
     .join('\n')

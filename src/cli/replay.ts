@@ -39,7 +39,8 @@ function parsePorts(values: readonly string[]): number[] {
   return values.flatMap((value) =>
     value.split(',').map((text) => {
       const port = Number(text.trim());
-      if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new ReplayUsageError(`--broker-ports: "${text}" is not a port (1-65535)`);
+      if (!Number.isInteger(port) || port < 1 || port > 65_535)
+        throw new ReplayUsageError(`--broker-ports: "${text}" is not a port (1-65535)`);
       return port;
     }),
   );
@@ -66,7 +67,9 @@ export function parseReplayArguments(argv: readonly string[]): ReplayArguments {
   const { values, positionals } = parsed;
   const help = values.help ?? false;
   if (!help && positionals.length !== 1) {
-    throw new ReplayUsageError(positionals.length === 0 ? 'missing capture FILE (or - for standard input)' : `one capture at a time, got ${positionals.length}`);
+    throw new ReplayUsageError(
+      positionals.length === 0 ? 'missing capture FILE (or - for standard input)' : `one capture at a time, got ${positionals.length}`,
+    );
   }
   if (values.print && values.summary) throw new ReplayUsageError('--print and --summary exclude each other');
   return {
@@ -121,7 +124,10 @@ export interface ReplayIo {
 }
 
 /** Runs the subcommand; returns the exit code (2 for usage errors, 1 for unreadable captures). */
-export async function runReplay(argv: readonly string[], io: ReplayIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runReplay(
+  argv: readonly string[],
+  io: ReplayIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   let args: ReplayArguments;
   try {
     args = parseReplayArguments(argv);
@@ -137,14 +143,19 @@ export async function runReplay(argv: readonly string[], io: ReplayIo = { stdout
   const out = new LineWriter(io.stdout);
   const summary = new ClientSummary();
   const listener: SnifferListener =
-    args.mode === 'summary' ? summary : { exchange: (exchange) => out.push(args.json ? formatExchangeJson(exchange) : formatExchangeLine(exchange)) };
+    args.mode === 'summary'
+      ? summary
+      : { exchange: (exchange) => out.push(args.json ? formatExchangeJson(exchange) : formatExchangeLine(exchange)) };
   const name = args.source === '-' ? 'standard input' : args.source;
   let result: SniffResult;
   try {
     result = await sniffCapture(args.source, listener, { brokerPorts: args.brokerPorts, afterBatch: () => out.flush() });
   } catch (error) {
     await out.flush();
-    const message = error instanceof CaptureFormatError ? `${name} is not a readable capture: ${error.message}` : `cannot read ${name}: ${(error as Error).message}`;
+    const message =
+      error instanceof CaptureFormatError
+        ? `${name} is not a readable capture: ${error.message}`
+        : `cannot read ${name}: ${(error as Error).message}`;
     io.stderr.write(`kafka-sonar replay: ${message}\n`);
     return 1;
   }
@@ -155,7 +166,9 @@ export async function runReplay(argv: readonly string[], io: ReplayIo = { stdout
   }
   await out.flush();
   if (result.capture.truncated) {
-    io.stderr.write(`kafka-sonar replay: ${name} ends inside a ${result.capture.truncated.item} at byte ${result.capture.truncated.offset} (the rest is ignored)\n`);
+    io.stderr.write(
+      `kafka-sonar replay: ${name} ends inside a ${result.capture.truncated.item} at byte ${result.capture.truncated.offset} (the rest is ignored)\n`,
+    );
   }
   io.stderr.write(`${describeCounts(result)}\n`);
   return 0;

@@ -21,7 +21,13 @@ export class CollectionTimeoutError extends Error {
 export class CollectorRunner implements SeriesSource {
   readonly #store: SeriesStore;
   readonly #logger: Logger;
-  readonly #entries: { collector: Collector; schedule: Schedule; status: CollectorStatus; timer?: NodeJS.Timeout; running?: Promise<void> }[] = [];
+  readonly #entries: {
+    collector: Collector;
+    schedule: Schedule;
+    status: CollectorStatus;
+    timer?: NodeJS.Timeout;
+    running?: Promise<void>;
+  }[] = [];
   #stopped = false;
   #publishListeners: (() => void)[] = [];
 
@@ -32,7 +38,11 @@ export class CollectorRunner implements SeriesSource {
   }
 
   add(collector: Collector, schedule: Schedule): void {
-    this.#entries.push({ collector, schedule, status: { up: false, durationSeconds: 0, lastSuccessSeconds: 0, errors: 0, cycles: 0, lastError: undefined } });
+    this.#entries.push({
+      collector,
+      schedule,
+      status: { up: false, durationSeconds: 0, lastSuccessSeconds: 0, errors: 0, cycles: 0, lastError: undefined },
+    });
   }
 
   /** Called after every cycle, once its series are in the store. */
@@ -57,7 +67,12 @@ export class CollectorRunner implements SeriesSource {
   }
 
   statuses(): { collector: string; up: boolean; cycles: number; lastError: string | undefined }[] {
-    return this.#entries.map(({ collector, status }) => ({ collector: collector.name, up: status.up, cycles: status.cycles, lastError: status.lastError }));
+    return this.#entries.map(({ collector, status }) => ({
+      collector: collector.name,
+      up: status.up,
+      cycles: status.cycles,
+      lastError: status.lastError,
+    }));
   }
 
   async stop(): Promise<void> {

@@ -13,7 +13,8 @@ export class StageLog {
 
   report(errors: ReadonlyMap<string, string>): void {
     for (const [stage, message] of errors) {
-      if (this.#reported.get(stage) !== message) this.#logger.warn('collection stage failed', { collector: this.#collector, stage, error: message });
+      if (this.#reported.get(stage) !== message)
+        this.#logger.warn('collection stage failed', { collector: this.#collector, stage, error: message });
       this.#reported.set(stage, message);
     }
     for (const stage of [...this.#reported.keys()]) {

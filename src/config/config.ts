@@ -8,7 +8,14 @@ export type SaslMechanism = 'plain' | 'scram-sha256' | 'scram-sha512';
 export interface KafkaConnectionConfig {
   readonly bootstrapServers: readonly string[];
   readonly clientId: string;
-  readonly tls: { readonly enabled: boolean; readonly caFile: string; readonly certFile: string; readonly keyFile: string; readonly serverName: string; readonly insecureSkipVerify: boolean };
+  readonly tls: {
+    readonly enabled: boolean;
+    readonly caFile: string;
+    readonly certFile: string;
+    readonly keyFile: string;
+    readonly serverName: string;
+    readonly insecureSkipVerify: boolean;
+  };
   readonly sasl: { readonly enabled: boolean; readonly mechanism: SaslMechanism; readonly username: string; readonly password: string };
 }
 
@@ -134,7 +141,8 @@ function valueFromFlags(option: OptionDefinition, raws: readonly string[]): Opti
  */
 export function resolveOptionValues(sources: ConfigSources): Map<string, OptionValue> {
   const values = new Map<string, OptionValue>();
-  for (const option of OPTIONS) values.set(option.key, Array.isArray(option.default) ? [...option.default] : option.default as OptionValue);
+  for (const option of OPTIONS)
+    values.set(option.key, Array.isArray(option.default) ? [...option.default] : (option.default as OptionValue));
 
   if (sources.configFile !== undefined) {
     for (const [key, raw] of readConfigFile(sources.configFile)) {
@@ -197,7 +205,12 @@ function checkConsistency(config: Config): void {
   checkCollectorsConsistency(config);
   checkSnifferConsistency(config.sniffer);
   checkAdminConsistency(config);
-  for (const [key, value] of [['collector.cluster.concurrency', cluster.concurrency], ['collector.cluster.max-series', cluster.maxSeries], ['collector.cluster.offset-history', cluster.offsetHistory], ['collector.cluster.groups-per-request', cluster.groupsPerRequest]] as const) {
+  for (const [key, value] of [
+    ['collector.cluster.concurrency', cluster.concurrency],
+    ['collector.cluster.max-series', cluster.maxSeries],
+    ['collector.cluster.offset-history', cluster.offsetHistory],
+    ['collector.cluster.groups-per-request', cluster.groupsPerRequest],
+  ] as const) {
     if (value < 1) throw new ConfigError(`${key} must be at least 1`);
   }
 }
@@ -210,16 +223,27 @@ function checkCollectorsConsistency(config: Config): void {
     }
   }
   if (zookeeper.tls.enabled && zookeeper.enabled && zookeeper.znodes) {
-    throw new ConfigError('zookeeper.tls.enabled: znodes are read over plain TCP only; set collector.zookeeper.znodes=false to watch a TLS-only ensemble through its four-letter words');
+    throw new ConfigError(
+      'zookeeper.tls.enabled: znodes are read over plain TCP only; set collector.zookeeper.znodes=false to watch a TLS-only ensemble through its four-letter words',
+    );
   }
   if (schemaRegistry.url !== '' && !/^https?:\/\/[^/]/.test(schemaRegistry.url)) {
     throw new ConfigError(`schema-registry.url: ${JSON.stringify(schemaRegistry.url)} is not an http(s) URL`);
   }
-  if (schemaRegistry.password !== '' && schemaRegistry.username === '') throw new ConfigError('schema-registry.password is set but schema-registry.username is empty');
-  for (const [prefix, tls] of [['zookeeper.tls', zookeeper.tls], ['schema-registry', schemaRegistry.tls]] as const) {
-    if ((tls.certFile === '') !== (tls.keyFile === '')) throw new ConfigError(`${prefix}.cert-file and ${prefix}.key-file go together: set both or neither`);
+  if (schemaRegistry.password !== '' && schemaRegistry.username === '')
+    throw new ConfigError('schema-registry.password is set but schema-registry.username is empty');
+  for (const [prefix, tls] of [
+    ['zookeeper.tls', zookeeper.tls],
+    ['schema-registry', schemaRegistry.tls],
+  ] as const) {
+    if ((tls.certFile === '') !== (tls.keyFile === ''))
+      throw new ConfigError(`${prefix}.cert-file and ${prefix}.key-file go together: set both or neither`);
   }
-  for (const [name, schedule] of [['zookeeper', zookeeper], ['quorum', quorum], ['schema-registry', schemaRegistry]] as const) {
+  for (const [name, schedule] of [
+    ['zookeeper', zookeeper],
+    ['quorum', quorum],
+    ['schema-registry', schemaRegistry],
+  ] as const) {
     if (schedule.intervalSeconds <= 0) throw new ConfigError(`collector.${name}.interval must be greater than 0`);
     if (schedule.timeoutSeconds <= 0) throw new ConfigError(`collector.${name}.timeout must be greater than 0`);
   }
@@ -230,21 +254,29 @@ function checkAdminConsistency(config: Config): void {
   const { admin } = config;
   if (!admin.enabled) return;
   if (admin.usersFile === '' && !admin.insecureNoAuth) {
-    throw new ConfigError('admin.enabled needs admin.users-file: give the users file, or set admin.insecure-no-auth to serve the admin API without authentication');
+    throw new ConfigError(
+      'admin.enabled needs admin.users-file: give the users file, or set admin.insecure-no-auth to serve the admin API without authentication',
+    );
   }
-  if (admin.auditFile === '') throw new ConfigError('admin.enabled needs admin.audit-file: every mutation is audited, give the file to append to');
-  if (config.kafka.bootstrapServers.length === 0) throw new ConfigError('admin.enabled needs kafka.server: the cluster the admin API acts on');
+  if (admin.auditFile === '')
+    throw new ConfigError('admin.enabled needs admin.audit-file: every mutation is audited, give the file to append to');
+  if (config.kafka.bootstrapServers.length === 0)
+    throw new ConfigError('admin.enabled needs kafka.server: the cluster the admin API acts on');
   if (admin.usersReloadSeconds <= 0) throw new ConfigError('admin.users-reload-interval must be greater than 0');
   if (admin.timeoutSeconds <= 0) throw new ConfigError('admin.timeout must be greater than 0');
 }
 
 function checkSnifferConsistency(sniffer: SnifferConfig): void {
-  if (sniffer.interface !== '' && sniffer.replay !== '') throw new ConfigError('sniff.interface and sniff.replay exclude each other: capture live or replay a file');
+  if (sniffer.interface !== '' && sniffer.replay !== '')
+    throw new ConfigError('sniff.interface and sniff.replay exclude each other: capture live or replay a file');
   if (sniffer.clientIdleTimeoutSeconds <= 0) throw new ConfigError('sniff.client-idle-timeout must be greater than 0');
   if (sniffer.kubernetesPodsRefreshSeconds <= 0) throw new ConfigError('sniff.kubernetes-pods-refresh must be greater than 0');
   if (sniffer.bufferSizeBytes < 65_536) throw new ConfigError('sniff.buffer-size must be at least 65536 bytes');
   if (sniffer.maxFrameBytes < 65_536) throw new ConfigError('sniff.max-frame-size must be at least 65536 bytes');
-  for (const [key, value] of [['sniff.max-clients', sniffer.maxClients], ['sniff.max-series', sniffer.maxSeries]] as const) {
+  for (const [key, value] of [
+    ['sniff.max-clients', sniffer.maxClients],
+    ['sniff.max-series', sniffer.maxSeries],
+  ] as const) {
     if (value < 1) throw new ConfigError(`${key} must be at least 1`);
   }
 }
@@ -252,7 +284,8 @@ function checkSnifferConsistency(sniffer: SnifferConfig): void {
 function parsePorts(entries: readonly string[]): number[] {
   return entries.map((entry) => {
     const port = Number(entry);
-    if (!/^\d+$/.test(entry) || port < 1 || port > 65_535) throw new ConfigError(`sniff.broker-ports: ${JSON.stringify(entry)} is not a port (1-65535)`);
+    if (!/^\d+$/.test(entry) || port < 1 || port > 65_535)
+      throw new ConfigError(`sniff.broker-ports: ${JSON.stringify(entry)} is not a port (1-65535)`);
     return port;
   });
 }
@@ -267,15 +300,29 @@ export function optionGetter(values: ReadonlyMap<string, OptionValue>): OptionGe
 
 /** With nothing to watch configured (no Kafka, ZooKeeper, registry, capture or file), the demo capture is replayed. */
 function snifferConfig(get: OptionGetter): SnifferConfig {
-  const nothingConfigured = get('kafka.server').length === 0 && get('zookeeper.server').length === 0
-    && get('schema-registry.url') === '' && get('sniff.interface') === '' && get('sniff.replay') === '';
+  const nothingConfigured =
+    get('kafka.server').length === 0 &&
+    get('zookeeper.server').length === 0 &&
+    get('schema-registry.url') === '' &&
+    get('sniff.interface') === '' &&
+    get('sniff.replay') === '';
   return {
     enabled: nothingConfigured || get('sniff.interface') !== '' || get('sniff.replay') !== '',
-    interface: get('sniff.interface'), replay: get('sniff.replay'), demo: nothingConfigured,
-    brokerPorts: parsePorts(get('sniff.broker-ports')), bpfFilter: get('sniff.bpf-filter'), bufferSizeBytes: get('sniff.buffer-size'),
-    maxFrameBytes: get('sniff.max-frame-size'), print: get('sniff.print'), clientIdleTimeoutSeconds: get('sniff.client-idle-timeout'), maxClients: get('sniff.max-clients'), maxSeries: get('sniff.max-series'),
-    conntrack: get('sniff.conntrack'), conntrackFile: get('sniff.conntrack-file'),
-    kubernetesPods: get('sniff.kubernetes-pods'), kubernetesPodsRefreshSeconds: get('sniff.kubernetes-pods-refresh'),
+    interface: get('sniff.interface'),
+    replay: get('sniff.replay'),
+    demo: nothingConfigured,
+    brokerPorts: parsePorts(get('sniff.broker-ports')),
+    bpfFilter: get('sniff.bpf-filter'),
+    bufferSizeBytes: get('sniff.buffer-size'),
+    maxFrameBytes: get('sniff.max-frame-size'),
+    print: get('sniff.print'),
+    clientIdleTimeoutSeconds: get('sniff.client-idle-timeout'),
+    maxClients: get('sniff.max-clients'),
+    maxSeries: get('sniff.max-series'),
+    conntrack: get('sniff.conntrack'),
+    conntrackFile: get('sniff.conntrack-file'),
+    kubernetesPods: get('sniff.kubernetes-pods'),
+    kubernetesPodsRefreshSeconds: get('sniff.kubernetes-pods-refresh'),
   };
 }
 
@@ -289,47 +336,90 @@ export function loadConfig(sources: ConfigSources): Config {
       bootstrapServers: get('kafka.server'),
       clientId: get('kafka.client-id'),
       tls: {
-        enabled: get('tls.enabled'), caFile: get('tls.ca-file'), certFile: get('tls.cert-file'), keyFile: get('tls.key-file'),
-        serverName: get('tls.server-name'), insecureSkipVerify: get('tls.insecure-skip-tls-verify'),
+        enabled: get('tls.enabled'),
+        caFile: get('tls.ca-file'),
+        certFile: get('tls.cert-file'),
+        keyFile: get('tls.key-file'),
+        serverName: get('tls.server-name'),
+        insecureSkipVerify: get('tls.insecure-skip-tls-verify'),
       },
-      sasl: { enabled: get('sasl.enabled'), mechanism: get('sasl.mechanism'), username: get('sasl.username'), password: get('sasl.password') },
+      sasl: {
+        enabled: get('sasl.enabled'),
+        mechanism: get('sasl.mechanism'),
+        username: get('sasl.username'),
+        password: get('sasl.password'),
+      },
     },
     collectors: {
       cluster: {
-        enabled: get('collector.cluster.enabled') && get('kafka.server').length > 0, intervalSeconds: get('collector.cluster.interval'), timeoutSeconds: get('collector.cluster.timeout'),
-        stageTimeoutSeconds: get('collector.cluster.stage-timeout'), concurrency: get('collector.cluster.concurrency'),
-        granularity: get('collector.cluster.granularity'), maxSeries: get('collector.cluster.max-series'),
-        topicInfoConfigs: get('collector.cluster.topic-info-configs'), logDirs: get('collector.cluster.log-dirs'),
-        offsetHistory: get('collector.cluster.offset-history'), statusWindowSeconds: get('collector.cluster.status-window'),
+        enabled: get('collector.cluster.enabled') && get('kafka.server').length > 0,
+        intervalSeconds: get('collector.cluster.interval'),
+        timeoutSeconds: get('collector.cluster.timeout'),
+        stageTimeoutSeconds: get('collector.cluster.stage-timeout'),
+        concurrency: get('collector.cluster.concurrency'),
+        granularity: get('collector.cluster.granularity'),
+        maxSeries: get('collector.cluster.max-series'),
+        topicInfoConfigs: get('collector.cluster.topic-info-configs'),
+        logDirs: get('collector.cluster.log-dirs'),
+        offsetHistory: get('collector.cluster.offset-history'),
+        statusWindowSeconds: get('collector.cluster.status-window'),
         groupsPerRequest: get('collector.cluster.groups-per-request'),
-        topics: { include: wholeNameRegex(get('topic.filter'), 'topic.filter'), exclude: wholeNameRegex(get('topic.exclude'), 'topic.exclude') },
-        groups: { include: wholeNameRegex(get('group.filter'), 'group.filter'), exclude: wholeNameRegex(get('group.exclude'), 'group.exclude') },
+        topics: {
+          include: wholeNameRegex(get('topic.filter'), 'topic.filter'),
+          exclude: wholeNameRegex(get('topic.exclude'), 'topic.exclude'),
+        },
+        groups: {
+          include: wholeNameRegex(get('group.filter'), 'group.filter'),
+          exclude: wholeNameRegex(get('group.exclude'), 'group.exclude'),
+        },
       },
       zookeeper: {
-        enabled: get('collector.zookeeper.enabled') && get('zookeeper.server').length > 0, servers: get('zookeeper.server'), chroot: get('zookeeper.chroot'),
-        intervalSeconds: get('collector.zookeeper.interval'), timeoutSeconds: get('collector.zookeeper.timeout'), znodes: get('collector.zookeeper.znodes'),
+        enabled: get('collector.zookeeper.enabled') && get('zookeeper.server').length > 0,
+        servers: get('zookeeper.server'),
+        chroot: get('zookeeper.chroot'),
+        intervalSeconds: get('collector.zookeeper.interval'),
+        timeoutSeconds: get('collector.zookeeper.timeout'),
+        znodes: get('collector.zookeeper.znodes'),
         tls: {
-          enabled: get('zookeeper.tls.enabled'), caFile: get('zookeeper.tls.ca-file'), certFile: get('zookeeper.tls.cert-file'),
-          keyFile: get('zookeeper.tls.key-file'), insecureSkipVerify: get('zookeeper.tls.insecure-skip-tls-verify'),
+          enabled: get('zookeeper.tls.enabled'),
+          caFile: get('zookeeper.tls.ca-file'),
+          certFile: get('zookeeper.tls.cert-file'),
+          keyFile: get('zookeeper.tls.key-file'),
+          insecureSkipVerify: get('zookeeper.tls.insecure-skip-tls-verify'),
         },
       },
-      quorum: { enabled: get('collector.quorum.enabled') && get('kafka.server').length > 0, intervalSeconds: get('collector.quorum.interval'), timeoutSeconds: get('collector.quorum.timeout') },
+      quorum: {
+        enabled: get('collector.quorum.enabled') && get('kafka.server').length > 0,
+        intervalSeconds: get('collector.quorum.interval'),
+        timeoutSeconds: get('collector.quorum.timeout'),
+      },
       schemaRegistry: {
-        enabled: get('collector.schema-registry.enabled') && get('schema-registry.url') !== '', url: get('schema-registry.url').replace(/\/+$/, ''),
-        username: get('schema-registry.username'), password: get('schema-registry.password'),
+        enabled: get('collector.schema-registry.enabled') && get('schema-registry.url') !== '',
+        url: get('schema-registry.url').replace(/\/+$/, ''),
+        username: get('schema-registry.username'),
+        password: get('schema-registry.password'),
         tls: {
-          enabled: get('schema-registry.url').startsWith('https:'), caFile: get('schema-registry.ca-file'), certFile: get('schema-registry.cert-file'),
-          keyFile: get('schema-registry.key-file'), insecureSkipVerify: get('schema-registry.insecure-skip-tls-verify'),
+          enabled: get('schema-registry.url').startsWith('https:'),
+          caFile: get('schema-registry.ca-file'),
+          certFile: get('schema-registry.cert-file'),
+          keyFile: get('schema-registry.key-file'),
+          insecureSkipVerify: get('schema-registry.insecure-skip-tls-verify'),
         },
-        intervalSeconds: get('collector.schema-registry.interval'), timeoutSeconds: get('collector.schema-registry.timeout'),
+        intervalSeconds: get('collector.schema-registry.interval'),
+        timeoutSeconds: get('collector.schema-registry.timeout'),
         concurrency: get('collector.schema-registry.concurrency'),
       },
     },
     sniffer: snifferConfig(get),
     otlp: { endpoint: get('otlp.endpoint'), intervalSeconds: get('otlp.interval'), headers: parseHeaders(get('otlp.headers')) },
     admin: {
-      enabled: get('admin.enabled'), usersFile: get('admin.users-file'), usersReloadSeconds: get('admin.users-reload-interval'),
-      insecureNoAuth: get('admin.insecure-no-auth'), readOnly: get('admin.read-only'), auditFile: get('admin.audit-file'), timeoutSeconds: get('admin.timeout'),
+      enabled: get('admin.enabled'),
+      usersFile: get('admin.users-file'),
+      usersReloadSeconds: get('admin.users-reload-interval'),
+      insecureNoAuth: get('admin.insecure-no-auth'),
+      readOnly: get('admin.read-only'),
+      auditFile: get('admin.audit-file'),
+      timeoutSeconds: get('admin.timeout'),
     },
   };
   checkConsistency(config);

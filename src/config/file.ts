@@ -20,9 +20,15 @@ export function flattenConfigDocument(document: unknown, path: string): Map<stri
   const visit = (node: Record<string, unknown>, prefix: string): void => {
     for (const [name, value] of Object.entries(node)) {
       const key = prefix + name;
-      if (OPTION_BY_KEY.has(key)) { values.set(key, value); continue; }
+      if (OPTION_BY_KEY.has(key)) {
+        values.set(key, value);
+        continue;
+      }
       const isPrefix = [...OPTION_BY_KEY.keys()].some((candidate) => candidate.startsWith(key + '.'));
-      if (isPrefix && isPlainObject(value)) { visit(value, key + '.'); continue; }
+      if (isPrefix && isPlainObject(value)) {
+        visit(value, key + '.');
+        continue;
+      }
       throw new ConfigError(`${path}: unknown key ${key}${didYouMean(key)}`);
     }
   };

@@ -25,9 +25,18 @@ export function parseArguments(argv: readonly string[]): ParsedArguments {
 
   for (let index = 0; index < argv.length; index++) {
     const token = argv[index]!;
-    if (token === '-h') { help = true; continue; }
-    if (token === '-' || !token.startsWith('--')) { positionals.push(token); continue; }
-    if (token === '--') { positionals.push(...argv.slice(index + 1)); break; }
+    if (token === '-h') {
+      help = true;
+      continue;
+    }
+    if (token === '-' || !token.startsWith('--')) {
+      positionals.push(token);
+      continue;
+    }
+    if (token === '--') {
+      positionals.push(...argv.slice(index + 1));
+      break;
+    }
 
     const equals = token.indexOf('=');
     const key = token.slice(2, equals === -1 ? undefined : equals);

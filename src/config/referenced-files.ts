@@ -11,14 +11,23 @@ const REASONS: Record<string, string> = {
 function referencedFiles(config: Config): [key: string, path: string][] {
   const { kafka, collectors } = config;
   const files: [string, string][] = [];
-  if (kafka.tls.enabled) files.push(['tls.ca-file', kafka.tls.caFile], ['tls.cert-file', kafka.tls.certFile], ['tls.key-file', kafka.tls.keyFile]);
+  if (kafka.tls.enabled)
+    files.push(['tls.ca-file', kafka.tls.caFile], ['tls.cert-file', kafka.tls.certFile], ['tls.key-file', kafka.tls.keyFile]);
   const zookeeper = collectors.zookeeper.tls;
   if (collectors.zookeeper.enabled && zookeeper.enabled) {
-    files.push(['zookeeper.tls.ca-file', zookeeper.caFile], ['zookeeper.tls.cert-file', zookeeper.certFile], ['zookeeper.tls.key-file', zookeeper.keyFile]);
+    files.push(
+      ['zookeeper.tls.ca-file', zookeeper.caFile],
+      ['zookeeper.tls.cert-file', zookeeper.certFile],
+      ['zookeeper.tls.key-file', zookeeper.keyFile],
+    );
   }
   const registry = collectors.schemaRegistry.tls;
   if (collectors.schemaRegistry.enabled) {
-    files.push(['schema-registry.ca-file', registry.caFile], ['schema-registry.cert-file', registry.certFile], ['schema-registry.key-file', registry.keyFile]);
+    files.push(
+      ['schema-registry.ca-file', registry.caFile],
+      ['schema-registry.cert-file', registry.certFile],
+      ['schema-registry.key-file', registry.keyFile],
+    );
   }
   return files.filter(([, path]) => path !== '');
 }

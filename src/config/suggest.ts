@@ -18,7 +18,10 @@ export function suggestOptionKey(unknown: string): string | undefined {
   let bestDistance = Math.max(2, Math.floor(unknown.length / 4)) + 1;
   for (const key of OPTION_BY_KEY.keys()) {
     const distance = editDistance(unknown, key);
-    if (distance < bestDistance) { best = key; bestDistance = distance; }
+    if (distance < bestDistance) {
+      best = key;
+      bestDistance = distance;
+    }
   }
   return best;
 }

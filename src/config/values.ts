@@ -17,12 +17,18 @@ function describe(value: unknown): string {
 
 function expected(option: OptionDefinition): string {
   switch (option.type) {
-    case 'boolean': return 'true or false';
-    case 'integer': return 'a whole number';
-    case 'duration': return 'a duration such as 500ms, 30s, 5m or a number of seconds';
-    case 'enum': return `one of ${option.choices!.join(', ')}`;
-    case 'list': return 'a list of strings (or a comma-separated string)';
-    case 'string': return 'a string';
+    case 'boolean':
+      return 'true or false';
+    case 'integer':
+      return 'a whole number';
+    case 'duration':
+      return 'a duration such as 500ms, 30s, 5m or a number of seconds';
+    case 'enum':
+      return `one of ${option.choices!.join(', ')}`;
+    case 'list':
+      return 'a list of strings (or a comma-separated string)';
+    case 'string':
+      return 'a string';
   }
 }
 
@@ -42,7 +48,10 @@ export function coerceOptionValue(option: OptionDefinition, raw: unknown, source
     case 'list': {
       const items = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw : fail();
       const strings = items.map((item) => (typeof item === 'string' || typeof item === 'number' ? String(item) : fail()));
-      return strings.flatMap((item) => item.split(',')).map((item) => item.trim()).filter((item) => item !== '');
+      return strings
+        .flatMap((item) => item.split(','))
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
     }
     case 'boolean':
       if (typeof raw === 'boolean') return raw;

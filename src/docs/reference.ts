@@ -14,8 +14,10 @@ export function renderConfigReference(): string {
 
 export function renderMetricsReference(): string {
   const sections = metricGroups().map((group) => {
-    const rows = group.metrics.map((metric) =>
-      `| \`${metric.name}\` | ${metric.type} | ${metric.labels.map((label) => `\`${label}\``).join(', ')} | ${cell(metric.help)} |`);
+    const rows = group.metrics.map(
+      (metric) =>
+        `| \`${metric.name}\` | ${metric.type} | ${metric.labels.map((label) => `\`${label}\``).join(', ')} | ${cell(metric.help)} |`,
+    );
     return [`#### ${group.title}`, '', '| metric | type | labels | meaning |', '|---|---|---|---|', ...rows].join('\n');
   });
   return sections.join('\n\n');

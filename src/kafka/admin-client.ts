@@ -4,7 +4,7 @@ import type { KafkaConnectionConfig, SaslMechanism } from '../config/config.ts';
 import { buildTlsOptions } from '../tls/tls-options.ts';
 
 const SASL_MECHANISMS: Record<SaslMechanism, SASLOptions['mechanism']> = {
-  'plain': 'PLAIN',
+  plain: 'PLAIN',
   'scram-sha256': 'SCRAM-SHA-256',
   'scram-sha512': 'SCRAM-SHA-512',
 };

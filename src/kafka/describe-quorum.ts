@@ -34,16 +34,25 @@ export async function describeMetadataQuorum(connection: Connection, timeoutSeco
   const versions = await withTimeout(apiVersionsV3.api.async(connection, 'kafka-sonar', VERSION), timeoutSeconds, 'API versions');
   if (!versions.apiKeys.some((api) => api.apiKey === ApiKey.DescribeQuorum && api.maxVersion >= 1)) return undefined;
   try {
-    const response = await withTimeout(describeQuorumV1.api.async(connection, [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0 }] }]), timeoutSeconds, 'quorum');
+    const response = await withTimeout(
+      describeQuorumV1.api.async(connection, [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0 }] }]),
+      timeoutSeconds,
+      'quorum',
+    );
     const partition = response.topics[0]?.partitions[0];
     if (!partition) return undefined;
     const replica = (entry: (typeof partition.currentVoters)[number]): QuorumReplica => ({
-      replicaId: entry.replicaId, logEndOffset: Number(entry.logEndOffset),
-      lastFetchTimestampMs: knownTimestamp(entry.lastFetchTimestamp), lastCaughtUpTimestampMs: knownTimestamp(entry.lastCaughtUpTimestamp),
+      replicaId: entry.replicaId,
+      logEndOffset: Number(entry.logEndOffset),
+      lastFetchTimestampMs: knownTimestamp(entry.lastFetchTimestamp),
+      lastCaughtUpTimestampMs: knownTimestamp(entry.lastCaughtUpTimestamp),
     });
     return {
-      leaderId: partition.leaderId, leaderEpoch: partition.leaderEpoch, highWatermark: Number(partition.highWatermark),
-      voters: partition.currentVoters.map(replica), observers: partition.observers.map(replica),
+      leaderId: partition.leaderId,
+      leaderEpoch: partition.leaderEpoch,
+      highWatermark: Number(partition.highWatermark),
+      voters: partition.currentVoters.map(replica),
+      observers: partition.observers.map(replica),
     };
   } catch (error) {
     const text = describeKafkaError(error);

@@ -24,22 +24,35 @@ function logfmtValue(value: unknown): string {
 }
 
 export function formatLogLine(format: LogFormat, level: LogLevel, message: string, fields: LogFields, time: Date): string {
-  const entries: [string, unknown][] = [['time', time.toISOString()], ['level', level], ['msg', message], ...Object.entries(fields).filter(([, value]) => value !== undefined)];
+  const entries: [string, unknown][] = [
+    ['time', time.toISOString()],
+    ['level', level],
+    ['msg', message],
+    ...Object.entries(fields).filter(([, value]) => value !== undefined),
+  ];
   if (format === 'json') {
     return JSON.stringify(Object.fromEntries(entries.map(([key, value]) => [key, value instanceof Error ? value.message : value])));
   }
   return entries.map(([key, value]) => `${key}=${logfmtValue(value)}`).join(' ');
 }
 
-export function createLogger(options: { level: LogLevel; format: LogFormat; write?: (line: string) => void }, baseFields: LogFields = {}): Logger {
+export function createLogger(
+  options: { level: LogLevel; format: LogFormat; write?: (line: string) => void },
+  baseFields: LogFields = {},
+): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const threshold = SEVERITY[options.level];
-  const log = (level: LogLevel) => (message: string, fields: LogFields = {}): void => {
-    if (SEVERITY[level] < threshold) return;
-    write(formatLogLine(options.format, level, message, { ...baseFields, ...fields }, new Date()));
-  };
+  const log =
+    (level: LogLevel) =>
+    (message: string, fields: LogFields = {}): void => {
+      if (SEVERITY[level] < threshold) return;
+      write(formatLogLine(options.format, level, message, { ...baseFields, ...fields }, new Date()));
+    };
   return {
-    debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'),
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
     child: (fields) => createLogger({ ...options, write }, { ...baseFields, ...fields }),
   };
 }

@@ -18,7 +18,9 @@ export type Labels = Readonly<Record<string, string>>;
  * The label set a metric's definition names, exactly: a misspelt or missing label fails the type
  * check. Definitions typed only as MetricDefinition (built at run time) accept any labels.
  */
-export type LabelsOf<M extends MetricDefinition> = string extends M['labels'][number] ? Labels : Readonly<Record<M['labels'][number], string>>;
+export type LabelsOf<M extends MetricDefinition> = string extends M['labels'][number]
+  ? Labels
+  : Readonly<Record<M['labels'][number], string>>;
 
 /** Observations of one histogram series: per-bucket (not cumulative) counts, one more than the bounds for +Inf. */
 export interface HistogramValue {

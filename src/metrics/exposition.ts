@@ -55,13 +55,19 @@ function renderSamples(definition: MetricDefinition, samples: Iterable<Sample>, 
   if (definition.type === 'histogram') return renderHistogramSamples(definition, samples, context);
   const labelNames = definition.labels.filter((name) => !(name in context.defaultLabels));
   const openings = labelNames.map((name, index) => `${index === 0 ? '{' : '",'}${name}="`);
-  const closing = labelNames.length === 0
-    ? (context.defaultSuffix === '' ? ' ' : `{${context.defaultSuffix}} `)
-    : (context.defaultSuffix === '' ? '"} ' : `",${context.defaultSuffix}} `);
+  const closing =
+    labelNames.length === 0
+      ? context.defaultSuffix === ''
+        ? ' '
+        : `{${context.defaultSuffix}} `
+      : context.defaultSuffix === ''
+        ? '"} '
+        : `",${context.defaultSuffix}} `;
   const lines: string[] = [];
   for (const sample of samples) {
     let line = definition.name;
-    for (let index = 0; index < labelNames.length; index++) line += openings[index]! + escapeLabelValue(sample.labels[labelNames[index]!] ?? '');
+    for (let index = 0; index < labelNames.length; index++)
+      line += openings[index]! + escapeLabelValue(sample.labels[labelNames[index]!] ?? '');
     lines.push(line + closing + formatSampleValue(sample.value) + '\n');
   }
   return lines.join('');
@@ -88,8 +94,15 @@ function renderBlock(definition: MetricDefinition, source: SeriesSource, context
  * (without the final `# EOF`). Written for large expositions: prom-client's renderer spends about
  * 6 µs per series, a second for a cluster of 10,000 partitions, mostly in garbage collection.
  */
-export function renderSeries(definitions: readonly MetricDefinition[], store: SeriesStore, defaultLabels: Readonly<Record<string, string>>, format: ExpositionFormat): string {
-  const defaultSuffix = Object.entries(defaultLabels).map(([name, value]) => `${name}="${escapeLabelValue(value)}"`).join(',');
+export function renderSeries(
+  definitions: readonly MetricDefinition[],
+  store: SeriesStore,
+  defaultLabels: Readonly<Record<string, string>>,
+  format: ExpositionFormat,
+): string {
+  const defaultSuffix = Object.entries(defaultLabels)
+    .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
+    .join(',');
   const context: RenderContext = { format, defaultSuffix, defaultLabels };
   const parts: string[] = [];
   for (const definition of definitions) {

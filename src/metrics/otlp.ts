@@ -2,8 +2,13 @@ import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  AggregationTemporality, DataPointType, MeterProvider, PeriodicExportingMetricReader,
-  type CollectionResult, type MetricData, type MetricProducer,
+  AggregationTemporality,
+  DataPointType,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type CollectionResult,
+  type MetricData,
+  type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import type { MetricDefinition, Sample } from './definition.ts';
 import type { SeriesStore } from './series-store.ts';
@@ -31,22 +36,55 @@ function hrTime(milliseconds: number): HrTime {
   return [seconds, Math.round((milliseconds - seconds * 1000) * 1e6)];
 }
 
-function toMetricData(definition: MetricDefinition, samples: readonly Sample[], defaultLabels: Readonly<Record<string, string>>, startTime: HrTime, endTime: HrTime): MetricData {
-  const descriptor = { name: otlpMetricName(definition), description: definition.help, unit: definition.unit ?? '', valueType: ValueType.DOUBLE };
-  const point = <T>(sample: Sample, value: T) => ({ startTime, endTime, attributes: { ...defaultLabels, ...sample.labels } as Attributes, value });
+function toMetricData(
+  definition: MetricDefinition,
+  samples: readonly Sample[],
+  defaultLabels: Readonly<Record<string, string>>,
+  startTime: HrTime,
+  endTime: HrTime,
+): MetricData {
+  const descriptor = {
+    name: otlpMetricName(definition),
+    description: definition.help,
+    unit: definition.unit ?? '',
+    valueType: ValueType.DOUBLE,
+  };
+  const point = <T>(sample: Sample, value: T) => ({
+    startTime,
+    endTime,
+    attributes: { ...defaultLabels, ...sample.labels } as Attributes,
+    value,
+  });
   const aggregationTemporality = AggregationTemporality.CUMULATIVE;
   switch (definition.type) {
     case 'gauge':
-      return { descriptor, aggregationTemporality, dataPointType: DataPointType.GAUGE, dataPoints: samples.map((sample) => point(sample, sample.value)) };
+      return {
+        descriptor,
+        aggregationTemporality,
+        dataPointType: DataPointType.GAUGE,
+        dataPoints: samples.map((sample) => point(sample, sample.value)),
+      };
     case 'counter':
-      return { descriptor, aggregationTemporality, dataPointType: DataPointType.SUM, isMonotonic: true, dataPoints: samples.map((sample) => point(sample, sample.value)) };
+      return {
+        descriptor,
+        aggregationTemporality,
+        dataPointType: DataPointType.SUM,
+        isMonotonic: true,
+        dataPoints: samples.map((sample) => point(sample, sample.value)),
+      };
     case 'histogram':
       return {
-        descriptor, aggregationTemporality, dataPointType: DataPointType.HISTOGRAM,
-        dataPoints: samples.map((sample) => point(sample, {
-          buckets: { boundaries: [...(definition.buckets ?? [])], counts: [...(sample.histogram?.counts ?? [])] },
-          sum: sample.histogram?.sum ?? 0, count: sample.value, hasMinMax: false,
-        })),
+        descriptor,
+        aggregationTemporality,
+        dataPointType: DataPointType.HISTOGRAM,
+        dataPoints: samples.map((sample) =>
+          point(sample, {
+            buckets: { boundaries: [...(definition.buckets ?? [])], counts: [...(sample.histogram?.counts ?? [])] },
+            sum: sample.histogram?.sum ?? 0,
+            count: sample.value,
+            hasMinMax: false,
+          }),
+        ),
       };
   }
 }
@@ -59,7 +97,12 @@ export class StoreMetricProducer implements MetricProducer {
   readonly #version: string;
   readonly #startTime = hrTime(Date.now());
 
-  constructor(catalogue: readonly MetricDefinition[], store: SeriesStore, defaultLabels: Readonly<Record<string, string>>, version: string) {
+  constructor(
+    catalogue: readonly MetricDefinition[],
+    store: SeriesStore,
+    defaultLabels: Readonly<Record<string, string>>,
+    version: string,
+  ) {
     this.#catalogue = catalogue;
     this.#store = store;
     this.#defaultLabels = defaultLabels;
@@ -74,7 +117,10 @@ export class StoreMetricProducer implements MetricProducer {
       if (samples.length > 0) metrics.push(toMetricData(definition, samples, this.#defaultLabels, this.#startTime, endTime));
     }
     return {
-      resourceMetrics: { resource: resourceFromAttributes({}), scopeMetrics: [{ scope: { name: 'kafka-sonar', version: this.#version }, metrics }] },
+      resourceMetrics: {
+        resource: resourceFromAttributes({}),
+        scopeMetrics: [{ scope: { name: 'kafka-sonar', version: this.#version }, metrics }],
+      },
       errors: [],
     };
   }

@@ -30,7 +30,11 @@ function processRegistry(contentType: RegistryContentType, defaultLabels: Record
  * /metrics: the catalogue's series from the store, then prom-client's process and runtime metrics,
  * in the format and content type prom-client negotiates.
  */
-export function createPrometheusView(catalogue: readonly MetricDefinition[], store: SeriesStore, defaultLabels: Record<string, string>): PrometheusView {
+export function createPrometheusView(
+  catalogue: readonly MetricDefinition[],
+  store: SeriesStore,
+  defaultLabels: Record<string, string>,
+): PrometheusView {
   const text = processRegistry(Registry.PROMETHEUS_CONTENT_TYPE, defaultLabels);
   const openMetrics = processRegistry(Registry.OPENMETRICS_CONTENT_TYPE, defaultLabels);
   return {
@@ -38,7 +42,7 @@ export function createPrometheusView(catalogue: readonly MetricDefinition[], sto
       const wantsOpenMetrics = acceptsOpenMetrics(accept);
       const registry = wantsOpenMetrics ? openMetrics : text;
       const series = renderSeries(catalogue, store, defaultLabels, wantsOpenMetrics ? 'openmetrics' : 'prometheus');
-      return { contentType: registry.contentType, body: series + await registry.metrics() };
+      return { contentType: registry.contentType, body: series + (await registry.metrics()) };
     },
     prerender() {
       renderSeries(catalogue, store, defaultLabels, 'prometheus');

@@ -55,7 +55,7 @@ export function parseConntrackLine(line: string): ParsedConntrackLine {
       continue;
     }
     const equals = token.indexOf('=');
-    const slot = equals < 0 ? -1 : TUPLE_KEYS.indexOf(token.slice(0, equals) as typeof TUPLE_KEYS[number]);
+    const slot = equals < 0 ? -1 : TUPLE_KEYS.indexOf(token.slice(0, equals) as (typeof TUPLE_KEYS)[number]);
     if (slot < 0) continue;
     // The first src/dst/sport/dport belong to the original tuple, the second to the reply tuple.
     const target = fields[slot] === undefined ? slot : slot + 4;

@@ -35,10 +35,13 @@ export function procConntrackSource(file: string = PROC_CONNTRACK_FILE): Conntra
 
 function fileReason(file: string, error: NodeJS.ErrnoException): string {
   switch (error.code) {
-    case 'ENOENT': return `${file} is missing (the nf_conntrack module is not loaded, or this kernel has no /proc/net/nf_conntrack)`;
+    case 'ENOENT':
+      return `${file} is missing (the nf_conntrack module is not loaded, or this kernel has no /proc/net/nf_conntrack)`;
     case 'EACCES':
-    case 'EPERM': return `${file}: permission denied (reading the conntrack table needs root or CAP_NET_ADMIN)`;
-    default: return `${file}: ${error.message}`;
+    case 'EPERM':
+      return `${file}: permission denied (reading the conntrack table needs root or CAP_NET_ADMIN)`;
+    default:
+      return `${file}: ${error.message}`;
   }
 }
 
@@ -56,7 +59,9 @@ async function* toolLines(command: string, args: readonly string[], timeoutMs: n
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const timer = setTimeout(() => child.kill(), timeoutMs).unref();
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { if (stderr.length < 4096) stderr += chunk; });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    if (stderr.length < 4096) stderr += chunk;
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>((resolve) => {
     child.once('error', (error) => resolve({ code: null, signal: null, error }));
     child.once('close', (code, signal) => resolve({ code, signal }));
@@ -72,9 +77,15 @@ async function* toolLines(command: string, args: readonly string[], timeoutMs: n
   if (outcome.error?.code === 'ENOENT') throw new ConntrackUnavailableError(`the conntrack tool (${command}) is not installed`);
   if (outcome.error) throw new ConntrackUnavailableError(`${commandLine}: ${outcome.error.message}`);
   if (outcome.code !== 0) {
-    const detail = stderr.trim().split('\n').filter((line) => !/flow entries have been shown/.test(line)).join('; ');
+    const detail = stderr
+      .trim()
+      .split('\n')
+      .filter((line) => !/flow entries have been shown/.test(line))
+      .join('; ');
     const permission = /not permitted|permission denied/i.test(detail) ? ' (needs root or CAP_NET_ADMIN)' : '';
-    throw new ConntrackUnavailableError(`${commandLine} failed (${outcome.signal ?? `exit ${outcome.code}`}): ${detail || 'no message'}${permission}`);
+    throw new ConntrackUnavailableError(
+      `${commandLine} failed (${outcome.signal ?? `exit ${outcome.code}`}): ${detail || 'no message'}${permission}`,
+    );
   }
 }
 

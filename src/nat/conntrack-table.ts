@@ -19,15 +19,15 @@ export interface NatTranslation {
 export type ConntrackStatus =
   | { readonly state: 'not-read' }
   | {
-    readonly state: 'ready';
-    readonly source: string;
-    /** TCP entries to the broker ports, indexed. */
-    readonly entries: number;
-    /** Entries beyond maxEntries, left out of the index. */
-    readonly droppedEntries: number;
-    readonly malformedLines: number;
-    readonly refreshedAtMs: number;
-  }
+      readonly state: 'ready';
+      readonly source: string;
+      /** TCP entries to the broker ports, indexed. */
+      readonly entries: number;
+      /** Entries beyond maxEntries, left out of the index. */
+      readonly droppedEntries: number;
+      readonly malformedLines: number;
+      readonly refreshedAtMs: number;
+    }
   | { readonly state: 'unavailable'; readonly reason: string };
 
 export interface ConntrackTableOptions {
@@ -96,7 +96,9 @@ export class ConntrackTable implements ClientAddressResolver {
 
   /** Reads the table now (joining a read under way). */
   refresh(): Promise<ConntrackStatus> {
-    this.#inFlight ??= this.#read().finally(() => { this.#inFlight = undefined; });
+    this.#inFlight ??= this.#read().finally(() => {
+      this.#inFlight = undefined;
+    });
     return this.#inFlight;
   }
 
@@ -167,5 +169,5 @@ function key(brokerIp: string, brokerPort: number, clientIp: string, clientPort:
 }
 
 function canonical(ip: string): string {
-  return ip.includes(':') ? canonicalIp(ip) ?? ip : ip;
+  return ip.includes(':') ? (canonicalIp(ip) ?? ip) : ip;
 }

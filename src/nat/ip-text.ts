@@ -19,14 +19,20 @@ function ipv6Bytes(text: string): Buffer {
   let tail: number[] = [];
   const lastColon = text.lastIndexOf(':');
   if (text.includes('.', lastColon)) {
-    tail = text.slice(lastColon + 1).split('.').map(Number);
+    tail = text
+      .slice(lastColon + 1)
+      .split('.')
+      .map(Number);
     groups = `${text.slice(0, lastColon + 1)}0:0`;
   }
-  const [head, rest] = groups.includes('::') ? groups.split('::') as [string, string] : [groups, undefined];
+  const [head, rest] = groups.includes('::') ? (groups.split('::') as [string, string]) : [groups, undefined];
   const headGroups = head === '' ? [] : head.split(':');
   const restGroups = rest === undefined || rest === '' ? [] : rest.split(':');
   const all = [...headGroups, ...new Array<string>(8 - headGroups.length - restGroups.length).fill('0'), ...restGroups];
   all.forEach((group, i) => bytes.writeUInt16BE(parseInt(group, 16), i * 2));
-  if (tail.length === 4) tail.forEach((octet, i) => { bytes[12 + i] = octet; });
+  if (tail.length === 4)
+    tail.forEach((octet, i) => {
+      bytes[12 + i] = octet;
+    });
   return bytes;
 }

@@ -74,9 +74,10 @@ export class KubernetesPods {
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#onFailure = options.onFailure ?? (() => {});
     this.#now = options.now ?? Date.now;
-    this.#status = this.#host === undefined
-      ? { state: 'disabled', reason: 'not in a Kubernetes cluster (KUBERNETES_SERVICE_HOST is not set)' }
-      : { state: 'not-read' };
+    this.#status =
+      this.#host === undefined
+        ? { state: 'disabled', reason: 'not in a Kubernetes cluster (KUBERNETES_SERVICE_HOST is not set)' }
+        : { state: 'not-read' };
   }
 
   podByIp(ip: string): PodRef | undefined {
@@ -101,15 +102,21 @@ export class KubernetesPods {
 
   refresh(): Promise<KubernetesPodsStatus> {
     if (this.#status.state === 'disabled') return Promise.resolve(this.#status);
-    this.#inFlight ??= this.#list().finally(() => { this.#inFlight = undefined; });
+    this.#inFlight ??= this.#list().finally(() => {
+      this.#inFlight = undefined;
+    });
     return this.#inFlight;
   }
 
   async #list(): Promise<KubernetesPodsStatus> {
     try {
       // Read at every list: the kubelet rotates the projected token.
-      const token = await readFile(join(this.#dir, 'token'), 'utf8').catch((error: Error) => { throw new ApiError(`no service account token: ${error.message}`); });
-      const ca = await readFile(join(this.#dir, 'ca.crt')).catch((error: Error) => { throw new ApiError(`no service account CA: ${error.message}`); });
+      const token = await readFile(join(this.#dir, 'token'), 'utf8').catch((error: Error) => {
+        throw new ApiError(`no service account token: ${error.message}`);
+      });
+      const ca = await readFile(join(this.#dir, 'ca.crt')).catch((error: Error) => {
+        throw new ApiError(`no service account CA: ${error.message}`);
+      });
       let listed: { byIp: Map<string, PodRef>; resourceVersion: string | undefined };
       try {
         listed = await this.#allPages(token.trim(), ca);
@@ -120,7 +127,12 @@ export class KubernetesPods {
       }
       this.#byIp = listed.byIp;
       this.#lastFailure = undefined;
-      this.#status = { state: 'ready', pods: new Set(listed.byIp.values()).size, resourceVersion: listed.resourceVersion, refreshedAtMs: this.#now() };
+      this.#status = {
+        state: 'ready',
+        pods: new Set(listed.byIp.values()).size,
+        resourceVersion: listed.resourceVersion,
+        refreshedAtMs: this.#now(),
+      };
     } catch (error) {
       const reason = (error as Error).message;
       if (reason !== this.#lastFailure) this.#onFailure(reason);
@@ -158,29 +170,41 @@ export class KubernetesPods {
   #get(path: string, token: string, ca: Buffer): Promise<PodList> {
     const host = this.#host!;
     return new Promise((resolve, reject) => {
-      const req = request({
-        host, port: this.#port, path, ca, method: 'GET', timeout: this.#timeoutMs,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-      }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          const status = response.statusCode ?? 0;
-          if (status === 200) {
-            try {
-              resolve(JSON.parse(body) as PodList);
-            } catch (error) {
-              reject(new ApiError(`GET ${path}: the response is not JSON: ${(error as Error).message}`));
+      const req = request(
+        {
+          host,
+          port: this.#port,
+          path,
+          ca,
+          method: 'GET',
+          timeout: this.#timeoutMs,
+          headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            const body = Buffer.concat(chunks).toString('utf8');
+            const status = response.statusCode ?? 0;
+            if (status === 200) {
+              try {
+                resolve(JSON.parse(body) as PodList);
+              } catch (error) {
+                reject(new ApiError(`GET ${path}: the response is not JSON: ${(error as Error).message}`));
+              }
+              return;
             }
-            return;
-          }
-          const hint = status === 401 ? ' (the service account token was refused)'
-            : status === 403 ? ' (the service account needs RBAC permission to list pods in all namespaces)' : '';
-          reject(new ApiError(`GET ${path}: HTTP ${status}${hint}: ${body.slice(0, 300)}`, status));
-        });
-      });
+            const hint =
+              status === 401
+                ? ' (the service account token was refused)'
+                : status === 403
+                  ? ' (the service account needs RBAC permission to list pods in all namespaces)'
+                  : '';
+            reject(new ApiError(`GET ${path}: HTTP ${status}${hint}: ${body.slice(0, 300)}`, status));
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.#timeoutMs} ms`)));
       req.on('error', (error) => reject(new ApiError(`GET https://${host}:${this.#port}${path}: ${error.message}`)));
       req.end();

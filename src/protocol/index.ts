@@ -3,13 +3,7 @@
 
 import { ApiKey, apiKeyName } from './api-keys.ts';
 import { DecodeError, failure, type DecodeResult } from './decode-error.ts';
-import {
-  readRequestHeader,
-  readResponseHeader,
-  responseHeaderVersion,
-  type RequestHeader,
-  type ResponseHeader,
-} from './headers.ts';
+import { readRequestHeader, readResponseHeader, responseHeaderVersion, type RequestHeader, type ResponseHeader } from './headers.ts';
 import { Reader } from './reader.ts';
 import { messagePlan, readStruct, type DecodedStruct } from './schema-decoder.ts';
 
@@ -104,11 +98,7 @@ export function decodeRequest(message: Buffer): DecodeResult<DecodedRequest> {
 }
 
 /** Reads only the response header of a response to a request of `apiKey`/`apiVersion`. */
-export function decodeResponseHeader(
-  message: Buffer,
-  apiKey: number,
-  apiVersion: number,
-): DecodeResult<DecodedHeader<ResponseHeader>> {
+export function decodeResponseHeader(message: Buffer, apiKey: number, apiVersion: number): DecodeResult<DecodedHeader<ResponseHeader>> {
   try {
     const headerVersion = responseHeaderVersion(apiKey, apiVersion);
     if (headerVersion === undefined) throw new DecodeError('response header', 0, `unknown api key ${apiKey}`);

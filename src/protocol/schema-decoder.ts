@@ -87,10 +87,18 @@ function valuePlan(field: FieldSpec, version: number, flexible: boolean, nullabl
   if (fixed !== undefined) return { op: fixed, struct: null, element: null };
   switch (field.type) {
     case 'string':
-      return { op: flexible ? (nullable ? COMPACT_NULLABLE_STRING : COMPACT_STRING) : nullable ? NULLABLE_STRING : STRING, struct: null, element: null };
+      return {
+        op: flexible ? (nullable ? COMPACT_NULLABLE_STRING : COMPACT_STRING) : nullable ? NULLABLE_STRING : STRING,
+        struct: null,
+        element: null,
+      };
     case 'bytes':
     case 'records':
-      return { op: flexible ? (nullable ? COMPACT_NULLABLE_BYTES : COMPACT_BYTES) : nullable ? NULLABLE_BYTES : BYTES, struct: null, element: null };
+      return {
+        op: flexible ? (nullable ? COMPACT_NULLABLE_BYTES : COMPACT_BYTES) : nullable ? NULLABLE_BYTES : BYTES,
+        struct: null,
+        element: null,
+      };
     case 'struct':
       return { op: nullable ? NULLABLE_STRUCT : STRUCT, struct: structPlan(field.fields ?? [], version, flexible), element: null };
     default:

@@ -24,7 +24,9 @@ export type RegistrySettings = Pick<SchemaRegistryCollectorConfig, 'url' | 'user
 /** The connection to the configured registry; reads the TLS files now, so a missing file is a ConfigError. */
 export function registryConnection(settings: RegistrySettings): RegistryConnection {
   return {
-    baseUrl: settings.url, username: settings.username, password: settings.password,
+    baseUrl: settings.url,
+    username: settings.username,
+    password: settings.password,
     tls: settings.tls.enabled ? buildTlsOptions(settings.tls, 'schema-registry') : undefined,
     timeoutMs: settings.timeoutSeconds * 1000,
   };
@@ -64,27 +66,33 @@ export function getJson(connection: RegistryConnection, path: string, signal: Ab
   const url = new URL(connection.baseUrl + path);
   const where = `GET ${url.pathname}${url.search}`;
   const headers: Record<string, string> = { accept: 'application/vnd.schemaregistry.v1+json, application/json' };
-  if (connection.username) headers.authorization = `Basic ${Buffer.from(`${connection.username}:${connection.password}`).toString('base64')}`;
+  if (connection.username)
+    headers.authorization = `Basic ${Buffer.from(`${connection.username}:${connection.password}`).toString('base64')}`;
   return new Promise((resolve, reject) => {
     const options = { method: 'GET', headers, signal, timeout: connection.timeoutMs };
     const request = url.protocol === 'https:' ? httpsRequest(url, { ...options, ...connection.tls }) : httpRequest(url, options);
     request.once('timeout', () => request.destroy(new Error(`no answer within ${connection.timeoutMs} ms`)));
-    request.once('error', (error: NodeJS.ErrnoException) => reject(new Error(`${where}: ${error.code && error.code !== 'ABORT_ERR' ? `${error.code} ` : ''}${error.message}`)));
+    request.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(`${where}: ${error.code && error.code !== 'ABORT_ERR' ? `${error.code} ` : ''}${error.message}`)),
+    );
     request.once('response', (response) => {
-      readBody(response).then((body) => {
-        const status = response.statusCode ?? 0;
-        let json: unknown;
-        try {
-          json = body === '' ? undefined : JSON.parse(body);
-        } catch {
-          if (status >= 200 && status < 300) return reject(new Error(`${where}: the answer is not JSON`));
-        }
-        if (status >= 200 && status < 300) return resolve(json);
-        const detail = json as { error_code?: unknown; message?: unknown } | undefined;
-        const errorCode = typeof detail?.error_code === 'number' ? detail.error_code : undefined;
-        const message = typeof detail?.message === 'string' ? detail.message : body.slice(0, 200);
-        reject(new RegistryHttpError(`${where}: HTTP ${status}${message ? `: ${message}` : ''}`, status, errorCode));
-      }, (error: Error) => reject(new Error(`${where}: ${error.message}`)));
+      readBody(response).then(
+        (body) => {
+          const status = response.statusCode ?? 0;
+          let json: unknown;
+          try {
+            json = body === '' ? undefined : JSON.parse(body);
+          } catch {
+            if (status >= 200 && status < 300) return reject(new Error(`${where}: the answer is not JSON`));
+          }
+          if (status >= 200 && status < 300) return resolve(json);
+          const detail = json as { error_code?: unknown; message?: unknown } | undefined;
+          const errorCode = typeof detail?.error_code === 'number' ? detail.error_code : undefined;
+          const message = typeof detail?.message === 'string' ? detail.message : body.slice(0, 200);
+          reject(new RegistryHttpError(`${where}: HTTP ${status}${message ? `: ${message}` : ''}`, status, errorCode));
+        },
+        (error: Error) => reject(new Error(`${where}: ${error.message}`)),
+      );
     });
     request.end();
   });

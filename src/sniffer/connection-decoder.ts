@@ -65,7 +65,13 @@ export class ConnectionDecoder implements StreamHandler {
     }
     const { brokerSide } = decision;
     const tls = decision.kind === 'tls';
-    const state = new ConnectionState(this.#info, brokerSide, decision.evidence, tls, new FetchSessions(this.#context.limits.maxFetchSessions));
+    const state = new ConnectionState(
+      this.#info,
+      brokerSide,
+      decision.evidence,
+      tls,
+      new FetchSessions(this.#context.limits.maxFetchSessions),
+    );
     this.#state = state;
     this.#context.brokers.learn(state.broker);
     const clientSide = otherSide(brokerSide);
@@ -73,7 +79,13 @@ export class ConnectionDecoder implements StreamHandler {
     if (tls) counters.tlsConnections++;
     else {
       counters.kafkaConnections++;
-      this.#session = new KafkaSession(state, clientSide, this.#info.startKnown(clientSide), this.#info.startKnown(brokerSide), this.#context);
+      this.#session = new KafkaSession(
+        state,
+        clientSide,
+        this.#info.startKnown(clientSide),
+        this.#info.startKnown(brokerSide),
+        this.#context,
+      );
     }
     this.#context.listener.connectionOpened?.(state);
     for (const entry of probe.entries) {

@@ -167,14 +167,19 @@ export class ConnectionProbe {
       return request === 'yes' ? { kind: 'kafka', brokerSide, evidence: evidence('first-request') } : 'no';
     }
     if (this.#known) {
-      const judge: FrameStartJudge = { check: (candidate, offset) => checkRequestFrameStart(candidate, offset), convincingAlone: () => true };
-      if (findFrameStart(buf, 0, judge, this.#maxBytes, atEnd).status === 'found') return { kind: 'kafka', brokerSide, evidence: evidence('first-request') };
+      const judge: FrameStartJudge = {
+        check: (candidate, offset) => checkRequestFrameStart(candidate, offset),
+        convincingAlone: () => true,
+      };
+      if (findFrameStart(buf, 0, judge, this.#maxBytes, atEnd).status === 'found')
+        return { kind: 'kafka', brokerSide, evidence: evidence('first-request') };
     } else {
       // Without a broker port to go by, a response can pass for a request (correlation id 3 reads as
       // Produce v3). A request answered by the other side is the evidence; failing that, at the end,
       // a chain of two requests that each carry a client id.
       const requests = requestCorrelationIds(buf);
-      if (requests.size > 0 && answersOneOf(this.#bytesOf(brokerSide), requests)) return { kind: 'kafka', brokerSide, evidence: 'first-request' };
+      if (requests.size > 0 && answersOneOf(this.#bytesOf(brokerSide), requests))
+        return { kind: 'kafka', brokerSide, evidence: 'first-request' };
       const lastChance = atEnd || this.#heldBytes > this.#maxBytes;
       const judge: FrameStartJudge = { check: requestWithClientId, convincingAlone: () => false };
       if (lastChance && findFrameStart(buf, 0, judge, this.#maxBytes, atEnd, false).status === 'found') {

@@ -1,6 +1,6 @@
 import type { ConnectionInfo, Endpoint, Side } from '../tcp/connection.ts';
 import type { ClientSoftware, ConnectionStats, ConnectionView, DirectionEvidence, Role, SaslState } from './events.ts';
-import { FetchSessions } from './fetch-sessions.ts';
+import type { FetchSessions } from './fetch-sessions.ts';
 
 /** The sniffer's own record of a connection: what ConnectionView shows, plus decoding state. */
 export class ConnectionState implements ConnectionView {

@@ -23,7 +23,8 @@ export function formatExchangeLine(exchange: Exchange): string {
   const parts = [`client ${endpoint(connection.client)} -> ${endpoint(connection.broker)} ${exchange.apiName} v${exchange.apiVersion}`];
   parts.push(`client_id=${exchange.clientId === null ? '-' : token(exchange.clientId)}`);
   if (exchange.topics.length > 0) parts.push(`topics=[${exchange.topics.map((topic) => token(topic.topic)).join(',')}]`);
-  if (exchange.apiKey === ApiKey.Produce || exchange.apiKey === ApiKey.Fetch) parts.push(`records=${exchange.records}`, `bytes=${exchange.recordBytes}`);
+  if (exchange.apiKey === ApiKey.Produce || exchange.apiKey === ApiKey.Fetch)
+    parts.push(`records=${exchange.records}`, `bytes=${exchange.recordBytes}`);
   const details = exchange.details;
   if (details.acks !== undefined) parts.push(`acks=${details.acks}`);
   if (exchange.role === 'follower') parts.push(`replica=${details.replicaId}`);
@@ -33,7 +34,8 @@ export function formatExchangeLine(exchange: Exchange): string {
   if (details.saslMechanism !== undefined) parts.push(`mechanism=${token(details.saslMechanism)}`);
   if (details.principal !== undefined) parts.push(`principal=${token(details.principal)}`);
   if (details.softwareName !== undefined) parts.push(`software=${token(`${details.softwareName}/${details.softwareVersion ?? ''}`)}`);
-  if (exchange.outcome === 'answered') parts.push(`latency=${exchange.latencyMs!.toFixed(1)}ms`, `error=${errorCodeName(exchange.errorCode)}`);
+  if (exchange.outcome === 'answered')
+    parts.push(`latency=${exchange.latencyMs!.toFixed(1)}ms`, `error=${errorCodeName(exchange.errorCode)}`);
   else parts.push(exchange.outcome);
   if (exchange.problem !== undefined) parts.push(`problem=${token(exchange.problem)}`);
   return parts.join(' ');

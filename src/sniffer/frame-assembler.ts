@@ -37,7 +37,16 @@ export interface FramingCounters {
 }
 
 export function createFramingCounters(): FramingCounters {
-  return { frames: 0, oversizeFrames: 0, damagedFrames: 0, framingLost: 0, implausibleFrames: 0, resyncs: 0, huntedBytes: 0, truncatedBytes: 0 };
+  return {
+    frames: 0,
+    oversizeFrames: 0,
+    damagedFrames: 0,
+    framingLost: 0,
+    implausibleFrames: 0,
+    resyncs: 0,
+    huntedBytes: 0,
+    truncatedBytes: 0,
+  };
 }
 
 export interface FrameAssemblerLimits {
@@ -197,9 +206,13 @@ export class FrameAssembler {
         at += FRAME_SIZE_BYTES;
       }
       const head = Math.min(size, FRAME_HEAD_BYTES);
-      const startOk = size >= 0 && size <= this.#limits.maxFrameSize && (length - at < head || this.#judge.inStep(chunk.subarray(at, at + head), size));
+      const startOk =
+        size >= 0 && size <= this.#limits.maxFrameSize && (length - at < head || this.#judge.inStep(chunk.subarray(at, at + head), size));
       if (!startOk) {
-        this.#rehunt(split ? Buffer.concat([this.#sizeBytes.subarray(1), chunk.subarray(at)]) : chunk.subarray(at - FRAME_SIZE_BYTES + 1), now);
+        this.#rehunt(
+          split ? Buffer.concat([this.#sizeBytes.subarray(1), chunk.subarray(at)]) : chunk.subarray(at - FRAME_SIZE_BYTES + 1),
+          now,
+        );
         return;
       }
       if (size <= this.#limits.maxFrameBytes && length - at >= size) {
@@ -214,7 +227,15 @@ export class FrameAssembler {
       } else {
         this.#counters.oversizeFrames++;
         const prefix = Math.min(size, this.#limits.prefixBytes);
-        this.#open = { size, data: Buffer.allocUnsafe(prefix), filled: 0, skipRemaining: size - prefix, skipped: 'oversize', checked, firstMicros };
+        this.#open = {
+          size,
+          data: Buffer.allocUnsafe(prefix),
+          filled: 0,
+          skipRemaining: size - prefix,
+          skipped: 'oversize',
+          checked,
+          firstMicros,
+        };
         if (prefix === 0) this.#output.partialFrame(EMPTY, size, 'oversize', firstMicros);
       }
     }

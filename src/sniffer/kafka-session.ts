@@ -138,7 +138,8 @@ export class KafkaSession {
     this.#responses = new FrameAssembler(
       {
         check: (buf, offset) => checkResponseFrameStart(buf, offset, { isPendingCorrelationId: (id) => this.#pending.has(id) }),
-        convincingAlone: (buf, offset) => buf.length >= offset + 8 && buf.readInt32BE(offset + FRAME_SIZE_BYTES) === this.#pending.oldestCorrelationId(),
+        convincingAlone: (buf, offset) =>
+          buf.length >= offset + 8 && buf.readInt32BE(offset + FRAME_SIZE_BYTES) === this.#pending.oldestCorrelationId(),
         inStep: (head, size) => this.#rawTokens.length > 0 || saneResponseStart(head, size),
       },
       {
@@ -207,7 +208,10 @@ export class KafkaSession {
       counters.undecodableBodies++;
       facts.problem = `request: ${read.bodyError}`;
     } else {
-      facts.problem = partial === 'oversize' ? `request of ${frameBytes} bytes not buffered (limit ${this.#context.limits.maxFrameBytes})` : 'request bytes missing from the capture';
+      facts.problem =
+        partial === 'oversize'
+          ? `request of ${frameBytes} bytes not buffered (limit ${this.#context.limits.maxFrameBytes})`
+          : 'request bytes missing from the capture';
       if (header.apiKey === ApiKey.Produce) {
         const acks = produceAcksFromPrefix(message, read.bodyOffset!, header.apiVersion);
         if (acks !== undefined) facts.details.acks = acks;
@@ -274,7 +278,10 @@ export class KafkaSession {
     let errors = new Map<number, number>();
     let topLevelError = 0;
     if (partial !== undefined) {
-      facts.problem ??= partial === 'oversize' ? `response of ${frameBytes} bytes not buffered (limit ${this.#context.limits.maxFrameBytes})` : 'response bytes missing from the capture';
+      facts.problem ??=
+        partial === 'oversize'
+          ? `response of ${frameBytes} bytes not buffered (limit ${this.#context.limits.maxFrameBytes})`
+          : 'response bytes missing from the capture';
     } else if (request.apiKey === ApiKey.ApiVersions && message.length >= API_VERSIONS_ERROR_END) {
       // Every connection starts with one; its long list of API versions says nothing about the client,
       // and its only error code comes first in every version (after the v0 response header).
@@ -316,7 +323,9 @@ export class KafkaSession {
     const errors: ErrorCount[] =
       response === undefined || response.errors.size === 0
         ? []
-        : [...response.errors].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([code, count]) => ({ code, name: errorCodeName(code), count }));
+        : [...response.errors]
+            .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+            .map(([code, count]) => ({ code, name: errorCodeName(code), count }));
     const exchange: Exchange = {
       connection: this.#state,
       apiKey: request.apiKey,

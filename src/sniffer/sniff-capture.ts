@@ -20,7 +20,11 @@ export interface SniffCaptureOptions extends SnifferOptions {
 }
 
 /** Decodes a whole capture (file path, '-' for stdin, or a byte stream) into `listener`'s events. */
-export async function sniffCapture(source: CaptureSource, listener: SnifferListener, options: SniffCaptureOptions = {}): Promise<SniffResult> {
+export async function sniffCapture(
+  source: CaptureSource,
+  listener: SnifferListener,
+  options: SniffCaptureOptions = {},
+): Promise<SniffResult> {
   const sniffer = new Sniffer(listener, options);
   const decoder = new TcpSegmentDecoder(sniffer);
   // Nothing of a packet outlives its batch (the sniffer copies what it keeps), so buffers can be reused.

@@ -68,8 +68,7 @@ export class TcpConnection implements ConnectionInfo {
     const receiver = { address: firstSegment.destinationAddress, port: firstSegment.destinationPort };
     this.roleEvidence = roleEvidenceOf(firstSegment);
     const senderIsClient =
-      this.roleEvidence === 'syn' ||
-      (this.roleEvidence === 'port-heuristic' && firstSegment.sourcePort >= firstSegment.destinationPort);
+      this.roleEvidence === 'syn' || (this.roleEvidence === 'port-heuristic' && firstSegment.sourcePort >= firstSegment.destinationPort);
     this.client = senderIsClient ? sender : receiver;
     this.server = senderIsClient ? receiver : sender;
     this.clientStream = new DirectionStream(limits, counters, {

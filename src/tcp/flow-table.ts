@@ -18,7 +18,8 @@ export class FlowTable<V> {
   readonly #entries = new Map<string, V>();
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`flow table capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`flow table capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
   }
 

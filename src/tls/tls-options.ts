@@ -28,7 +28,9 @@ export function readPem(path: string, optionKey: string): Buffer {
 export function buildTlsOptions(files: TlsFiles, optionPrefix: string): ConnectionOptions {
   return {
     ...(files.caFile ? { ca: readPem(files.caFile, `${optionPrefix}.ca-file`) } : {}),
-    ...(files.certFile ? { cert: readPem(files.certFile, `${optionPrefix}.cert-file`), key: readPem(files.keyFile, `${optionPrefix}.key-file`) } : {}),
+    ...(files.certFile
+      ? { cert: readPem(files.certFile, `${optionPrefix}.cert-file`), key: readPem(files.keyFile, `${optionPrefix}.key-file`) }
+      : {}),
     ...(files.serverName ? { servername: files.serverName } : {}),
     rejectUnauthorized: !files.insecureSkipVerify,
   };
@@ -47,7 +49,10 @@ export interface TlsServerFiles {
 }
 
 /** node:tls options for a server; `optionName` names each file's setting in errors (cert_file, key_file, client_ca_file). */
-export function buildTlsServerOptions(files: TlsServerFiles, optionName: (setting: 'cert_file' | 'key_file' | 'client_ca_file') => string): TlsOptions {
+export function buildTlsServerOptions(
+  files: TlsServerFiles,
+  optionName: (setting: 'cert_file' | 'key_file' | 'client_ca_file') => string,
+): TlsOptions {
   return {
     cert: readPem(files.certFile, optionName('cert_file')),
     key: readPem(files.keyFile, optionName('key_file')),

@@ -20,7 +20,15 @@ function assertOneClearLine(stderr: string, pattern: RegExp): void {
 test('--help lists every option with its default', async () => {
   const { code, stdout } = await runExporterCommand(['--help']);
   assert.equal(code, 0);
-  for (const flag of ['--kafka.server', '--web.listen-address', '--sasl.mechanism', '--tls.ca-file', '--otlp.endpoint', '--log.format', '--collector.cluster.interval']) {
+  for (const flag of [
+    '--kafka.server',
+    '--web.listen-address',
+    '--sasl.mechanism',
+    '--tls.ca-file',
+    '--otlp.endpoint',
+    '--log.format',
+    '--collector.cluster.interval',
+  ]) {
     assert.ok(stdout.includes(flag), `--help does not list ${flag}`);
   }
   assert.match(stdout, /--web\.listen-address=STRING\n.*\n\s+default: ":9870"; environment: KAFKA_SONAR_WEB_LISTEN_ADDRESS/);
@@ -33,7 +41,10 @@ test('--config.check accepts a valid file and rejects an unknown key with one cl
   const file = yamlFile('kafka:\n  servers: [a:9092]\n');
   const invalid = await runExporterCommand(['--config.check', file]);
   assert.equal(invalid.code, 2);
-  assertOneClearLine(invalid.stderr, new RegExp(`configuration error: config file ${file}: unknown key kafka\\.servers \\(did you mean kafka\\.server\\?\\)`));
+  assertOneClearLine(
+    invalid.stderr,
+    new RegExp(`configuration error: config file ${file}: unknown key kafka\\.servers \\(did you mean kafka\\.server\\?\\)`),
+  );
 });
 
 test('a wrong type, a missing file and a bad flag each exit non-zero with one clear line', async () => {
@@ -51,7 +62,10 @@ test('a wrong type, a missing file and a bad flag each exit non-zero with one cl
 
   const badEnvironment = await runExporterCommand([], { KAFKA_SONAR_LOG_LEVEL: 'loud' });
   assert.equal(badEnvironment.code, 2);
-  assertOneClearLine(badEnvironment.stderr, /environment variable KAFKA_SONAR_LOG_LEVEL: invalid value "loud" for log\.level: expected one of debug, info, warn, error/);
+  assertOneClearLine(
+    badEnvironment.stderr,
+    /environment variable KAFKA_SONAR_LOG_LEVEL: invalid value "loud" for log\.level: expected one of debug, info, warn, error/,
+  );
 });
 
 test('a listen address in use is named', async () => {
@@ -60,7 +74,10 @@ test('a listen address in use is named', async () => {
     const port = new URL(first.url).port;
     const second = await runExporterCommand([`--web.listen-address=127.0.0.1:${port}`, '--collector.cluster.enabled=false']);
     assert.equal(second.code, 1);
-    assert.match(second.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(web\\.listen-address\\): the address is already in use`));
+    assert.match(
+      second.stderr,
+      new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(web\\.listen-address\\): the address is already in use`),
+    );
   } finally {
     await first.stop();
   }
@@ -68,7 +85,8 @@ test('a listen address in use is named', async () => {
 
 test('settings from the environment apply, and flags win over them', async () => {
   const exporter = await startExporterProcess(['--cluster.name=from-flag', '--collector.cluster.enabled=false'], {
-    KAFKA_SONAR_CLUSTER_NAME: 'from-env', KAFKA_SONAR_LOG_FORMAT: 'logfmt',
+    KAFKA_SONAR_CLUSTER_NAME: 'from-env',
+    KAFKA_SONAR_LOG_FORMAT: 'logfmt',
   });
   try {
     const text = await (await fetch(`${exporter.url}/metrics`)).text();

@@ -18,11 +18,32 @@ import { waitForScrape } from '../support/scrape.ts';
 const RULES = fileURLToPath(new URL('../../alerts/kafka-sonar.rules.yml', import.meta.url));
 /** Panels that must show data, per dashboard; the clients' from the captured traffic (kafkajs, followers, the exporter's admin client). */
 const CORE_PANELS: Record<string, readonly string[]> = {
-  'kafka-cluster.json': ['Cluster answers', 'Brokers', 'Active controller', 'Offline partitions', 'Log size per topic', 'Free space per log directory', 'Lag (messages)', 'Group status', 'Collectors up'],
+  'kafka-cluster.json': [
+    'Cluster answers',
+    'Brokers',
+    'Active controller',
+    'Offline partitions',
+    'Log size per topic',
+    'Free space per log directory',
+    'Lag (messages)',
+    'Group status',
+    'Collectors up',
+  ],
   'kafka-clients.json': [
-    'Active clients', 'Produce records/s by client', 'Produce bytes/s by topic', 'Top producers', 'Fetch records/s by client', 'Fetch bytes/s by topic',
-    'Follower replication bytes/s by topic', 'Requests/s by API', 'Request latency by API', 'Fetch latency', 'Connections per client address', 'Clients',
-    'Capture up', 'Captured packets/s',
+    'Active clients',
+    'Produce records/s by client',
+    'Produce bytes/s by topic',
+    'Top producers',
+    'Fetch records/s by client',
+    'Fetch bytes/s by topic',
+    'Follower replication bytes/s by topic',
+    'Requests/s by API',
+    'Request latency by API',
+    'Fetch latency',
+    'Connections per client address',
+    'Clients',
+    'Capture up',
+    'Captured packets/s',
   ],
 };
 
@@ -30,11 +51,15 @@ let bed: Testbed;
 let exporter: ExporterProcess;
 let targetFile: string;
 
-interface QueryResult { status: string; data?: { result: unknown[] }; error?: string }
+interface QueryResult {
+  status: string;
+  data?: { result: unknown[] };
+  error?: string;
+}
 
 async function query(expr: string): Promise<QueryResult> {
   const response = await fetch(`${bed.prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  return await response.json() as QueryResult;
+  return (await response.json()) as QueryResult;
 }
 
 async function waitFor(description: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
@@ -49,8 +74,18 @@ before(async () => {
   bed = await testbedUp({ mode: 'kraft', brokers: 3, prometheus: true });
   // Capturing the brokers' ports on loopback: the clients below are seen on the wire.
   const ports = bed.brokers.map((broker) => broker.port).join(',');
-  exporter = await startExporterProcess([`--kafka.server=${bed.bootstrapServers}`, '--collector.cluster.interval=2s', '--sniff.interface=lo', `--sniff.broker-ports=${ports}`]);
-  await waitForScrape(exporter.url, 'capture up', (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1), 10_000);
+  exporter = await startExporterProcess([
+    `--kafka.server=${bed.bootstrapServers}`,
+    '--collector.cluster.interval=2s',
+    '--sniff.interface=lo',
+    `--sniff.broker-ports=${ports}`,
+  ]);
+  await waitForScrape(
+    exporter.url,
+    'capture up',
+    (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1),
+    10_000,
+  );
   const topic = uniqueName('dashboard');
   await createTopic(bed.bootstrapServers, topic, 3, 3);
   await produceMessages(bed.bootstrapServers, topic, 50);
@@ -71,7 +106,11 @@ before(async () => {
   // rate() needs two samples of this exporter in its window: Prometheus scrapes every 2 s on the test bed.
   const instance = new URL(exporter.url).host;
   await waitFor('two scrapes of the client metrics', async () => {
-    const results = await Promise.all(['kafka_client_produce_records_total', 'kafka_client_fetch_records_total'].map((name) => query(`rate(${name}{cluster="testbed", instance="${instance}"}[1m])`)));
+    const results = await Promise.all(
+      ['kafka_client_produce_records_total', 'kafka_client_fetch_records_total'].map((name) =>
+        query(`rate(${name}{cluster="testbed", instance="${instance}"}[1m])`),
+      ),
+    );
     return results.every((result) => result.status === 'success' && (result.data?.result.length ?? 0) > 0);
   });
 });
@@ -102,10 +141,18 @@ test('the core panels show data from the test bed', async () => {
 });
 
 test('the alert rules load into the real Prometheus', async () => {
-  await waitFor('the kafka-sonar rule groups', async () => {
-    const response = await (await fetch(`${bed.prometheusUrl}/api/v1/rules`)).json() as { data: { groups: { name: string; rules: { health: string }[] }[] } };
-    const names = response.data.groups.map((group) => group.name);
-    return ['kafka-sonar-exporter', 'kafka-cluster', 'kafka-consumer-groups'].every((name) => names.includes(name))
-      && response.data.groups.every((group) => group.rules.every((rule) => rule.health !== 'err'));
-  }, 30_000);
+  await waitFor(
+    'the kafka-sonar rule groups',
+    async () => {
+      const response = (await (await fetch(`${bed.prometheusUrl}/api/v1/rules`)).json()) as {
+        data: { groups: { name: string; rules: { health: string }[] }[] };
+      };
+      const names = response.data.groups.map((group) => group.name);
+      return (
+        ['kafka-sonar-exporter', 'kafka-cluster', 'kafka-consumer-groups'].every((name) => names.includes(name)) &&
+        response.data.groups.every((group) => group.rules.every((rule) => rule.health !== 'err'))
+      );
+    },
+    30_000,
+  );
 });

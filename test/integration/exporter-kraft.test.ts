@@ -11,7 +11,10 @@ let exporter: ExporterProcess;
 before(async () => {
   bed = await testbedUp({ mode: 'kraft', brokers: 3 });
   exporter = await startExporterProcess([
-    `--kafka.server=${bed.bootstrapServers}`, '--collector.cluster.interval=1s', '--collector.cluster.timeout=5s', '--cluster.name=testbed',
+    `--kafka.server=${bed.bootstrapServers}`,
+    '--collector.cluster.interval=1s',
+    '--collector.cluster.timeout=5s',
+    '--cluster.name=testbed',
   ]);
 });
 
@@ -21,7 +24,11 @@ after(async () => {
 });
 
 test('shows the three KRaft brokers and kafka_up 1', async () => {
-  const series = await waitForScrape(exporter.url, 'kafka_brokers 3', (s) => valueOf(s, 'kafka_brokers') === 3 && valueOf(s, 'kafka_up') === 1);
+  const series = await waitForScrape(
+    exporter.url,
+    'kafka_brokers 3',
+    (s) => valueOf(s, 'kafka_brokers') === 3 && valueOf(s, 'kafka_up') === 1,
+  );
   const infos = series.filter((entry) => entry.name === 'kafka_broker_info');
   assert.deepEqual(infos.map((entry) => entry.labels.id).sort(), bed.brokers.map((broker) => String(broker.id)).sort());
   assert.deepEqual(infos.map((entry) => entry.labels.address).sort(), bed.brokers.map((broker) => `${broker.host}:${broker.port}`).sort());
@@ -34,12 +41,17 @@ test('shows the three KRaft brokers and kafka_up 1', async () => {
 /** kafka_exporter's names, kept for its dashboards and alerts, that promtool's linter dislikes for their _sum suffix. */
 const KAFKA_EXPORTER_NAMES_PROMTOOL_FLAGS = ['kafka_consumergroup_current_offset_sum', 'kafka_consumergroup_lag_sum'];
 
-test('the exposition passes promtool check metrics (but for kafka_exporter\'s two _sum names)', async () => {
+test("the exposition passes promtool check metrics (but for kafka_exporter's two _sum names)", async () => {
   const { text } = await scrape(exporter.url);
   const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
   assert.equal(result.error, undefined, 'promtool must be installed (Debian package prometheus)');
   const problems = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
-  const unexpected = problems.filter((line) => !KAFKA_EXPORTER_NAMES_PROMTOOL_FLAGS.some((name) => line.startsWith(`${name} non-histogram and non-summary metrics should not have "_sum" suffix`)));
+  const unexpected = problems.filter(
+    (line) =>
+      !KAFKA_EXPORTER_NAMES_PROMTOOL_FLAGS.some((name) =>
+        line.startsWith(`${name} non-histogram and non-summary metrics should not have "_sum" suffix`),
+      ),
+  );
   assert.deepEqual(unexpected, [], `promtool check metrics found problems:\n${unexpected.join('\n')}`);
   assert.ok(result.status === 0 || problems.length > 0);
 });
@@ -66,7 +78,12 @@ test('with the whole cluster down /metrics keeps answering kafka_up 0, and recov
   }
   assert.match(exporter.stderr(), /"msg":"collector failed","collector":"cluster"/);
   await startAllBrokers(bed);
-  await waitForScrape(exporter.url, 'kafka_up 1 after recovery', (s) => valueOf(s, 'kafka_up') === 1 && valueOf(s, 'kafka_brokers') === 3, 90_000);
+  await waitForScrape(
+    exporter.url,
+    'kafka_up 1 after recovery',
+    (s) => valueOf(s, 'kafka_up') === 1 && valueOf(s, 'kafka_brokers') === 3,
+    90_000,
+  );
 });
 
 test('stops within 5 s on SIGTERM', async () => {

@@ -19,8 +19,14 @@ let scratch: string;
 const running: ExporterProcess[] = [];
 
 async function exporterWith(tlsArgs: readonly string[], extra: readonly string[] = []): Promise<ExporterProcess> {
-  const exporter = await startExporterProcess([`--kafka.server=${bed.tlsBootstrapServers}`, '--tls.enabled', ...tlsArgs,
-    '--collector.cluster.interval=1s', '--collector.quorum.enabled=false', ...extra]);
+  const exporter = await startExporterProcess([
+    `--kafka.server=${bed.tlsBootstrapServers}`,
+    '--tls.enabled',
+    ...tlsArgs,
+    '--collector.cluster.interval=1s',
+    '--collector.quorum.enabled=false',
+    ...extra,
+  ]);
   running.push(exporter);
   return exporter;
 }
@@ -30,11 +36,19 @@ function clientCertificate(): string[] {
 }
 
 function failureLines(exporter: ExporterProcess): string[] {
-  return exporter.stderr().split('\n').filter((line) => line.includes('"msg":"collector failed","collector":"cluster"'));
+  return exporter
+    .stderr()
+    .split('\n')
+    .filter((line) => line.includes('"msg":"collector failed","collector":"cluster"'));
 }
 
 async function failsClearly(exporter: ExporterProcess, description: string): Promise<string> {
-  await waitForScrape(exporter.url, `kafka_up 0 ${description}`, (s) => valueOf(s, 'kafka_up') === 0 && valueOf(s, 'kafka_sonar_collector_errors_total', { collector: 'cluster' })! >= 2, 60_000);
+  await waitForScrape(
+    exporter.url,
+    `kafka_up 0 ${description}`,
+    (s) => valueOf(s, 'kafka_up') === 0 && valueOf(s, 'kafka_sonar_collector_errors_total', { collector: 'cluster' })! >= 2,
+    60_000,
+  );
   const lines = failureLines(exporter);
   assert.equal(lines.length, 1, `one line while the error stays the same:\n${exporter.stderr()}`);
   return lines[0]!;
@@ -54,11 +68,17 @@ after(async () => {
 
 test('with the CA and a client certificate the cluster is read over TLS, and the capture sees TLS', async () => {
   const tlsPort = bed.brokers[0]!.tlsPort!;
-  const exporter = await exporterWith([`--tls.ca-file=${bed.tls!.caFile}`, ...clientCertificate()],
-    ['--sniff.interface=lo', `--sniff.broker-ports=${tlsPort}`]);
+  const exporter = await exporterWith(
+    [`--tls.ca-file=${bed.tls!.caFile}`, ...clientCertificate()],
+    ['--sniff.interface=lo', `--sniff.broker-ports=${tlsPort}`],
+  );
   const tlsConnections = (s: readonly Series[]): number => valueOf(s, 'kafka_sonar_sniffer_connections', { protocol: 'tls' }) ?? 0;
-  const series = await waitForScrape(exporter.url, 'kafka_up 1 over TLS with TLS connections captured', (s) =>
-    valueOf(s, 'kafka_up') === 1 && tlsConnections(s) >= 1, 60_000);
+  const series = await waitForScrape(
+    exporter.url,
+    'kafka_up 1 over TLS with TLS connections captured',
+    (s) => valueOf(s, 'kafka_up') === 1 && tlsConnections(s) >= 1,
+    60_000,
+  );
   assert.equal(valueOf(series, 'kafka_brokers'), 1);
   assert.equal(valueOf(series, 'kafka_sonar_sniffer_connections', { protocol: 'kafka' }), 0, 'no TLS connection taken for plain Kafka');
   assert.equal(valueOf(series, 'kafka_sonar_sniffer_undecodable_frames_total'), 0);
@@ -67,7 +87,12 @@ test('with the CA and a client certificate the cluster is read over TLS, and the
 
 test('without verification (and the client certificate the listener requires) the cluster is read', async () => {
   const exporter = await exporterWith(['--tls.insecure-skip-tls-verify', ...clientCertificate()]);
-  await waitForScrape(exporter.url, 'kafka_up 1 over TLS without verification', (s) => valueOf(s, 'kafka_up') === 1 && valueOf(s, 'kafka_brokers') === 1, 60_000);
+  await waitForScrape(
+    exporter.url,
+    'kafka_up 1 over TLS without verification',
+    (s) => valueOf(s, 'kafka_up') === 1 && valueOf(s, 'kafka_brokers') === 1,
+    60_000,
+  );
 });
 
 test('a CA that did not sign the brokers: kafka_up 0 and one line about the certificate', async () => {
@@ -82,6 +107,13 @@ test('no client certificate where the listener requires one: kafka_up 0 and one 
 });
 
 test('an unreadable CA file is a configuration error naming the option', async () => {
-  const exporter = startExporterProcess([`--kafka.server=${bed.tlsBootstrapServers}`, '--tls.enabled', `--tls.ca-file=${join(scratch, 'missing.pem')}`]);
-  await assert.rejects(exporter, /exited with 2: kafka-sonar: configuration error: tls\.ca-file: cannot read \S*missing\.pem \(no such file\)/);
+  const exporter = startExporterProcess([
+    `--kafka.server=${bed.tlsBootstrapServers}`,
+    '--tls.enabled',
+    `--tls.ca-file=${join(scratch, 'missing.pem')}`,
+  ]);
+  await assert.rejects(
+    exporter,
+    /exited with 2: kafka-sonar: configuration error: tls\.ca-file: cannot read \S*missing\.pem \(no such file\)/,
+  );
 });

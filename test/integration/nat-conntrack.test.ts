@@ -43,7 +43,12 @@ interface Resolved {
   results: Array<{ originalClient: AddressPort | null; lookup: NatTranslation | null }>;
 }
 
-async function resolveIn(namespace: Netns, options: object, queries: Array<{ client: AddressPort; broker: AddressPort }>, runAs: string[] = []): Promise<Resolved> {
+async function resolveIn(
+  namespace: Netns,
+  options: object,
+  queries: Array<{ client: AddressPort; broker: AddressPort }>,
+  runAs: string[] = [],
+): Promise<Resolved> {
   const input = JSON.stringify({ options, queries });
   const command = runAs.length > 0 ? runAs[0]! : node;
   const args = [...runAs.slice(1), ...(runAs.length > 0 ? [node] : []), '--input-type=module', '-e', RESOLVER];
@@ -51,7 +56,9 @@ async function resolveIn(namespace: Netns, options: object, queries: Array<{ cli
   return JSON.parse(stdout) as Resolved;
 }
 
-function jsonLines(child: ChildProcess): (predicate: (value: Record<string, unknown>) => boolean, what: string) => Promise<Record<string, unknown>> {
+function jsonLines(
+  child: ChildProcess,
+): (predicate: (value: Record<string, unknown>) => boolean, what: string) => Promise<Record<string, unknown>> {
   const seen: Array<Record<string, unknown>> = [];
   const waiters: Array<() => void> = [];
   let buffered = '';
@@ -63,7 +70,9 @@ function jsonLines(child: ChildProcess): (predicate: (value: Record<string, unkn
     for (const line of lines) if (line.trim() !== '') seen.push(JSON.parse(line) as Record<string, unknown>);
     waiters.splice(0).forEach((wake) => wake());
   });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
   return async (predicate, what) => {
     const deadline = Date.now() + 10_000;
     for (;;) {
@@ -71,19 +80,30 @@ function jsonLines(child: ChildProcess): (predicate: (value: Record<string, unkn
       if (found) return found;
       if (child.exitCode !== null) throw new Error(`${what}: the process exited with ${child.exitCode}: ${stderr}`);
       if (Date.now() > deadline) throw new Error(`${what}: nothing within 10 s (stderr: ${stderr})`);
-      await new Promise<void>((resolve) => { waiters.push(resolve); setTimeout(resolve, 100); });
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
     }
   };
 }
 
 /** Starts the server, connects the client to `target`; returns what each side saw of the connection. */
-async function connect(server: Netns, client: Netns, target: string): Promise<{ clientLocal: AddressPort; serverRemote: AddressPort; serverLocal: AddressPort }> {
+async function connect(
+  server: Netns,
+  client: Netns,
+  target: string,
+): Promise<{ clientLocal: AddressPort; serverRemote: AddressPort; serverLocal: AddressPort }> {
   const serverOutput = jsonLines(server.spawn(node, ['-e', SERVER]));
   await serverOutput((line) => line['listening'] === '::', 'server listening');
   const clientOutput = jsonLines(client.spawn(node, ['-e', CLIENT, target, String(PORT)]));
   const clientLocal = (await clientOutput((line) => 'local' in line, `client connected to ${target}`))['local'] as AddressPort;
   const accepted = await serverOutput((line) => 'remote' in line, 'server accepted');
-  return { clientLocal, serverRemote: normalise(accepted['remote'] as AddressPort), serverLocal: normalise(accepted['local'] as AddressPort) };
+  return {
+    clientLocal,
+    serverRemote: normalise(accepted['remote'] as AddressPort),
+    serverLocal: normalise(accepted['local'] as AddressPort),
+  };
 }
 
 function normalise(endpoint: AddressPort): AddressPort {
@@ -109,11 +129,13 @@ describe('conntrack mapping through a masquerading router (network namespaces)',
     });
   }
 
-  it('maps an IPv6 client behind the masquerade back, in the sniffer\'s address form', async () => {
+  it("maps an IPv6 client behind the masquerade back, in the sniffer's address form", async () => {
     await withTopology(async ({ client, router, server, addresses }) => {
       const seen = await connect(server, client, addresses.server6);
       assert.equal(seen.serverRemote.ip, addresses.routerServerSide6);
-      const resolved = await resolveIn(router, { source: 'proc', brokerPorts: [PORT] }, [{ client: seen.serverRemote, broker: seen.serverLocal }]);
+      const resolved = await resolveIn(router, { source: 'proc', brokerPorts: [PORT] }, [
+        { client: seen.serverRemote, broker: seen.serverLocal },
+      ]);
       assert.deepEqual(resolved.results[0]!.originalClient, { ip: addresses.client6, port: seen.clientLocal.port });
     });
   });
@@ -135,32 +157,51 @@ describe('conntrack mapping through a masquerading router (network namespaces)',
     await withTopology(async ({ client, router, server, addresses }) => {
       const seen = await connect(server, client, addresses.server);
       const query = [{ client: seen.serverRemote, broker: seen.serverLocal }];
-      const unprivileged = await resolveIn(router, {}, query, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all']);
+      const unprivileged = await resolveIn(router, {}, query, [
+        'setpriv',
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        '--inh-caps=-all',
+      ]);
       assert.equal(unprivileged.status.state, 'unavailable');
-      assert.match(unprivileged.status.state === 'unavailable' ? unprivileged.status.reason : '',
-        /^\/proc\/net\/nf_conntrack: permission denied \(reading the conntrack table needs root or CAP_NET_ADMIN\); conntrack -L -p tcp -f ipv4 failed \(exit 1\): .*you must be root or get CAP_NET_ADMIN/);
+      assert.match(
+        unprivileged.status.state === 'unavailable' ? unprivileged.status.reason : '',
+        /^\/proc\/net\/nf_conntrack: permission denied \(reading the conntrack table needs root or CAP_NET_ADMIN\); conntrack -L -p tcp -f ipv4 failed \(exit 1\): .*you must be root or get CAP_NET_ADMIN/,
+      );
       assert.equal(unprivileged.results[0]!.originalClient, null);
 
       const missing = await resolveIn(router, { source: 'proc', file: '/proc/net/nf_conntrack_missing' }, query);
-      assert.deepEqual(missing.status, { state: 'unavailable', reason: '/proc/net/nf_conntrack_missing is missing (the nf_conntrack module is not loaded, or this kernel has no /proc/net/nf_conntrack)' });
+      assert.deepEqual(missing.status, {
+        state: 'unavailable',
+        reason:
+          '/proc/net/nf_conntrack_missing is missing (the nf_conntrack module is not loaded, or this kernel has no /proc/net/nf_conntrack)',
+      });
     });
   });
 });
 
-
 describe('network namespace helpers', () => {
   it('join two namespaces by a veth pair with MTU 1500, and remove them even when the test body throws', async () => {
     let names: string[] = [];
-    await assert.rejects(withVethPair(async ({ a, b, aInterface, bInterface, addresses }) => {
-      names = [a.name, b.name];
-      for (const [namespace, device] of [[a, aInterface], [b, bInterface]] as const) {
-        assert.match((await namespace.exec('ip', ['link', 'show', device])).stdout, / mtu 1500 .* state UP /);
-      }
-      await b.exec('ip', ['-o', 'addr', 'show', 'dev', bInterface]).then(({ stdout }) => assert.match(stdout, new RegExp(`inet ${addresses.b.replaceAll('.', '\\.')}/24`)));
-      const seen = await connect(b, a, addresses.b);
-      assert.equal(seen.serverRemote.ip, addresses.a);
-      throw new Error('the test body failed');
-    }), /the test body failed/);
+    await assert.rejects(
+      withVethPair(async ({ a, b, aInterface, bInterface, addresses }) => {
+        names = [a.name, b.name];
+        for (const [namespace, device] of [
+          [a, aInterface],
+          [b, bInterface],
+        ] as const) {
+          assert.match((await namespace.exec('ip', ['link', 'show', device])).stdout, / mtu 1500 .* state UP /);
+        }
+        await b
+          .exec('ip', ['-o', 'addr', 'show', 'dev', bInterface])
+          .then(({ stdout }) => assert.match(stdout, new RegExp(`inet ${addresses.b.replaceAll('.', '\\.')}/24`)));
+        const seen = await connect(b, a, addresses.b);
+        assert.equal(seen.serverRemote.ip, addresses.a);
+        throw new Error('the test body failed');
+      }),
+      /the test body failed/,
+    );
     const list = (await run('ip', ['netns', 'list'])).stdout;
     assert.equal(names.length, 2);
     for (const name of names) assert.ok(!list.includes(name), `${name} is still there:\n${list}`);

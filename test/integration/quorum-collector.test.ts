@@ -15,7 +15,10 @@ let exporter: ExporterProcess;
 before(async () => {
   bed = await testbedUp({ mode: 'kraft', brokers: 3 });
   exporter = await startExporterProcess([
-    `--kafka.server=${bed.bootstrapServers}`, '--collector.quorum.interval=1s', '--collector.quorum.timeout=5s', '--collector.cluster.interval=2s',
+    `--kafka.server=${bed.bootstrapServers}`,
+    '--collector.quorum.interval=1s',
+    '--collector.quorum.timeout=5s',
+    '--collector.cluster.interval=2s',
   ]);
 });
 
@@ -27,11 +30,19 @@ after(async () => {
 const voter = (id: number) => ({ replica_id: String(id), role: 'voter' });
 
 test('the quorum: a leader among the nodes, its epoch and high watermark, three voters in sync', async () => {
-  const series = await waitForScrape(exporter.url, 'the quorum', (s) => valueOf(s, 'kafka_quorum_voters') === 3
-    && bed.brokers.every((node) => (valueOf(s, 'kafka_quorum_replica_last_fetch_age_seconds', voter(node.id)) ?? Infinity) < 5));
+  const series = await waitForScrape(
+    exporter.url,
+    'the quorum',
+    (s) =>
+      valueOf(s, 'kafka_quorum_voters') === 3 &&
+      bed.brokers.every((node) => (valueOf(s, 'kafka_quorum_replica_last_fetch_age_seconds', voter(node.id)) ?? Infinity) < 5),
+  );
   assert.equal(valueOf(series, 'kafka_quorum_up'), 1);
   const leader = valueOf(series, 'kafka_quorum_leader_id')!;
-  assert.ok(bed.brokers.some((node) => node.id === leader), `leader ${leader} is one of the nodes`);
+  assert.ok(
+    bed.brokers.some((node) => node.id === leader),
+    `leader ${leader} is one of the nodes`,
+  );
   assert.ok(valueOf(series, 'kafka_quorum_leader_epoch')! >= 1);
   assert.ok(valueOf(series, 'kafka_quorum_high_watermark')! > 0);
   assert.equal(valueOf(series, 'kafka_quorum_replica_lag', voter(leader)), 0);
@@ -40,22 +51,38 @@ test('the quorum: a leader among the nodes, its epoch and high watermark, three 
     assert.ok(valueOf(series, 'kafka_quorum_replica_lag', voter(node.id))! < 100, 'a running voter keeps up');
     assert.ok(valueOf(series, 'kafka_quorum_replica_last_caught_up_age_seconds', voter(node.id))! < 5);
   }
-  await waitForScrape(exporter.url, 'the cluster collector naming the same controller', (s) => valueOf(s, 'kafka_cluster_active_controller_id') === valueOf(s, 'kafka_quorum_leader_id'));
+  await waitForScrape(
+    exporter.url,
+    'the cluster collector naming the same controller',
+    (s) => valueOf(s, 'kafka_cluster_active_controller_id') === valueOf(s, 'kafka_quorum_leader_id'),
+  );
 });
 
 test('a stopped controller stops fetching and falls behind; the quorum keeps its leader; it catches up when restarted', async () => {
   const leader = valueOf((await scrape(exporter.url)).series, 'kafka_quorum_leader_id')!;
   const stopped = bed.brokers.find((node) => node.id !== leader)!.id;
   await stopBroker(bed, stopped);
-  const series = await waitForScrape(exporter.url, `voter ${stopped} behind`, (s) =>
-    (valueOf(s, 'kafka_quorum_replica_last_fetch_age_seconds', voter(stopped)) ?? 0) > 5 && (valueOf(s, 'kafka_quorum_replica_lag', voter(stopped)) ?? 0) > 0, 60_000);
+  const series = await waitForScrape(
+    exporter.url,
+    `voter ${stopped} behind`,
+    (s) =>
+      (valueOf(s, 'kafka_quorum_replica_last_fetch_age_seconds', voter(stopped)) ?? 0) > 5 &&
+      (valueOf(s, 'kafka_quorum_replica_lag', voter(stopped)) ?? 0) > 0,
+    60_000,
+  );
   assert.equal(valueOf(series, 'kafka_quorum_up'), 1);
   assert.equal(valueOf(series, 'kafka_quorum_leader_id'), leader);
   assert.ok(valueOf(series, 'kafka_quorum_replica_last_caught_up_age_seconds', voter(stopped))! > 5);
   assert.equal(valueOf(series, 'kafka_sonar_collector_up', { collector: 'quorum' }), 1);
   await startBroker(bed, stopped);
-  await waitForScrape(exporter.url, `voter ${stopped} caught up`, (s) =>
-    (valueOf(s, 'kafka_quorum_replica_last_fetch_age_seconds', voter(stopped)) ?? Infinity) < 5 && (valueOf(s, 'kafka_quorum_replica_lag', voter(stopped)) ?? Infinity) < 100, 90_000);
+  await waitForScrape(
+    exporter.url,
+    `voter ${stopped} caught up`,
+    (s) =>
+      (valueOf(s, 'kafka_quorum_replica_last_fetch_age_seconds', voter(stopped)) ?? Infinity) < 5 &&
+      (valueOf(s, 'kafka_quorum_replica_lag', voter(stopped)) ?? Infinity) < 100,
+    90_000,
+  );
 });
 
 test('stopping the leader moves the leadership to another controller, in a later epoch', async () => {
@@ -63,15 +90,24 @@ test('stopping the leader moves the leadership to another controller, in a later
   const oldLeader = valueOf(before, 'kafka_quorum_leader_id')!;
   const oldEpoch = valueOf(before, 'kafka_quorum_leader_epoch')!;
   await stopBroker(bed, oldLeader);
-  const after = await waitForScrape(exporter.url, 'a new quorum leader', (s) => {
-    const leader = valueOf(s, 'kafka_quorum_leader_id');
-    return leader !== undefined && leader !== oldLeader && leader >= 0;
-  }, 60_000);
+  const after = await waitForScrape(
+    exporter.url,
+    'a new quorum leader',
+    (s) => {
+      const leader = valueOf(s, 'kafka_quorum_leader_id');
+      return leader !== undefined && leader !== oldLeader && leader >= 0;
+    },
+    60_000,
+  );
   assert.ok(valueOf(after, 'kafka_quorum_leader_epoch')! > oldEpoch);
   assert.ok(bed.brokers.some((node) => node.id === valueOf(after, 'kafka_quorum_leader_id')));
   await startBroker(bed, oldLeader);
-  await waitForScrape(exporter.url, `node ${oldLeader} back as a voter in sync`, (s) =>
-    (valueOf(s, 'kafka_quorum_replica_last_fetch_age_seconds', voter(oldLeader)) ?? Infinity) < 5, 90_000);
+  await waitForScrape(
+    exporter.url,
+    `node ${oldLeader} back as a voter in sync`,
+    (s) => (valueOf(s, 'kafka_quorum_replica_last_fetch_age_seconds', voter(oldLeader)) ?? Infinity) < 5,
+    90_000,
+  );
 });
 
 test('its metrics pass promtool check metrics', async () => {

@@ -46,10 +46,20 @@ describe('kafka-sonar replay', () => {
     const { exchanges } = await sniffFile(kcat.capture);
     assert.equal(printed.length, exchanges.length);
     const port = kcat.truth.brokerPorts[0];
-    assert.match(printed[0]!, new RegExp(`^client 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:${port} ApiVersions v3 client_id=kcat-producer software=librdkafka/2\\.0\\.2 latency=\\d+\\.\\dms error=NONE$`));
-    const produces = printed.filter((line) => / Produce v\d+ client_id=kcat-producer topics=\[sniff-kcat\] records=\d+ bytes=\d+ acks=-1 latency=/.test(line));
+    assert.match(
+      printed[0]!,
+      new RegExp(
+        `^client 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:${port} ApiVersions v3 client_id=kcat-producer software=librdkafka/2\\.0\\.2 latency=\\d+\\.\\dms error=NONE$`,
+      ),
+    );
+    const produces = printed.filter((line) =>
+      / Produce v\d+ client_id=kcat-producer topics=\[sniff-kcat\] records=\d+ bytes=\d+ acks=-1 latency=/.test(line),
+    );
     const records = produces.map((line) => Number(/ records=(\d+)/.exec(line)![1]));
-    assert.equal(records.reduce((a, b) => a + b, 0), kcat.truth.topics['sniff-kcat']!.produced);
+    assert.equal(
+      records.reduce((a, b) => a + b, 0),
+      kcat.truth.topics['sniff-kcat']!.produced,
+    );
   });
 
   it('reads standard input, so that tcpdump can pipe into it', () => {
@@ -69,9 +79,14 @@ describe('kafka-sonar replay', () => {
   it('prints JSON lines with --json', () => {
     const result = kafkaSonar(['replay', kcat.capture, '--json']);
     assert.equal(result.status, 0, result.stderr);
-    const exchanges = lines(result.stdout).map((line) => JSON.parse(line) as { apiName: string; clientId: string; records: number; connection: { broker: { port: number } } });
+    const exchanges = lines(result.stdout).map(
+      (line) => JSON.parse(line) as { apiName: string; clientId: string; records: number; connection: { broker: { port: number } } },
+    );
     assert.equal(exchanges.length, printed.length);
-    assert.equal(exchanges.filter((e) => e.apiName === 'Produce').reduce((sum, e) => sum + e.records, 0), kcat.truth.topics['sniff-kcat']!.produced);
+    assert.equal(
+      exchanges.filter((e) => e.apiName === 'Produce').reduce((sum, e) => sum + e.records, 0),
+      kcat.truth.topics['sniff-kcat']!.produced,
+    );
     assert.ok(exchanges.every((e) => e.connection.broker.port === kcat.truth.brokerPorts[0]));
   });
 
@@ -79,7 +94,10 @@ describe('kafka-sonar replay', () => {
     const result = kafkaSonar(['replay', '--summary', kcat.capture]);
     assert.equal(result.status, 0, result.stderr);
     const [header, ...rows] = lines(result.stdout);
-    assert.match(header!, /^CLIENT\s+CLIENT_ID\s+SOFTWARE\s+PRINCIPAL\s+ROLE\s+CONNS\s+REQUESTS\s+BYTES_IN\s+BYTES_OUT\s+PRODUCED\s+FETCHED\s+TOPICS$/);
+    assert.match(
+      header!,
+      /^CLIENT\s+CLIENT_ID\s+SOFTWARE\s+PRINCIPAL\s+ROLE\s+CONNS\s+REQUESTS\s+BYTES_IN\s+BYTES_OUT\s+PRODUCED\s+FETCHED\s+TOPICS$/,
+    );
     const byClient = new Map(rows.map((row) => [row.split(/\s{2,}/)[1], row.split(/\s{2,}/)]));
     assert.deepEqual([...byClient.keys()].sort(), ['kcat-consumer', 'kcat-producer']);
     const columns = header!.split(/\s{2,}/);
@@ -122,7 +140,13 @@ describe('kafka-sonar replay', () => {
   });
 
   it('rejects wrong usage with exit code 2 and the usage text', () => {
-    for (const args of [['replay'], ['replay', 'a.pcap', 'b.pcap'], ['replay', 'x.pcap', '--broker-ports=http'], ['replay', 'x.pcap', '--summary', '--print'], ['replay', '--frobnicate', 'x']]) {
+    for (const args of [
+      ['replay'],
+      ['replay', 'a.pcap', 'b.pcap'],
+      ['replay', 'x.pcap', '--broker-ports=http'],
+      ['replay', 'x.pcap', '--summary', '--print'],
+      ['replay', '--frobnicate', 'x'],
+    ]) {
       const result = kafkaSonar(args);
       assert.equal(result.status, 2, args.join(' '));
       assert.match(result.stderr, /Usage: kafka-sonar replay FILE\|-/);

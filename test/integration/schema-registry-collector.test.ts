@@ -19,7 +19,9 @@ const protobufSubject = `com.example.${topic.replace(/-/g, '_')}.Event`;
 
 async function registry(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${bed.registryUrl}${path}`, {
-    method, headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    method,
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status}: ${text}`);
@@ -31,8 +33,12 @@ const avro = (fields: object[]): string => JSON.stringify({ type: 'record', name
 before(async () => {
   bed = await testbedUp({ mode: 'kraft', brokers: 3, registry: true });
   exporter = await startExporterProcess([
-    `--kafka.server=${bed.bootstrapServers}`, `--schema-registry.url=${bed.registryUrl}`,
-    '--collector.schema-registry.interval=1s', '--collector.schema-registry.timeout=5s', '--collector.cluster.interval=2s', '--collector.quorum.enabled=false',
+    `--kafka.server=${bed.bootstrapServers}`,
+    `--schema-registry.url=${bed.registryUrl}`,
+    '--collector.schema-registry.interval=1s',
+    '--collector.schema-registry.timeout=5s',
+    '--collector.cluster.interval=2s',
+    '--collector.quorum.enabled=false',
   ]);
 });
 
@@ -46,17 +52,40 @@ after(async () => {
 
 test('Avro, JSON and Protobuf subjects: versions, latest version and schema id, schema type, topic links', async () => {
   await registry('POST', `/subjects/${valueSubject}/versions`, { schema: avro([{ name: 'id', type: 'string' }]) });
-  await registry('POST', `/subjects/${valueSubject}/versions`, { schema: avro([{ name: 'id', type: 'string' }, { name: 'amount', type: 'long', default: 0 }]) });
-  const latest = await registry('POST', `/subjects/${valueSubject}/versions`, {
-    schema: avro([{ name: 'id', type: 'string' }, { name: 'amount', type: 'long', default: 0 }, { name: 'currency', type: 'string', default: 'EUR' }]),
-  }) as { id: number };
-  await registry('POST', `/subjects/${keySubject}/versions`, { schemaType: 'JSON', schema: JSON.stringify({ type: 'object', properties: { id: { type: 'string' } } }) });
-  await registry('POST', `/subjects/${encodeURIComponent(protobufSubject)}/versions`, { schemaType: 'PROTOBUF', schema: 'syntax = "proto3";\nmessage Event { string id = 1; }\n' });
-  await registry('POST', `/subjects/${encodeURIComponent(protobufSubject)}/versions`, { schemaType: 'PROTOBUF', schema: 'syntax = "proto3";\nmessage Event { string id = 1; int64 at = 2; }\n' });
+  await registry('POST', `/subjects/${valueSubject}/versions`, {
+    schema: avro([
+      { name: 'id', type: 'string' },
+      { name: 'amount', type: 'long', default: 0 },
+    ]),
+  });
+  const latest = (await registry('POST', `/subjects/${valueSubject}/versions`, {
+    schema: avro([
+      { name: 'id', type: 'string' },
+      { name: 'amount', type: 'long', default: 0 },
+      { name: 'currency', type: 'string', default: 'EUR' },
+    ]),
+  })) as { id: number };
+  await registry('POST', `/subjects/${keySubject}/versions`, {
+    schemaType: 'JSON',
+    schema: JSON.stringify({ type: 'object', properties: { id: { type: 'string' } } }),
+  });
+  await registry('POST', `/subjects/${encodeURIComponent(protobufSubject)}/versions`, {
+    schemaType: 'PROTOBUF',
+    schema: 'syntax = "proto3";\nmessage Event { string id = 1; }\n',
+  });
+  await registry('POST', `/subjects/${encodeURIComponent(protobufSubject)}/versions`, {
+    schemaType: 'PROTOBUF',
+    schema: 'syntax = "proto3";\nmessage Event { string id = 1; int64 at = 2; }\n',
+  });
 
-  const series = await waitForScrape(exporter.url, 'the three subjects', (s) =>
-    valueOf(s, 'kafka_schema_registry_subject_versions', { subject: valueSubject }) === 3 && valueOf(s, 'kafka_schema_registry_subject_versions', { subject: protobufSubject }) === 2
-    && valueOf(s, 'kafka_schema_registry_subject_versions', { subject: keySubject }) === 1);
+  const series = await waitForScrape(
+    exporter.url,
+    'the three subjects',
+    (s) =>
+      valueOf(s, 'kafka_schema_registry_subject_versions', { subject: valueSubject }) === 3 &&
+      valueOf(s, 'kafka_schema_registry_subject_versions', { subject: protobufSubject }) === 2 &&
+      valueOf(s, 'kafka_schema_registry_subject_versions', { subject: keySubject }) === 1,
+  );
   assert.equal(valueOf(series, 'kafka_schema_registry_up'), 1);
   assert.ok(valueOf(series, 'kafka_schema_registry_subjects')! >= 3);
   assert.ok(valueOf(series, 'kafka_schema_registry_request_duration_seconds')! > 0);
@@ -67,20 +96,43 @@ test('Avro, JSON and Protobuf subjects: versions, latest version and schema id, 
   assert.equal(valueOf(series, 'kafka_schema_registry_subject_info', { subject: protobufSubject, schema_type: 'PROTOBUF' }), 1);
   assert.equal(valueOf(series, 'kafka_schema_registry_topic_subject_info', { topic, subject: valueSubject, kind: 'value' }), 1);
   assert.equal(valueOf(series, 'kafka_schema_registry_topic_subject_info', { topic, subject: keySubject, kind: 'key' }), 1);
-  assert.equal(valueOf(series, 'kafka_schema_registry_topic_subject_info', { subject: protobufSubject }), undefined, 'a record-name subject names no topic');
+  assert.equal(
+    valueOf(series, 'kafka_schema_registry_topic_subject_info', { subject: protobufSubject }),
+    undefined,
+    'a record-name subject names no topic',
+  );
   const global = series.find((entry) => entry.name === 'kafka_schema_registry_config_info')!;
   assert.ok(global.labels.compatibility !== '', 'the global compatibility level is known');
-  assert.equal(valueOf(series, 'kafka_schema_registry_subject_info', { subject: valueSubject, compatibility: global.labels.compatibility!, compatibility_source: 'global' }), 1);
+  assert.equal(
+    valueOf(series, 'kafka_schema_registry_subject_info', {
+      subject: valueSubject,
+      compatibility: global.labels.compatibility!,
+      compatibility_source: 'global',
+    }),
+    1,
+  );
 });
 
 test('a compatibility level changed on one subject shows on that subject only', async () => {
-  const global = (await waitForScrape(exporter.url, 'the global level', (s) => s.some((entry) => entry.name === 'kafka_schema_registry_config_info')))
-    .find((entry) => entry.name === 'kafka_schema_registry_config_info')!.labels.compatibility!;
+  const global = (
+    await waitForScrape(exporter.url, 'the global level', (s) => s.some((entry) => entry.name === 'kafka_schema_registry_config_info'))
+  ).find((entry) => entry.name === 'kafka_schema_registry_config_info')!.labels.compatibility!;
   const changed = global === 'FULL_TRANSITIVE' ? 'BACKWARD' : 'FULL_TRANSITIVE';
   await registry('PUT', `/config/${valueSubject}`, { compatibility: changed });
-  const series = await waitForScrape(exporter.url, `${valueSubject} at ${changed}`, (s) =>
-    valueOf(s, 'kafka_schema_registry_subject_info', { subject: valueSubject, compatibility: changed, compatibility_source: 'subject' }) === 1);
-  assert.equal(valueOf(series, 'kafka_schema_registry_subject_info', { subject: keySubject, compatibility: global, compatibility_source: 'global' }), 1);
+  const series = await waitForScrape(
+    exporter.url,
+    `${valueSubject} at ${changed}`,
+    (s) =>
+      valueOf(s, 'kafka_schema_registry_subject_info', {
+        subject: valueSubject,
+        compatibility: changed,
+        compatibility_source: 'subject',
+      }) === 1,
+  );
+  assert.equal(
+    valueOf(series, 'kafka_schema_registry_subject_info', { subject: keySubject, compatibility: global, compatibility_source: 'global' }),
+    1,
+  );
 });
 
 test('its metrics pass promtool check metrics', async () => {
@@ -92,17 +144,30 @@ test('its metrics pass promtool check metrics', async () => {
 test('a registry that does not answer: kafka_schema_registry_up 0, one clear log line, the rest keeps working', async () => {
   const closedPort = await freePort();
   const lonely = await startExporterProcess([
-    `--kafka.server=${bed.bootstrapServers}`, `--schema-registry.url=http://127.0.0.1:${closedPort}/apis/ccompat/v7`,
-    '--collector.schema-registry.interval=1s', '--collector.cluster.interval=1s', '--collector.quorum.enabled=false',
+    `--kafka.server=${bed.bootstrapServers}`,
+    `--schema-registry.url=http://127.0.0.1:${closedPort}/apis/ccompat/v7`,
+    '--collector.schema-registry.interval=1s',
+    '--collector.cluster.interval=1s',
+    '--collector.quorum.enabled=false',
   ]);
   try {
-    const series = await waitForScrape(lonely.url, 'registry down, cluster up', (s) => valueOf(s, 'kafka_schema_registry_up') === 0 && valueOf(s, 'kafka_up') === 1);
+    const series = await waitForScrape(
+      lonely.url,
+      'registry down, cluster up',
+      (s) => valueOf(s, 'kafka_schema_registry_up') === 0 && valueOf(s, 'kafka_up') === 1,
+    );
     assert.equal(valueOf(series, 'kafka_sonar_collector_up', { collector: 'schema-registry' }), 0);
     assert.equal(valueOf(series, 'kafka_schema_registry_subjects'), undefined);
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const failures = lonely.stderr().split('\n').filter((line) => line.includes('"msg":"collector failed"') && line.includes('"collector":"schema-registry"'));
+    const failures = lonely
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"collector failed"') && line.includes('"collector":"schema-registry"'));
     assert.equal(failures.length, 1, `one line for the failure, not one per cycle:\n${failures.join('\n')}`);
-    assert.match(failures[0]!, new RegExp(`schema registry http://127\\.0\\.0\\.1:${closedPort}/apis/ccompat/v7: GET /apis/ccompat/v7/subjects: ECONNREFUSED`));
+    assert.match(
+      failures[0]!,
+      new RegExp(`schema registry http://127\\.0\\.0\\.1:${closedPort}/apis/ccompat/v7: GET /apis/ccompat/v7/subjects: ECONNREFUSED`),
+    );
     const ready = await fetch(`${lonely.url}/readyz`);
     assert.equal(ready.status, 200, 'a failed first cycle still counts as finished');
   } finally {

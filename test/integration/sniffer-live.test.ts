@@ -19,11 +19,22 @@ describe('capture that cannot start', () => {
   it('says so in one line, exports kafka_sonar_capture_up 0 and keeps serving', async () => {
     const exporter = await startExporterProcess(['--sniff.interface=no-such-if0', '--log.format=logfmt']);
     try {
-      const series = await waitForScrape(exporter.url, 'capture_up', (all) => all.some((entry) => entry.name === 'kafka_sonar_capture_up'), 10_000);
-      assert.deepEqual(series.filter((entry) => entry.name === 'kafka_sonar_capture_up').map((entry) => [entry.labels.source, entry.value]), [['no-such-if0', 0]]);
+      const series = await waitForScrape(
+        exporter.url,
+        'capture_up',
+        (all) => all.some((entry) => entry.name === 'kafka_sonar_capture_up'),
+        10_000,
+      );
+      assert.deepEqual(
+        series.filter((entry) => entry.name === 'kafka_sonar_capture_up').map((entry) => [entry.labels.source, entry.value]),
+        [['no-such-if0', 0]],
+      );
       assert.ok((await fetch(`${exporter.url}/healthz`)).ok);
       assert.equal((await fetch(`${exporter.url}/clients`)).status, 200);
-      const lines = exporter.stderr().split('\n').filter((line) => line.includes('capture unavailable'));
+      const lines = exporter
+        .stderr()
+        .split('\n')
+        .filter((line) => line.includes('capture unavailable'));
       assert.equal(lines.length, 1, exporter.stderr());
       assert.match(lines[0]!, /no-such-if0/);
     } finally {
@@ -38,10 +49,21 @@ describe('a capture that falls behind', () => {
     sink.listen(0, '127.0.0.1');
     await once(sink, 'listening');
     const port = (sink.address() as AddressInfo).port;
-    const exporter = await startExporterProcess(['--sniff.interface=lo', `--sniff.broker-ports=${port}`, '--sniff.buffer-size=1048576', '--log.format=logfmt']);
-    const dropped = (series: readonly Series[]): number | undefined => valueOf(series, 'kafka_sonar_capture_dropped_packets_total', { by: 'kernel' });
+    const exporter = await startExporterProcess([
+      '--sniff.interface=lo',
+      `--sniff.broker-ports=${port}`,
+      '--sniff.buffer-size=1048576',
+      '--log.format=logfmt',
+    ]);
+    const dropped = (series: readonly Series[]): number | undefined =>
+      valueOf(series, 'kafka_sonar_capture_dropped_packets_total', { by: 'kernel' });
     try {
-      const ready = await waitForScrape(exporter.url, 'capture up', (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1), 10_000);
+      const ready = await waitForScrape(
+        exporter.url,
+        'capture up',
+        (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1),
+        10_000,
+      );
       assert.equal(dropped(ready), 0);
       // Stopped, the agent reads nothing: 64 MB through a 1 MiB capture buffer must overflow it.
       exporter.child.kill('SIGSTOP');
@@ -57,8 +79,13 @@ describe('a capture that falls behind', () => {
       }
       const series = await waitForScrape(exporter.url, 'kernel drops', (all) => (dropped(all) ?? 0) > 0, 10_000);
       assert.ok(series.some((entry) => entry.name === 'kafka_sonar_capture_dropped_packets_total' && entry.labels.by === 'interface'));
-      const warnings = (): string[] => exporter.stderr().split('\n').filter((line) => line.includes('raise --sniff.buffer-size'));
-      for (let waited = 0; warnings().length === 0 && waited < 3000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      const warnings = (): string[] =>
+        exporter
+          .stderr()
+          .split('\n')
+          .filter((line) => line.includes('raise --sniff.buffer-size'));
+      for (let waited = 0; warnings().length === 0 && waited < 3000; waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(warnings().length, 1, exporter.stderr());
     } finally {
       await exporter.stop();
@@ -87,15 +114,37 @@ describe('live capture on loopback against a 3-broker KRaft cluster', () => {
     }
     const ports = bed.brokers.map((broker) => broker.port).join(',');
     exporter = await startExporterProcess([
-      '--sniff.interface=lo', `--sniff.broker-ports=${ports}`, `--kafka.server=${bed.bootstrapServers}`,
-      '--collector.cluster.interval=2s', '--collector.quorum.enabled=false', '--log.format=logfmt',
+      '--sniff.interface=lo',
+      `--sniff.broker-ports=${ports}`,
+      `--kafka.server=${bed.bootstrapServers}`,
+      '--collector.cluster.interval=2s',
+      '--collector.quorum.enabled=false',
+      '--log.format=logfmt',
     ]);
-    await waitForScrape(exporter.url, 'capture up', (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1), 10_000);
+    await waitForScrape(
+      exporter.url,
+      'capture up',
+      (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1),
+      10_000,
+    );
     // The followers' connections began before the capture: the response to a Fetch whose request was
     // not seen cannot be attributed. Once every broker's fetcher had a request paired, none is lost.
-    await waitForScrape(exporter.url, 'paired follower fetches', (series) => new Set(series
-      .filter((entry) => entry.name === 'kafka_client_requests_total' && entry.labels.api === 'Fetch' && /^broker-\d+-fetcher/.test(entry.labels.client_id ?? ''))
-      .map((entry) => entry.labels.client_id)).size === bed.brokers.length, 15_000);
+    await waitForScrape(
+      exporter.url,
+      'paired follower fetches',
+      (series) =>
+        new Set(
+          series
+            .filter(
+              (entry) =>
+                entry.name === 'kafka_client_requests_total' &&
+                entry.labels.api === 'Fetch' &&
+                /^broker-\d+-fetcher/.test(entry.labels.client_id ?? ''),
+            )
+            .map((entry) => entry.labels.client_id),
+        ).size === bed.brokers.length,
+      15_000,
+    );
     const before = await endOffsets(bed.bootstrapServers, topics);
     for (const scenario of scenarios) results.set(scenario.name, await scenario.run(bed, bed.bootstrapServers));
     await produceMessages(bed.bootstrapServers, kafkajsTopic, KAFKAJS_RECORDS, 'sniff-live-kafkajs');
@@ -109,33 +158,56 @@ describe('live capture on loopback against a 3-broker KRaft cluster', () => {
 
   it('counts exactly the records each topic received (end offset delta), per producing client', async () => {
     const expected = new Map(produced);
-    const series = await waitForScrape(exporter.url, 'produced records', (all) => {
-      const seen = sumsBy(all, 'kafka_client_produce_records_total', 'topic');
-      return [...expected].every(([topic, count]) => seen.get(topic) === count);
-    }, 30_000, /kafka_client_produce_records_total/);
+    const series = await waitForScrape(
+      exporter.url,
+      'produced records',
+      (all) => {
+        const seen = sumsBy(all, 'kafka_client_produce_records_total', 'topic');
+        return [...expected].every(([topic, count]) => seen.get(topic) === count);
+      },
+      30_000,
+      /kafka_client_produce_records_total/,
+    );
     for (const [name, result] of results) {
-      for (const [topic, count] of Object.entries(result.produced)) assert.equal(expected.get(topic), count, `${name}: clients and offsets agree on ${topic}`);
+      for (const [topic, count] of Object.entries(result.produced))
+        assert.equal(expected.get(topic), count, `${name}: clients and offsets agree on ${topic}`);
     }
-    assert.equal(sumsBy(series, 'kafka_client_produce_records_total', 'client_id', 'topic').get(`sniff-live-kafkajs ${kafkajsTopic}`), KAFKAJS_RECORDS);
+    assert.equal(
+      sumsBy(series, 'kafka_client_produce_records_total', 'client_id', 'topic').get(`sniff-live-kafkajs ${kafkajsTopic}`),
+      KAFKAJS_RECORDS,
+    );
   });
 
   it('counts exactly the records each consumer received, and never replication as consumption', async () => {
     const expected = new Map<string, number>();
     for (const result of results.values()) {
-      for (const [topic, byClient] of Object.entries(result.consumed)) for (const [clientId, count] of Object.entries(byClient)) expected.set(`${clientId} ${topic}`, count);
+      for (const [topic, byClient] of Object.entries(result.consumed))
+        for (const [clientId, count] of Object.entries(byClient)) expected.set(`${clientId} ${topic}`, count);
     }
-    const series = await waitForScrape(exporter.url, 'fetched records', (all) => {
-      const seen = sumsBy(all, 'kafka_client_fetch_records_total', 'client_id', 'topic');
-      return [...expected].every(([key, count]) => seen.get(key) === count);
-    }, 30_000, /kafka_client_fetch_records_total/);
+    const series = await waitForScrape(
+      exporter.url,
+      'fetched records',
+      (all) => {
+        const seen = sumsBy(all, 'kafka_client_fetch_records_total', 'client_id', 'topic');
+        return [...expected].every(([key, count]) => seen.get(key) === count);
+      },
+      30_000,
+      /kafka_client_fetch_records_total/,
+    );
     const fetched = sumsBy(series, 'kafka_client_fetch_records_total', 'client_id', 'topic');
     const ours = [...fetched].filter(([key]) => [...expected.keys()].some((wanted) => wanted.split(' ')[1] === key.split(' ')[1]));
     assert.deepEqual(new Map(ours), expected, 'no other client fetched records of these topics');
     // Replication is asynchronous: wait until both followers of every partition have every record.
-    await waitForScrape(exporter.url, 'replicated records', (all) => {
-      const replicated = sumsBy(all, 'kafka_client_replication_fetch_records_total', 'topic');
-      return [...produced].every(([topic, count]) => replicated.get(topic) === count * 2);
-    }, 30_000, /kafka_client_replication_fetch_records_total|kafka_client_fetch_records_total/);
+    await waitForScrape(
+      exporter.url,
+      'replicated records',
+      (all) => {
+        const replicated = sumsBy(all, 'kafka_client_replication_fetch_records_total', 'topic');
+        return [...produced].every(([topic, count]) => replicated.get(topic) === count * 2);
+      },
+      30_000,
+      /kafka_client_replication_fetch_records_total|kafka_client_fetch_records_total/,
+    );
     const info = series.filter((entry) => entry.name === 'kafka_client_info');
     const followerIds = new Set(info.filter((entry) => entry.labels.role === 'follower').map((entry) => entry.labels.client_id));
     for (const key of fetched.keys()) assert.ok(!followerIds.has(key.split(' ')[0]), `${key} is not a follower`);
@@ -147,7 +219,10 @@ describe('live capture on loopback against a 3-broker KRaft cluster', () => {
     for (const result of results.values()) {
       for (const client of result.clients) {
         const role = client.role === 'consumer' ? 'consumer' : 'producer';
-        assert.ok([...roles.keys()].some((key) => key.startsWith(`${client.clientId} ${role} `)), `${client.clientId} is a ${role}: ${[...roles.keys()].join(', ')}`);
+        assert.ok(
+          [...roles.keys()].some((key) => key.startsWith(`${client.clientId} ${role} `)),
+          `${client.clientId} is a ${role}: ${[...roles.keys()].join(', ')}`,
+        );
       }
     }
     assert.ok(roles.has('kcat-producer producer librdkafka'));
@@ -155,12 +230,27 @@ describe('live capture on loopback against a 3-broker KRaft cluster', () => {
   });
 
   it('serves /clients filtered by role and topic, and who writes to and reads from a topic', async () => {
-    const producers = await (await fetch(`${exporter.url}/clients?role=producer&topic=sniff-kcat`)).json() as { connections: { clientId: string; recordsProduced: number }[] };
+    const producers = (await (await fetch(`${exporter.url}/clients?role=producer&topic=sniff-kcat`)).json()) as {
+      connections: { clientId: string; recordsProduced: number }[];
+    };
     assert.deepEqual([...new Set(producers.connections.map((entry) => entry.clientId))], ['kcat-producer']);
-    assert.equal(producers.connections.reduce((sum, entry) => sum + entry.recordsProduced, 0), results.get('kcat-kraft')!.produced['sniff-kcat']);
-    const topic = await (await fetch(`${exporter.url}/topics/sniff-kcat/clients`)).json() as { producers: { clientId: string }[]; consumers: { clientId: string }[]; followers: unknown[] };
-    assert.deepEqual(topic.producers.map((entry) => entry.clientId), ['kcat-producer']);
-    assert.deepEqual(topic.consumers.map((entry) => entry.clientId), ['kcat-consumer']);
+    assert.equal(
+      producers.connections.reduce((sum, entry) => sum + entry.recordsProduced, 0),
+      results.get('kcat-kraft')!.produced['sniff-kcat'],
+    );
+    const topic = (await (await fetch(`${exporter.url}/topics/sniff-kcat/clients`)).json()) as {
+      producers: { clientId: string }[];
+      consumers: { clientId: string }[];
+      followers: unknown[];
+    };
+    assert.deepEqual(
+      topic.producers.map((entry) => entry.clientId),
+      ['kcat-producer'],
+    );
+    assert.deepEqual(
+      topic.consumers.map((entry) => entry.clientId),
+      ['kcat-consumer'],
+    );
     assert.ok(topic.followers.length > 0);
   });
 });

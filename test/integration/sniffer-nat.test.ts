@@ -80,15 +80,34 @@ describe('live capture on a masquerading router: clients resolved to their origi
     await createTopic(bed.bootstrapServers, warmupTopic, 1, 1);
 
     exporter = await startExporterInNamespace(router.name, { host: ROUTER_BROKER_SIDE, port: EXPORTER_PORT }, [
-      `--sniff.interface=${routerOut}`, `--sniff.broker-ports=${port}`, '--sniff.conntrack=on', '--log.format=logfmt',
+      `--sniff.interface=${routerOut}`,
+      `--sniff.broker-ports=${port}`,
+      '--sniff.conntrack=on',
+      '--log.format=logfmt',
     ]);
-    await waitForScrape(exporter.url, 'capture up', (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1), 10_000);
+    await waitForScrape(
+      exporter.url,
+      'capture up',
+      (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1),
+      10_000,
+    );
 
     const before = await endOffsets(bed.bootstrapServers, { [topic]: 2, [warmupTopic]: 1 });
-    const options: PacedProducerOptions = { bootstrap: bed.bootstrapServers, clientId: CLIENT_ID, warmupTopic, warmup: 5, topic, count: 240, size: 700, batch: 16 };
+    const options: PacedProducerOptions = {
+      bootstrap: bed.bootstrapServers,
+      clientId: CLIENT_ID,
+      warmupTopic,
+      warmup: 5,
+      topic,
+      count: 240,
+      size: 700,
+      batch: 16,
+    };
     const producer = client.spawn(process.execPath, [PACED_PRODUCER, JSON.stringify(options)]);
     let stderr = '';
-    producer.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    producer.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
     const exited = new Promise<number | null>((resolve) => producer.once('exit', (code) => resolve(code)));
     const lines = createInterface({ input: producer.stdout! })[Symbol.asyncIterator]();
     const next = async (what: string): Promise<Record<string, unknown>> => {
@@ -104,7 +123,9 @@ describe('live capture on a masquerading router: clients resolved to their origi
     await delay(CONNTRACK_REFRESH_MS + 500);
     await client.exec('kcat', ['-L', '-b', bed.bootstrapServers, '-t', warmupTopic, '-X', 'client.id=nat-kcat-metadata']);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    conntrackLines = (await router.exec('conntrack', ['-L', '-p', 'tcp', '--dport', String(port)])).stdout.split('\n').filter((line) => line.includes('ESTABLISHED'));
+    conntrackLines = (await router.exec('conntrack', ['-L', '-p', 'tcp', '--dport', String(port)])).stdout
+      .split('\n')
+      .filter((line) => line.includes('ESTABLISHED'));
     producer.stdin!.write('go\n');
     produced = (await next('the measured records'))['produced'] as number;
     assert.equal(await exited, 0, stderr);
@@ -120,49 +141,88 @@ describe('live capture on a masquerading router: clients resolved to their origi
     await testbedDown({ name: BED_NAME });
   });
 
-  it('the router really translated: conntrack has the client\'s connections to the broker with the router as reply destination', () => {
+  it("the router really translated: conntrack has the client's connections to the broker with the router as reply destination", () => {
     const port = bed!.brokers[0]!.port;
-    const translated = conntrackLines.filter((line) => line.includes(`src=${CLIENT} dst=${BROKER_HOST} `) && line.includes(`dport=${port} `)
-      && line.includes(`src=${BROKER_HOST} dst=${ROUTER_BROKER_SIDE} sport=${port} `));
+    const translated = conntrackLines.filter(
+      (line) =>
+        line.includes(`src=${CLIENT} dst=${BROKER_HOST} `) &&
+        line.includes(`dport=${port} `) &&
+        line.includes(`src=${BROKER_HOST} dst=${ROUTER_BROKER_SIDE} sport=${port} `),
+    );
     assert.ok(translated.length >= 1, `masqueraded connections of ${CLIENT} in the router's table:\n${conntrackLines.join('\n')}`);
     assert.equal(produced, 240, 'the producer says it produced every record');
     assert.equal(delta, produced, 'end offsets agree with the producer');
     assert.equal(warmupDelta, 5, 'the warm-up records');
   });
 
-  it('/clients lists the producer\'s connections as the broker sees them, from the router, and as the client made them, with every record produced', async () => {
+  it("/clients lists the producer's connections as the broker sees them, from the router, and as the client made them, with every record produced", async () => {
     // The capture may still be decoding the last requests when the producer reports them done.
     let seen: ClientsEntry[] = [];
-    const connections = await waitUntil(`/clients to count the ${warmupDelta + delta} records of ${CLIENT_ID}`, async () => {
-      const response = await fetch(`${exporter!.url}/clients?client_id=${CLIENT_ID}`);
-      assert.equal(response.status, 200);
-      seen = (await response.json() as { connections: ClientsEntry[] }).connections;
-      return seen.reduce((sum, entry) => sum + entry.recordsProduced, 0) >= warmupDelta + delta ? seen : undefined;
-    }, { timeoutMs: 15_000, lastSeen: () => JSON.stringify(seen, null, 1) });
+    const connections = await waitUntil(
+      `/clients to count the ${warmupDelta + delta} records of ${CLIENT_ID}`,
+      async () => {
+        const response = await fetch(`${exporter!.url}/clients?client_id=${CLIENT_ID}`);
+        assert.equal(response.status, 200);
+        seen = ((await response.json()) as { connections: ClientsEntry[] }).connections;
+        return seen.reduce((sum, entry) => sum + entry.recordsProduced, 0) >= warmupDelta + delta ? seen : undefined;
+      },
+      { timeoutMs: 15_000, lastSeen: () => JSON.stringify(seen, null, 1) },
+    );
     const diagnostics = JSON.stringify(connections, null, 1);
     assert.ok(connections.length >= 1, `connections of ${CLIENT_ID}: ${diagnostics}`);
     for (const entry of connections) {
-      assert.match(entry.client, new RegExp(`^${ROUTER_BROKER_SIDE.replaceAll('.', '\\.')}:\\d+$`), `captured after the NAT: ${diagnostics}`);
+      assert.match(
+        entry.client,
+        new RegExp(`^${ROUTER_BROKER_SIDE.replaceAll('.', '\\.')}:\\d+$`),
+        `captured after the NAT: ${diagnostics}`,
+      );
       assert.equal(entry.broker, bed!.bootstrapServers, diagnostics);
     }
-    assert.equal(connections.reduce((sum, entry) => sum + entry.recordsProduced, 0), warmupDelta + delta, `records of both phases: ${diagnostics}`);
+    assert.equal(
+      connections.reduce((sum, entry) => sum + entry.recordsProduced, 0),
+      warmupDelta + delta,
+      `records of both phases: ${diagnostics}`,
+    );
     assert.deepEqual([...new Set(connections.flatMap((entry) => entry.topics))].sort(), [topic, warmupTopic].sort(), diagnostics);
     for (const entry of connections) {
-      assert.match(entry.originalClient ?? '', new RegExp(`^${CLIENT.replaceAll('.', '\\.')}:\\d+$`), `the client's own address, from conntrack: ${diagnostics}`);
+      assert.match(
+        entry.originalClient ?? '',
+        new RegExp(`^${CLIENT.replaceAll('.', '\\.')}:\\d+$`),
+        `the client's own address, from conntrack: ${diagnostics}`,
+      );
       assert.equal(entry.clientAddress, CLIENT, diagnostics);
     }
   });
 
-  it('labels the producer\'s records and info with the original client address, with the exact record count', async () => {
-    const series = await waitForScrape(exporter!.url, 'records under the original address', (all) =>
-      of(all, 'kafka_client_produce_records_total', { client_id: CLIENT_ID, topic }).reduce((sum, entry) => sum + entry.value, 0) === delta,
-    15_000, /kafka_client_(produce_records_total|info)/);
+  it("labels the producer's records and info with the original client address, with the exact record count", async () => {
+    const series = await waitForScrape(
+      exporter!.url,
+      'records under the original address',
+      (all) =>
+        of(all, 'kafka_client_produce_records_total', { client_id: CLIENT_ID, topic }).reduce((sum, entry) => sum + entry.value, 0) ===
+        delta,
+      15_000,
+      /kafka_client_(produce_records_total|info)/,
+    );
     const records = of(series, 'kafka_client_produce_records_total', { client_id: CLIENT_ID, topic });
-    assert.deepEqual(records.map((entry) => [entry.labels.client_address, entry.value]), [[CLIENT, delta]], 'every record under the client\'s own address');
+    assert.deepEqual(
+      records.map((entry) => [entry.labels.client_address, entry.value]),
+      [[CLIENT, delta]],
+      "every record under the client's own address",
+    );
     const info = of(series, 'kafka_client_info', { client_id: CLIENT_ID, client_address: CLIENT });
     assert.equal(info.length, 1, `kafka_client_info of ${CLIENT_ID} at ${CLIENT}`);
     assert.equal(info[0]!.labels.role, 'producer');
-    const underRouter = series.filter((entry) => entry.name.startsWith('kafka_client_') && entry.labels.client_id === CLIENT_ID && entry.labels.client_address === ROUTER_BROKER_SIDE);
-    assert.deepEqual(underRouter.map((entry) => entry.name), [], 'no request of the client counted under the NAT address, not even its first ones');
+    const underRouter = series.filter(
+      (entry) =>
+        entry.name.startsWith('kafka_client_') &&
+        entry.labels.client_id === CLIENT_ID &&
+        entry.labels.client_address === ROUTER_BROKER_SIDE,
+    );
+    assert.deepEqual(
+      underRouter.map((entry) => entry.name),
+      [],
+      'no request of the client counted under the NAT address, not even its first ones',
+    );
   });
 });

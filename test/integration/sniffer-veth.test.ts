@@ -36,10 +36,16 @@ function total(series: readonly Series[], name: string): number | undefined {
 
 function execIn(namespace: Netns, command: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile('ip', ['netns', 'exec', namespace.name, command, ...args], { timeout: 180_000, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.join(' ')} in ${namespace.name} failed: ${error.message.split('\n')[0]}\n${stderr}`));
-      else resolve(stdout);
-    });
+    const child = execFile(
+      'ip',
+      ['netns', 'exec', namespace.name, command, ...args],
+      { timeout: 180_000, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error)
+          reject(new Error(`${command} ${args.join(' ')} in ${namespace.name} failed: ${error.message.split('\n')[0]}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
     child.stdin!.end(input);
   });
 }
@@ -60,7 +66,7 @@ function pcapFrameLengths(file: string): number[] {
   assert.ok(little || data.readUInt32BE(0) === 0xa1b2c3d4 || data.readUInt32BE(0) === 0xa1b23c4d, `${file} is a pcap file`);
   const read = (at: number) => (little ? data.readUInt32LE(at) : data.readUInt32BE(at));
   const lengths: number[] = [];
-  for (let at = 24; at + 16 <= data.length;) {
+  for (let at = 24; at + 16 <= data.length; ) {
     const included = read(at + 8);
     lengths.push(read(at + 12));
     at += 16 + included;
@@ -100,7 +106,10 @@ describe('live capture on a veth pair with MTU 1500, clients in another network 
     // (up to 64 KiB, beyond the capture's 65535-byte snap length) off the wire, as on a card doing segmentation.
     await run('ip', ['link', 'set', 'dev', rootInterface, 'gso_max_segs', '1']);
     await run('ip', ['-n', client.name, 'link', 'set', 'dev', link.bInterface, 'gso_max_segs', '1']);
-    for (const [where, details] of [['root', (await run('ip', ['-d', 'link', 'show', rootInterface])).stdout], ['client', (await client.exec('ip', ['-d', 'link', 'show', link.bInterface])).stdout]]) {
+    for (const [where, details] of [
+      ['root', (await run('ip', ['-d', 'link', 'show', rootInterface])).stdout],
+      ['client', (await client.exec('ip', ['-d', 'link', 'show', link.bInterface])).stdout],
+    ]) {
       assert.match(details!, /mtu 1500 /, `${where} end has MTU 1500`);
       assert.match(details!, /gso_max_segs 1 /, `${where} end sends one segment per packet`);
     }
@@ -111,12 +120,21 @@ describe('live capture on a veth pair with MTU 1500, clients in another network 
     const port = bed.brokers[0]!.port;
 
     exporter = await startExporterProcess([
-      `--sniff.interface=${rootInterface}`, `--sniff.broker-ports=${port}`, `--kafka.server=${bed.bootstrapServers}`,
+      `--sniff.interface=${rootInterface}`,
+      `--sniff.broker-ports=${port}`,
+      `--kafka.server=${bed.bootstrapServers}`,
       // The default capture buffer (32 MiB): packed densely (TPACKET_V3), it holds a consumer's fetch responses
       // at MTU 1500. Immediate mode, one 64 KiB slot per packet, held 256 packets and dropped some.
-      '--collector.cluster.interval=2s', '--collector.quorum.enabled=false', '--log.format=logfmt',
+      '--collector.cluster.interval=2s',
+      '--collector.quorum.enabled=false',
+      '--log.format=logfmt',
     ]);
-    await waitForScrape(exporter.url, 'capture up', (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1), 10_000);
+    await waitForScrape(
+      exporter.url,
+      'capture up',
+      (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1),
+      10_000,
+    );
     tcpdump = await startLoopbackCapture(join(workDir, 'veth.pcap'), [port], { interface: rootInterface, bufferKib: 65_536 });
 
     const bootstrap = bed.bootstrapServers;
@@ -125,24 +143,69 @@ describe('live capture on a veth pair with MTU 1500, clients in another network 
     // kcat: keyed records of 1.5 to 6 KB, then a consumer group reading to the end.
     const kcatRecords = Array.from({ length: 240 }, (_, index) => `key-${index}:${bigValue(index, 1_500 + (index % 10) * 500)}`);
     producedBytes += kcatRecords.reduce((sum, line) => sum + line.length, 0);
-    await execIn(client, 'kcat', ['-P', '-b', bootstrap, '-t', topics.kcat, '-K', ':', '-X', 'client.id=veth-kcat-producer'], kcatRecords.map((line) => `${line}\n`).join(''));
+    await execIn(
+      client,
+      'kcat',
+      ['-P', '-b', bootstrap, '-t', topics.kcat, '-K', ':', '-X', 'client.id=veth-kcat-producer'],
+      kcatRecords.map((line) => `${line}\n`).join(''),
+    );
     producers.set('veth-kcat-producer', { [topics.kcat]: kcatRecords.length });
-    const kcatRead = await execIn(client, 'kcat', ['-b', bootstrap, '-G', uniqueName('veth-kcat-group'), '-e', '-q',
-      '-X', 'client.id=veth-kcat-consumer', '-X', 'auto.offset.reset=earliest', topics.kcat]);
+    const kcatRead = await execIn(client, 'kcat', [
+      '-b',
+      bootstrap,
+      '-G',
+      uniqueName('veth-kcat-group'),
+      '-e',
+      '-q',
+      '-X',
+      'client.id=veth-kcat-consumer',
+      '-X',
+      'auto.offset.reset=earliest',
+      topics.kcat,
+    ]);
     consumed.set(`veth-kcat-consumer ${topics.kcat}`, countLines(kcatRead));
 
     // Kafka's Java console producer and consumer, run inside the namespace.
     const prefix = ['ip', 'netns', 'exec', client.name];
     const javaRecords = Array.from({ length: 150 }, (_, index) => bigValue(index, 3_000));
     producedBytes += javaRecords.length * 3_000;
-    const producedByJava = await runKafkaTool(bed, kafkaToolMainClasses(bed).consoleProducer, ['--bootstrap-server', bootstrap, '--topic', topics.java,
-      '--command-property', 'client.id=veth-java-producer', '--command-property', 'linger.ms=20'],
-    { input: javaRecords.map((line) => `${line}\n`).join(''), commandPrefix: prefix, timeoutMs: 120_000 });
+    const producedByJava = await runKafkaTool(
+      bed,
+      kafkaToolMainClasses(bed).consoleProducer,
+      [
+        '--bootstrap-server',
+        bootstrap,
+        '--topic',
+        topics.java,
+        '--command-property',
+        'client.id=veth-java-producer',
+        '--command-property',
+        'linger.ms=20',
+      ],
+      { input: javaRecords.map((line) => `${line}\n`).join(''), commandPrefix: prefix, timeoutMs: 120_000 },
+    );
     assert.equal(producedByJava.code, 0, producedByJava.stderr);
     producers.set('veth-java-producer', { [topics.java]: javaRecords.length });
-    const readByJava = await runKafkaTool(bed, kafkaToolMainClasses(bed).consoleConsumer, ['--bootstrap-server', bootstrap, '--topic', topics.java,
-      '--from-beginning', '--max-messages', String(javaRecords.length), '--timeout-ms', '30000', '--group', uniqueName('veth-java-group'),
-      '--command-property', 'client.id=veth-java-consumer'], { commandPrefix: prefix, timeoutMs: 120_000 });
+    const readByJava = await runKafkaTool(
+      bed,
+      kafkaToolMainClasses(bed).consoleConsumer,
+      [
+        '--bootstrap-server',
+        bootstrap,
+        '--topic',
+        topics.java,
+        '--from-beginning',
+        '--max-messages',
+        String(javaRecords.length),
+        '--timeout-ms',
+        '30000',
+        '--group',
+        uniqueName('veth-java-group'),
+        '--command-property',
+        'client.id=veth-java-consumer',
+      ],
+      { commandPrefix: prefix, timeoutMs: 120_000 },
+    );
     assert.equal(readByJava.code, 0, readByJava.stderr);
     consumed.set(`veth-java-consumer ${topics.java}`, countLines(readByJava.stdout));
 
@@ -177,7 +240,10 @@ describe('live capture on a veth pair with MTU 1500, clients in another network 
     const full = frames.filter((length) => length === FULL_FRAME).length;
     assert.ok(largest <= FULL_FRAME, `largest frame on the wire ${largest} bytes, above MTU 1500`);
     // Each record is larger than a segment: produced bytes alone fill at least that many full frames.
-    assert.ok(full >= Math.floor(producedBytes / 1448 / 2), `${full} full-size frames for ${producedBytes} bytes produced (${frames.length} frames in all)`);
+    assert.ok(
+      full >= Math.floor(producedBytes / 1448 / 2),
+      `${full} full-size frames for ${producedBytes} bytes produced (${frames.length} frames in all)`,
+    );
   });
 
   it('counts exactly the records each topic received (end offset delta), per producing client', async () => {
@@ -188,42 +254,81 @@ describe('live capture on a veth pair with MTU 1500, clients in another network 
         expected.set(`${clientId} ${topic}`, count);
       }
     }
-    const series = await waitForScrape(exporter!.url, 'produced records', (all) => {
-      const seen = sumsBy(all, 'kafka_client_produce_records_total', 'client_id', 'topic');
-      return [...expected].every(([key, count]) => seen.get(key) === count);
-    }, 30_000, /kafka_client_produce_records_total/);
+    const series = await waitForScrape(
+      exporter!.url,
+      'produced records',
+      (all) => {
+        const seen = sumsBy(all, 'kafka_client_produce_records_total', 'client_id', 'topic');
+        return [...expected].every(([key, count]) => seen.get(key) === count);
+      },
+      30_000,
+      /kafka_client_produce_records_total/,
+    );
     const seen = sumsBy(series, 'kafka_client_produce_records_total', 'client_id', 'topic');
-    assert.deepEqual(new Map([...seen].filter(([key]) => delta.has(key.split(' ')[1]!))), expected, 'no other client produced to these topics');
+    assert.deepEqual(
+      new Map([...seen].filter(([key]) => delta.has(key.split(' ')[1]!))),
+      expected,
+      'no other client produced to these topics',
+    );
   });
 
   it('counts exactly the records each consumer received', async () => {
     assert.equal(consumed.get(`veth-kcat-consumer ${topics.kcat}`), delta.get(topics.kcat), 'kcat read the whole topic');
     assert.equal(consumed.get(`veth-java-consumer ${topics.java}`), delta.get(topics.java), 'the console consumer read the whole topic');
-    const series = await waitForScrape(exporter!.url, 'fetched records', (all) => {
-      const seen = sumsBy(all, 'kafka_client_fetch_records_total', 'client_id', 'topic');
-      return [...consumed].every(([key, count]) => seen.get(key) === count);
-    }, 30_000, /kafka_client_fetch_records_total/);
+    const series = await waitForScrape(
+      exporter!.url,
+      'fetched records',
+      (all) => {
+        const seen = sumsBy(all, 'kafka_client_fetch_records_total', 'client_id', 'topic');
+        return [...consumed].every(([key, count]) => seen.get(key) === count);
+      },
+      30_000,
+      /kafka_client_fetch_records_total/,
+    );
     const fetched = sumsBy(series, 'kafka_client_fetch_records_total', 'client_id', 'topic');
-    assert.deepEqual(new Map([...fetched].filter(([key]) => delta.has(key.split(' ')[1]!))), consumed, 'no other client fetched records of these topics');
+    assert.deepEqual(
+      new Map([...fetched].filter(([key]) => delta.has(key.split(' ')[1]!))),
+      consumed,
+      'no other client fetched records of these topics',
+    );
     assert.equal(total(series, 'kafka_client_replication_fetch_records_total') ?? 0, 0, 'one broker: no replication');
   });
 
   it('tells producers and consumers apart, and serves them per topic', async () => {
     const { series } = await scrape(exporter!.url);
     const roles = [...sumsBy(series, 'kafka_client_info', 'client_id', 'role').keys()];
-    for (const clientId of producers.keys()) assert.ok(roles.includes(`${clientId} producer`), `${clientId} is a producer: ${roles.join(', ')}`);
-    for (const key of consumed.keys()) assert.ok(roles.includes(`${key.split(' ')[0]} consumer`), `${key.split(' ')[0]} is a consumer: ${roles.join(', ')}`);
-    const byTopic = await (await fetch(`${exporter!.url}/topics/${topics.kcat}/clients`)).json() as { producers: { clientId: string }[]; consumers: { clientId: string }[] };
-    assert.deepEqual(byTopic.producers.map((entry) => entry.clientId), ['veth-kcat-producer']);
-    assert.deepEqual(byTopic.consumers.map((entry) => entry.clientId), ['veth-kcat-consumer']);
-    const listed = await (await fetch(`${exporter!.url}/clients?role=producer&topic=${topics.platformatic}`)).json() as { connections: { clientId: string; recordsProduced: number }[] };
+    for (const clientId of producers.keys())
+      assert.ok(roles.includes(`${clientId} producer`), `${clientId} is a producer: ${roles.join(', ')}`);
+    for (const key of consumed.keys())
+      assert.ok(roles.includes(`${key.split(' ')[0]} consumer`), `${key.split(' ')[0]} is a consumer: ${roles.join(', ')}`);
+    const byTopic = (await (await fetch(`${exporter!.url}/topics/${topics.kcat}/clients`)).json()) as {
+      producers: { clientId: string }[];
+      consumers: { clientId: string }[];
+    };
+    assert.deepEqual(
+      byTopic.producers.map((entry) => entry.clientId),
+      ['veth-kcat-producer'],
+    );
+    assert.deepEqual(
+      byTopic.consumers.map((entry) => entry.clientId),
+      ['veth-kcat-consumer'],
+    );
+    const listed = (await (await fetch(`${exporter!.url}/clients?role=producer&topic=${topics.platformatic}`)).json()) as {
+      connections: { clientId: string; recordsProduced: number }[];
+    };
     assert.deepEqual([...new Set(listed.connections.map((entry) => entry.clientId))], ['veth-platformatic']);
-    assert.equal(listed.connections.reduce((sum, entry) => sum + entry.recordsProduced, 0), delta.get(topics.platformatic));
+    assert.equal(
+      listed.connections.reduce((sum, entry) => sum + entry.recordsProduced, 0),
+      delta.get(topics.platformatic),
+    );
   });
 
   it('lost nothing with the default capture buffer: no drop, no truncated segment, no TCP gap, no resync, every packet decoded', async () => {
     const { series } = await scrape(exporter!.url);
-    assert.deepEqual(series.filter((entry) => entry.name === 'kafka_sonar_capture_up').map((entry) => [entry.labels.source, entry.value]), [[rootInterface, 1]]);
+    assert.deepEqual(
+      series.filter((entry) => entry.name === 'kafka_sonar_capture_up').map((entry) => [entry.labels.source, entry.value]),
+      [[rootInterface, 1]],
+    );
     assert.equal(total(series, 'kafka_sonar_capture_truncated_packets_total'), 0, 'truncated segments');
     assert.equal(total(series, 'kafka_sonar_sniffer_tcp_gaps_total'), 0, 'TCP gaps');
     assert.equal(total(series, 'kafka_sonar_sniffer_tcp_gap_bytes_total'), 0, 'TCP gap bytes');

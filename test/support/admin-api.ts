@@ -22,7 +22,12 @@ export function htpasswdHash(user: string, password: string): string {
 }
 
 export function writeUsersFile(path: string, users: readonly TestUser[], roles = ''): void {
-  const lines = ['users:', ...users.map((user) => `  - { name: ${user.name}, password_hash: "${htpasswdHash(user.name, user.password)}", roles: [${user.roles.join(', ')}] }`)];
+  const lines = [
+    'users:',
+    ...users.map(
+      (user) => `  - { name: ${user.name}, password_hash: "${htpasswdHash(user.name, user.password)}", roles: [${user.roles.join(', ')}] }`,
+    ),
+  ];
   writeFileSync(path, `${lines.join('\n')}\n${roles}`);
 }
 
@@ -49,11 +54,16 @@ export async function callApi(baseUrl: string, method: string, path: string, opt
   if (options.as) headers['authorization'] = `Basic ${Buffer.from(`${options.as.name}:${options.as.password}`).toString('base64')}`;
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (body !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(60_000) });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+    signal: AbortSignal.timeout(60_000),
+  });
   const text = await response.text();
   let json: Record<string, unknown> | undefined;
   try {
-    json = text === '' ? undefined : JSON.parse(text) as Record<string, unknown>;
+    json = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
   } catch {
     json = undefined;
   }
@@ -78,5 +88,8 @@ export function auditLines(path: string): AuditLine[] {
   } catch {
     return [];
   }
-  return content.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as AuditLine);
+  return content
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as AuditLine);
 }

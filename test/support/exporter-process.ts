@@ -28,7 +28,8 @@ export interface ExporterProcess {
 export async function startExporterProcess(args: readonly string[], environment: Record<string, string> = {}): Promise<ExporterProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN, `--web.listen-address=127.0.0.1:${port}`, ...args], {
-    env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   return await superviseExporter(child, `http://127.0.0.1:${port}`, 'kafka-sonar');
 }
@@ -41,9 +42,16 @@ async function plainHealthz(url: string): Promise<boolean> {
  * Waits until a started `kafka-sonar` answers /healthz on `url` (failing with its stderr if it exits
  * or does not listen within 15 s) and gives the handle to scrape and stop it.
  */
-export async function superviseExporter(child: ChildProcess, url: string, description: string, isHealthy: (url: string) => Promise<boolean> = plainHealthz): Promise<ExporterProcess> {
+export async function superviseExporter(
+  child: ChildProcess,
+  url: string,
+  description: string,
+  isHealthy: (url: string) => Promise<boolean> = plainHealthz,
+): Promise<ExporterProcess> {
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   child.stdout!.resume();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + scaled(15_000);
@@ -51,12 +59,19 @@ export async function superviseExporter(child: ChildProcess, url: string, descri
     if (child.exitCode !== null) throw new Error(`${description} exited with ${child.exitCode}: ${stderr}`);
     try {
       if (await isHealthy(url)) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`${description} did not start listening on ${url}: ${stderr}`); }
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${description} did not start listening on ${url}: ${stderr}`);
+    }
     await delay(100);
   }
   return {
-    url, child, stderr: () => stderr,
+    url,
+    child,
+    stderr: () => stderr,
     async stop() {
       const started = Date.now();
       if (child.exitCode === null) child.kill('SIGTERM');
@@ -67,12 +82,19 @@ export async function superviseExporter(child: ChildProcess, url: string, descri
 }
 
 /** Runs `kafka-sonar` to completion (for option checks) and returns what it printed. */
-export async function runExporterCommand(args: readonly string[], environment: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runExporterCommand(
+  args: readonly string[],
+  environment: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
   return { code, stdout, stderr };
 }

@@ -7,30 +7,58 @@ export function adminClient(bootstrapServers: string): Admin {
   return new Admin({ clientId: 'sonar-test-admin', bootstrapBrokers: bootstrapServers.split(','), retries: 5, timeout: 15_000 });
 }
 
-export async function createTopic(bootstrapServers: string, topic: string, partitions: number, replicas: number, configs: Record<string, string> = {}): Promise<void> {
+export async function createTopic(
+  bootstrapServers: string,
+  topic: string,
+  partitions: number,
+  replicas: number,
+  configs: Record<string, string> = {},
+): Promise<void> {
   const admin = adminClient(bootstrapServers);
   try {
-    await admin.createTopics({ topics: [topic], partitions, replicas, configs: Object.entries(configs).map(([name, value]) => ({ name, value })) });
+    await admin.createTopics({
+      topics: [topic],
+      partitions,
+      replicas,
+      configs: Object.entries(configs).map(([name, value]) => ({ name, value })),
+    });
   } finally {
     await admin.close();
   }
 }
 
 function kafkajs(bootstrapServers: string, clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: bootstrapServers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200 } });
+  return new Kafka({
+    clientId,
+    brokers: bootstrapServers.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 200 },
+  });
 }
 
 /**
  * Produces `count` messages spread over the topic's partitions with kafkajs. Idempotent, so a retry
  * after a timeout on a busy machine cannot write a message twice and the log holds exactly `count`.
  */
-export async function produceMessages(bootstrapServers: string, topic: string, count: number, clientId = 'sonar-test-producer'): Promise<void> {
-  const producer = kafkajs(bootstrapServers, clientId).producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+export async function produceMessages(
+  bootstrapServers: string,
+  topic: string,
+  count: number,
+  clientId = 'sonar-test-producer',
+): Promise<void> {
+  const producer = kafkajs(bootstrapServers, clientId).producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   try {
     const batchSize = 100;
     for (let sent = 0; sent < count; sent += batchSize) {
-      const messages = Array.from({ length: Math.min(batchSize, count - sent) }, (_, index) => ({ key: `key-${sent + index}`, value: `value-${sent + index}` }));
+      const messages = Array.from({ length: Math.min(batchSize, count - sent) }, (_, index) => ({
+        key: `key-${sent + index}`,
+        value: `value-${sent + index}`,
+      }));
       await producer.send({ topic, messages, acks: -1 });
     }
   } finally {
@@ -47,16 +75,29 @@ export interface RunningConsumer {
 }
 
 async function waitForCount(consumed: () => number, count: number, timeoutMs: number, what: string): Promise<void> {
-  await waitUntil(`${what} to consume ${count} messages`, () => consumed() >= count, { timeoutMs, intervalMs: 100, lastSeen: () => `${consumed()} consumed` });
+  await waitUntil(`${what} to consume ${count} messages`, () => consumed() >= count, {
+    timeoutMs,
+    intervalMs: 100,
+    lastSeen: () => `${consumed()} consumed`,
+  });
 }
 
 /** A classic consumer group member (kafkajs) that commits after every batch. */
 export async function startClassicConsumer(bootstrapServers: string, topic: string, groupId: string): Promise<RunningConsumer> {
-  const consumer: KafkajsConsumer = kafkajs(bootstrapServers, `${groupId}-client`).consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  const consumer: KafkajsConsumer = kafkajs(bootstrapServers, `${groupId}-client`).consumer({
+    groupId,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1000,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let count = 0;
-  await consumer.run({ autoCommit: true, eachMessage: async () => { count++; } });
+  await consumer.run({
+    autoCommit: true,
+    eachMessage: async () => {
+      count++;
+    },
+  });
   return {
     consumed: () => count,
     waitFor: (target, timeoutMs = 60_000) => waitForCount(() => count, target, timeoutMs, `classic group ${groupId}`),
@@ -69,11 +110,22 @@ export async function startClassicConsumer(bootstrapServers: string, topic: stri
 /** A KIP-848 consumer group member (@platformatic/kafka with the consumer group protocol). */
 export async function startKip848Consumer(bootstrapServers: string, topic: string, groupId: string): Promise<RunningConsumer> {
   const consumer = new Consumer({
-    clientId: `${groupId}-client`, groupId, bootstrapBrokers: bootstrapServers.split(','), groupProtocol: 'consumer', autocommit: 200, maxWaitTime: 500,
+    clientId: `${groupId}-client`,
+    groupId,
+    bootstrapBrokers: bootstrapServers.split(','),
+    groupProtocol: 'consumer',
+    autocommit: 200,
+    maxWaitTime: 500,
   });
-  const stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> = await consumer.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest' });
+  const stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> = await consumer.consume({
+    topics: [topic],
+    mode: 'committed',
+    fallbackMode: 'earliest',
+  });
   let count = 0;
-  stream.on('data', () => { count++; });
+  stream.on('data', () => {
+    count++;
+  });
   stream.on('error', () => undefined);
   return {
     consumed: () => count,

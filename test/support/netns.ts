@@ -16,13 +16,24 @@ export interface CommandResult {
   readonly stderr: string;
 }
 
-export function run(command: string, args: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Promise<CommandResult> {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(command, args, { timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${error.message.split('\n')[0]}\n${stderr}`.trimEnd()));
-      else resolve({ stdout, stderr });
+    const child = execFile(
+      command,
+      args,
+      { timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${error.message.split('\n')[0]}\n${stderr}`.trimEnd()));
+        else resolve({ stdout, stderr });
+      },
+    );
+    child.stdin?.on('error', () => {
+      /* the command did not read its input; its exit status tells */
     });
-    child.stdin?.on('error', () => { /* the command did not read its input; its exit status tells */ });
     child.stdin?.end(options.input);
   });
 }
@@ -75,7 +86,9 @@ export class NetnsLab {
   /** Fails with what is missing when this machine cannot create network namespaces. */
   static async create(): Promise<NetnsLab> {
     if (process.getuid?.() !== 0) throw new Error('network namespace tests need root (CAP_SYS_ADMIN and CAP_NET_ADMIN): run them as root');
-    await run('ip', ['-V']).catch((error: Error) => { throw new Error(`network namespace tests need iproute2 (apt-get install -y iproute2): ${error.message}`); });
+    await run('ip', ['-V']).catch((error: Error) => {
+      throw new Error(`network namespace tests need iproute2 (apt-get install -y iproute2): ${error.message}`);
+    });
     removeStaleNamespaces();
     const lab = new NetnsLab(`${process.pid.toString(36)}-${(counter++).toString(36)}${randomBytes(2).toString('hex')}`);
     live.add(lab);
@@ -96,11 +109,40 @@ export class NetnsLab {
     const n = this.#links++;
     const aInterface = `veth${n}a`;
     const bInterface = `veth${n}b`;
-    await run('ip', ['link', 'add', aInterface, 'netns', a.name, 'mtu', String(options.mtu ?? 1500), 'type', 'veth',
-      'peer', 'name', bInterface, 'netns', b.name, 'mtu', String(options.mtu ?? 1500)]);
-    for (const [namespace, device, addresses] of [[a, aInterface, aAddresses], [b, bInterface, bAddresses]] as const) {
+    await run('ip', [
+      'link',
+      'add',
+      aInterface,
+      'netns',
+      a.name,
+      'mtu',
+      String(options.mtu ?? 1500),
+      'type',
+      'veth',
+      'peer',
+      'name',
+      bInterface,
+      'netns',
+      b.name,
+      'mtu',
+      String(options.mtu ?? 1500),
+    ]);
+    for (const [namespace, device, addresses] of [
+      [a, aInterface, aAddresses],
+      [b, bInterface, bAddresses],
+    ] as const) {
       for (const address of addresses) {
-        await run('ip', ['-n', namespace.name, ...(address.includes(':') ? ['-6'] : []), 'addr', 'add', address, 'dev', device, ...(address.includes(':') ? ['nodad'] : [])]);
+        await run('ip', [
+          '-n',
+          namespace.name,
+          ...(address.includes(':') ? ['-6'] : []),
+          'addr',
+          'add',
+          address,
+          'dev',
+          device,
+          ...(address.includes(':') ? ['nodad'] : []),
+        ]);
       }
       await run('ip', ['-n', namespace.name, 'link', 'set', device, 'up']);
     }
@@ -118,11 +160,29 @@ export class NetnsLab {
     await run('ip', ['link', 'add', aInterface, 'mtu', mtu, 'type', 'veth', 'peer', 'name', bInterface, 'netns', b.name, 'mtu', mtu]);
     this.#rootInterfaces.push(aInterface);
     for (const address of rootAddresses) {
-      await run('ip', [...(address.includes(':') ? ['-6'] : []), 'addr', 'add', address, 'dev', aInterface, ...(address.includes(':') ? ['nodad'] : [])]);
+      await run('ip', [
+        ...(address.includes(':') ? ['-6'] : []),
+        'addr',
+        'add',
+        address,
+        'dev',
+        aInterface,
+        ...(address.includes(':') ? ['nodad'] : []),
+      ]);
     }
     await run('ip', ['link', 'set', aInterface, 'up']);
     for (const address of bAddresses) {
-      await run('ip', ['-n', b.name, ...(address.includes(':') ? ['-6'] : []), 'addr', 'add', address, 'dev', bInterface, ...(address.includes(':') ? ['nodad'] : [])]);
+      await run('ip', [
+        '-n',
+        b.name,
+        ...(address.includes(':') ? ['-6'] : []),
+        'addr',
+        'add',
+        address,
+        'dev',
+        bInterface,
+        ...(address.includes(':') ? ['nodad'] : []),
+      ]);
     }
     await run('ip', ['-n', b.name, 'link', 'set', bInterface, 'up']);
     return { aInterface, bInterface };
@@ -140,16 +200,22 @@ export class NetnsLab {
    * Source NAT of everything leaving `namespace` through `outInterface` (MASQUERADE), and optionally a
    * DNAT of a virtual address to a real one, as a Kubernetes Service does. nft when present, else iptables.
    */
-  async nat(namespace: Netns, rules: { masqueradeOut?: string; dnat?: { virtual: string; port: number; to: string; toPort: number } }): Promise<'nft' | 'iptables'> {
+  async nat(
+    namespace: Netns,
+    rules: { masqueradeOut?: string; dnat?: { virtual: string; port: number; to: string; toPort: number } },
+  ): Promise<'nft' | 'iptables'> {
     if (await available('nft')) {
       const lines = ['table inet sonar_test {'];
       if (rules.dnat) {
         const { virtual, port, to, toPort } = rules.dnat;
         const family = to.includes(':') ? 'ip6' : 'ip';
         const target = to.includes(':') ? `[${to}]:${toPort}` : `${to}:${toPort}`;
-        lines.push(`  chain pre { type nat hook prerouting priority -100; ${family} daddr ${virtual} tcp dport ${port} dnat ${family} to ${target}; }`);
+        lines.push(
+          `  chain pre { type nat hook prerouting priority -100; ${family} daddr ${virtual} tcp dport ${port} dnat ${family} to ${target}; }`,
+        );
       }
-      if (rules.masqueradeOut) lines.push(`  chain post { type nat hook postrouting priority 100; oifname "${rules.masqueradeOut}" masquerade; }`);
+      if (rules.masqueradeOut)
+        lines.push(`  chain post { type nat hook postrouting priority 100; oifname "${rules.masqueradeOut}" masquerade; }`);
       lines.push('}');
       await namespace.exec('nft', ['-f', '-'], { input: lines.join('\n') + '\n' });
       return 'nft';
@@ -157,11 +223,28 @@ export class NetnsLab {
     if (await available('iptables')) {
       if (rules.dnat) {
         const { virtual, port, to, toPort } = rules.dnat;
-        await namespace.exec('iptables', ['-t', 'nat', '-A', 'PREROUTING', '-p', 'tcp', '-d', virtual, '--dport', String(port), '-j', 'DNAT', '--to-destination', `${to}:${toPort}`]);
+        await namespace.exec('iptables', [
+          '-t',
+          'nat',
+          '-A',
+          'PREROUTING',
+          '-p',
+          'tcp',
+          '-d',
+          virtual,
+          '--dport',
+          String(port),
+          '-j',
+          'DNAT',
+          '--to-destination',
+          `${to}:${toPort}`,
+        ]);
       }
       if (rules.masqueradeOut) {
         await namespace.exec('iptables', ['-t', 'nat', '-A', 'POSTROUTING', '-o', rules.masqueradeOut, '-j', 'MASQUERADE']);
-        await namespace.exec('ip6tables', ['-t', 'nat', '-A', 'POSTROUTING', '-o', rules.masqueradeOut, '-j', 'MASQUERADE']).catch(() => {});
+        await namespace
+          .exec('ip6tables', ['-t', 'nat', '-A', 'POSTROUTING', '-o', rules.masqueradeOut, '-j', 'MASQUERADE'])
+          .catch(() => {});
       }
       return 'iptables';
     }
@@ -176,11 +259,16 @@ export class NetnsLab {
   async destroy(): Promise<void> {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    await Promise.all([...this.#children].map((child) => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    })));
+    await Promise.all(
+      [...this.#children].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGKILL');
+          }),
+      ),
+    );
     this.destroySync();
   }
 
@@ -188,8 +276,16 @@ export class NetnsLab {
   destroySync(): void {
     for (const child of this.#children) child.kill('SIGKILL');
     for (const namespace of this.#namespaces) {
-      spawnSync('ip', ['netns', 'pids', namespace.name], { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean)
-        .forEach((pid) => { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* already gone */ } });
+      spawnSync('ip', ['netns', 'pids', namespace.name], { encoding: 'utf8' })
+        .stdout?.split('\n')
+        .filter(Boolean)
+        .forEach((pid) => {
+          try {
+            process.kill(Number(pid), 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
+        });
       spawnSync('ip', ['netns', 'del', namespace.name], { stdio: 'ignore' });
     }
     for (const device of this.#rootInterfaces) spawnSync('ip', ['link', 'del', device], { stdio: 'ignore' });
@@ -197,10 +293,15 @@ export class NetnsLab {
   }
 }
 
-process.once('exit', () => { for (const lab of live) lab.destroySync(); });
+process.once('exit', () => {
+  for (const lab of live) lab.destroySync();
+});
 
 async function available(command: string): Promise<boolean> {
-  return run('sh', ['-c', `command -v ${command}`]).then(() => true, () => false);
+  return run('sh', ['-c', `command -v ${command}`]).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Namespaces of earlier test processes that died before they could clean up. */
@@ -269,13 +370,28 @@ export async function withTopology<T>(use: (topology: NatTopology) => Promise<T>
     const client = await lab.namespace('client');
     const router = await lab.namespace('router');
     const server = await lab.namespace('server');
-    await lab.link(client, [`${a.client}/24`, `${a.client6}/64`], router, [`${a.routerClientSide}/24`, `${a.routerClientSide6}/64`], options);
-    const toServer = await lab.link(router, [`${a.routerServerSide}/24`, `${a.routerServerSide6}/64`], server, [`${a.server}/24`, `${a.server6}/64`], options);
+    await lab.link(
+      client,
+      [`${a.client}/24`, `${a.client6}/64`],
+      router,
+      [`${a.routerClientSide}/24`, `${a.routerClientSide6}/64`],
+      options,
+    );
+    const toServer = await lab.link(
+      router,
+      [`${a.routerServerSide}/24`, `${a.routerServerSide6}/64`],
+      server,
+      [`${a.server}/24`, `${a.server6}/64`],
+      options,
+    );
     await lab.defaultRoute(client, a.routerClientSide);
     await lab.defaultRoute(client, a.routerClientSide6);
     await lab.enableForwarding(router);
     const port = options.virtualPort ?? 9092;
-    const natTool = await lab.nat(router, { masqueradeOut: toServer.aInterface, dnat: { virtual: a.virtual, port, to: a.server, toPort: port } });
+    const natTool = await lab.nat(router, {
+      masqueradeOut: toServer.aInterface,
+      dnat: { virtual: a.virtual, port, to: a.server, toPort: port },
+    });
     return use({ lab, client, router, server, addresses: a, natTool });
   });
 }

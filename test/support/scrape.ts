@@ -16,7 +16,8 @@ export function parseExposition(text: string): Series[] {
     const match = SERIES_LINE.exec(line);
     if (!match) throw new Error(`not an exposition line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(LABEL)) labels[key!] = value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    for (const [, key, value] of (match[2] ?? '').matchAll(LABEL))
+      labels[key!] = value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
     series.push({ name: match[1]!, labels, value: Number(match[3]) });
   }
   return series;
@@ -46,12 +47,26 @@ export function sumsBy(series: readonly Series[], name: string, ...labels: strin
 }
 
 /** Scrapes until the check passes; fails with the last scrape's relevant lines when the (scaled) time runs out. */
-export async function waitForScrape(baseUrl: string, description: string, check: (series: Series[]) => boolean, timeoutMs = 60_000, relevant?: RegExp): Promise<Series[]> {
+export async function waitForScrape(
+  baseUrl: string,
+  description: string,
+  check: (series: Series[]) => boolean,
+  timeoutMs = 60_000,
+  relevant?: RegExp,
+): Promise<Series[]> {
   let last = '';
-  const shown = (): string => last.split('\n').filter((line) => /^kafka_(up|brokers|broker_info) |collector_up|stage_up/.test(line) || (relevant?.test(line) ?? false)).join('\n');
-  return await waitUntil(description, async () => {
-    const { series, text } = await scrape(baseUrl);
-    last = text;
-    return check(series) ? series : undefined;
-  }, { timeoutMs, intervalMs: 500, lastSeen: shown });
+  const shown = (): string =>
+    last
+      .split('\n')
+      .filter((line) => /^kafka_(up|brokers|broker_info) |collector_up|stage_up/.test(line) || (relevant?.test(line) ?? false))
+      .join('\n');
+  return await waitUntil(
+    description,
+    async () => {
+      const { series, text } = await scrape(baseUrl);
+      last = text;
+      return check(series) ? series : undefined;
+    },
+    { timeoutMs, intervalMs: 500, lastSeen: shown },
+  );
 }

@@ -21,17 +21,39 @@ export async function startStandaloneZookeeper(whitelist: readonly string[]): Pr
   const dir = mkdtempSync(join(tmpdir(), 'sonar-zk-'));
   const port = await freePort();
   const config = join(dir, 'zoo.cfg');
-  writeFileSync(config, [
-    'tickTime=2000', `dataDir=${join(dir, 'data')}`, `clientPort=${port}`, 'clientPortAddress=127.0.0.1',
-    'admin.enableServer=false', `4lw.commands.whitelist=${whitelist.join(',')}`,
-  ].join('\n') + '\n');
-  const child: ChildProcess = spawn('java', [
-    '-Xms32m', '-Xmx128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Dzookeeper.jmx.log4j.disable=true',
-    '-cp', await kafkaClasspath('zk'), 'org.apache.zookeeper.server.ZooKeeperServerMain', config,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(
+    config,
+    [
+      'tickTime=2000',
+      `dataDir=${join(dir, 'data')}`,
+      `clientPort=${port}`,
+      'clientPortAddress=127.0.0.1',
+      'admin.enableServer=false',
+      `4lw.commands.whitelist=${whitelist.join(',')}`,
+    ].join('\n') + '\n',
+  );
+  const child: ChildProcess = spawn(
+    'java',
+    [
+      '-Xms32m',
+      '-Xmx128m',
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+      '-Dzookeeper.jmx.log4j.disable=true',
+      '-cp',
+      await kafkaClasspath('zk'),
+      'org.apache.zookeeper.server.ZooKeeperServerMain',
+      config,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let log = '';
-  child.stdout!.on('data', (chunk: Buffer) => { log += chunk.toString('utf8'); });
-  child.stderr!.on('data', (chunk: Buffer) => { log += chunk.toString('utf8'); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    log += chunk.toString('utf8');
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    log += chunk.toString('utf8');
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -47,7 +69,9 @@ export async function startStandaloneZookeeper(whitelist: readonly string[]): Pr
     }
     try {
       if (/Mode: standalone/.test(await sendFourLetterWord({ host: '127.0.0.1', port }, 'srvr', { timeoutMs: 1000 }))) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`standalone ZooKeeper did not serve within 60 s:\n${log.slice(-2000)}`);

@@ -10,7 +10,8 @@ export function timeFactor(environment: Readonly<Record<string, string | undefin
   const raw = environment[TIME_FACTOR_VARIABLE];
   if (raw === undefined || raw === '') return 1;
   const factor = Number(raw);
-  if (!Number.isFinite(factor) || factor < 1) throw new Error(`${TIME_FACTOR_VARIABLE}=${JSON.stringify(raw)}: expected a number of at least 1`);
+  if (!Number.isFinite(factor) || factor < 1)
+    throw new Error(`${TIME_FACTOR_VARIABLE}=${JSON.stringify(raw)}: expected a number of at least 1`);
   return factor;
 }
 
@@ -36,7 +37,11 @@ export interface WaitOptions {
  * naming `description` and what the last attempt saw when the scaled deadline passes. A probe that
  * throws is retried: its error is what was last seen.
  */
-export async function waitUntil<T>(description: string, probe: () => T | undefined | false | Promise<T | undefined | false>, options: WaitOptions = {}): Promise<T> {
+export async function waitUntil<T>(
+  description: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  options: WaitOptions = {},
+): Promise<T> {
   const timeoutMs = scaled(options.timeoutMs ?? 60_000);
   const deadline = Date.now() + timeoutMs;
   let lastError = '';

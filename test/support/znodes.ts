@@ -6,7 +6,10 @@ async function withClient<T>(connectString: string, work: (client: Client) => Pr
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no ZooKeeper session within 15 s')), 15_000);
-      client.once('connected', () => { clearTimeout(timer); resolve(); });
+      client.once('connected', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       client.connect();
     });
     return await work(client);
@@ -17,13 +20,24 @@ async function withClient<T>(connectString: string, work: (client: Client) => Pr
 
 /** Creates the znode (and its parents) with the data. */
 export function writeZnode(connectString: string, path: string, data: string): Promise<void> {
-  return withClient(connectString, (client) => new Promise<void>((resolve, reject) => client.mkdirp(path, Buffer.from(data), (error) => (error ? reject(error) : resolve()))));
+  return withClient(
+    connectString,
+    (client) =>
+      new Promise<void>((resolve, reject) => client.mkdirp(path, Buffer.from(data), (error) => (error ? reject(error) : resolve()))),
+  );
 }
 
 export function removeZnode(connectString: string, path: string): Promise<void> {
-  return withClient(connectString, (client) => new Promise<void>((resolve, reject) => client.remove(path, -1, (error) => (error ? reject(error) : resolve()))));
+  return withClient(
+    connectString,
+    (client) => new Promise<void>((resolve, reject) => client.remove(path, -1, (error) => (error ? reject(error) : resolve()))),
+  );
 }
 
 export function znodeExists(connectString: string, path: string): Promise<boolean> {
-  return withClient(connectString, (client) => new Promise<boolean>((resolve, reject) => client.exists(path, (error, stat) => (error ? reject(error) : resolve(Boolean(stat))))));
+  return withClient(
+    connectString,
+    (client) =>
+      new Promise<boolean>((resolve, reject) => client.exists(path, (error, stat) => (error ? reject(error) : resolve(Boolean(stat))))),
+  );
 }

@@ -11,7 +11,16 @@ const AUTHORIZERS: Record<KafkaMode, string> = {
   zk: 'kafka.security.authorizer.AclAuthorizer',
 };
 
-export function withAuthorizer(properties: Record<string, PropertyValue>, mode: KafkaMode, enabled: boolean): Record<string, PropertyValue> {
+export function withAuthorizer(
+  properties: Record<string, PropertyValue>,
+  mode: KafkaMode,
+  enabled: boolean,
+): Record<string, PropertyValue> {
   if (!enabled) return properties;
-  return { ...properties, 'authorizer.class.name': AUTHORIZERS[mode], 'super.users': 'User:ANONYMOUS', 'allow.everyone.if.no.acl.found': 'true' };
+  return {
+    ...properties,
+    'authorizer.class.name': AUTHORIZERS[mode],
+    'super.users': 'User:ANONYMOUS',
+    'allow.everyone.if.no.acl.found': 'true',
+  };
 }

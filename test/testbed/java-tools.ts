@@ -66,7 +66,7 @@ export async function runKafkaTool(
   options: RunToolOptions = {},
 ): Promise<CommandResult> {
   const [command, ...prefixArgs] = [...(options.commandPrefix ?? []), 'java'];
-  return runCommand(command!, [...prefixArgs, ...await toolJvmArgs(target, mainClass, args)], {
+  return runCommand(command!, [...prefixArgs, ...(await toolJvmArgs(target, mainClass, args))], {
     ...(options.input === undefined ? {} : { input: options.input }),
     timeoutMs: options.timeoutMs ?? 120_000,
   });
@@ -170,5 +170,8 @@ function readerProperties(mode: KafkaMode, properties: Record<string, string>): 
 }
 
 function formatterProperties(mode: KafkaMode, properties: Record<string, string>): string[] {
-  return Object.entries(properties).flatMap(([key, value]) => [mode === 'kraft' ? '--formatter-property' : '--property', `${key}=${value}`]);
+  return Object.entries(properties).flatMap(([key, value]) => [
+    mode === 'kraft' ? '--formatter-property' : '--property',
+    `${key}=${value}`,
+  ]);
 }

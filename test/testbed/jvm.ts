@@ -17,9 +17,7 @@ const FAST_START = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto
 
 export function jvmArgs(launch: JvmLaunch): string[] {
   const marker = launch.dir === undefined ? {} : { 'kafka.sonar.testbed.dir': `${launch.dir}/` };
-  const properties = Object.entries({ ...marker, ...launch.systemProperties }).map(
-    ([key, value]) => `-D${key}=${value}`,
-  );
+  const properties = Object.entries({ ...marker, ...launch.systemProperties }).map(([key, value]) => `-D${key}=${value}`);
   const target = launch.jar !== undefined ? ['-jar', launch.jar] : ['-cp', launch.classpath ?? '', launch.mainClass ?? ''];
   return [
     `-Xms${launch.heapMin}`,

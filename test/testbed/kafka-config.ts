@@ -50,7 +50,9 @@ export function kraftNodeProperties({ node, quorum, dataDir }: KraftNodeConfig):
   return {
     'process.roles': 'broker,controller',
     'node.id': node.id,
-    'controller.quorum.voters': quorum.map((voter) => `${voter.id}@${voter.controllerHost ?? voter.host}:${requireControllerPort(voter)}`).join(','),
+    'controller.quorum.voters': quorum
+      .map((voter) => `${voter.id}@${voter.controllerHost ?? voter.host}:${requireControllerPort(voter)}`)
+      .join(','),
     listeners: `PLAINTEXT://${node.host}:${node.port},CONTROLLER://${node.controllerHost ?? node.host}:${requireControllerPort(node)}`,
     'advertised.listeners': `PLAINTEXT://${node.host}:${node.port}`,
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',

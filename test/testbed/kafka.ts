@@ -56,10 +56,18 @@ export async function prepareKafkaNodes(bed: Testbed): Promise<void> {
 function nodeProperties(bed: Testbed, node: KafkaNode, dataDir: string): Record<string, PropertyValue> {
   const authorize = bed.shape.authorizer === true;
   if (bed.mode === 'kraft') {
-    return withAuthorizer(withTlsListener(withSaslListener(kraftNodeProperties({ node, quorum: bed.brokers, dataDir }), node), node, bed.tls), 'kraft', authorize);
+    return withAuthorizer(
+      withTlsListener(withSaslListener(kraftNodeProperties({ node, quorum: bed.brokers, dataDir }), node), node, bed.tls),
+      'kraft',
+      authorize,
+    );
   }
   if (bed.zookeeper === undefined) throw new Error(`test bed ${bed.name} runs in zk mode without ZooKeeper`);
-  return withAuthorizer(zkBrokerProperties({ node, brokerCount: bed.brokers.length, zookeeperConnect: bed.zookeeper, dataDir }), 'zk', authorize);
+  return withAuthorizer(
+    zkBrokerProperties({ node, brokerCount: bed.brokers.length, zookeeperConnect: bed.zookeeper, dataDir }),
+    'zk',
+    authorize,
+  );
 }
 
 async function formatStorage(bed: Testbed, node: KafkaNode, distribution: KafkaDistribution): Promise<void> {
@@ -73,7 +81,15 @@ async function formatStorage(bed: Testbed, node: KafkaNode, distribution: KafkaD
       extraFlags: [loggingFlag(distribution.logging, files.logConfig)],
       classpath: classpathOf(bundleLibs(distribution.broker)),
       mainClass: 'kafka.tools.StorageTool',
-      args: ['format', '-t', bed.clusterId, '-c', files.properties, '--ignore-formatted', ...(node.saslPort === undefined ? [] : scramFormatArguments())],
+      args: [
+        'format',
+        '-t',
+        bed.clusterId,
+        '-c',
+        files.properties,
+        '--ignore-formatted',
+        ...(node.saslPort === undefined ? [] : scramFormatArguments()),
+      ],
     });
     const result = await runCommand('java', args, { cwd: dir });
     writeFileSync(files.formatLog, result.stdout + result.stderr);

@@ -66,8 +66,15 @@ export function resolveShape(options: TestbedUpOptions): TestbedShape {
 }
 
 function sameKafkaShape(a: TestbedShape, b: TestbedShape): boolean {
-  return a.mode === b.mode && a.brokers === b.brokers && a.zookeepers === b.zookeepers && a.sasl === b.sasl && a.tls === b.tls && a.listenHost === b.listenHost
-    && a.authorizer === b.authorizer;
+  return (
+    a.mode === b.mode &&
+    a.brokers === b.brokers &&
+    a.zookeepers === b.zookeepers &&
+    a.sasl === b.sasl &&
+    a.tls === b.tls &&
+    a.listenHost === b.listenHost &&
+    a.authorizer === b.authorizer
+  );
 }
 
 /**
@@ -130,12 +137,19 @@ async function createInstance(name: string, shape: TestbedShape): Promise<Testbe
     zookeepers,
     bootstrapServers: brokers.map((broker) => `${broker.host}:${broker.port}`).join(','),
     ...(shape.sasl ? { saslBootstrapServers: saslBootstrapServers(brokers)! } : {}),
-    ...(shape.tls ? { tlsBootstrapServers: tlsBootstrapServers(brokers)!, tls: createTestbedCertificates(join(dir, 'tls'), shape.listenHost ?? LOOPBACK) } : {}),
+    ...(shape.tls
+      ? {
+          tlsBootstrapServers: tlsBootstrapServers(brokers)!,
+          tls: createTestbedCertificates(join(dir, 'tls'), shape.listenHost ?? LOOPBACK),
+        }
+      : {}),
     ...(zookeepers.length > 0 ? { zookeeper: zookeepers.map((zk) => `${zk.host}:${zk.clientPort}`).join(',') } : {}),
   };
   writeState(bed);
-  progress(`starting test bed ${name}: Kafka ${bed.kafkaVersion} ${shape.mode}, ${shape.brokers} broker(s)` +
-    (shape.zookeepers > 0 ? `, ${shape.zookeepers} ZooKeeper member(s)` : ''));
+  progress(
+    `starting test bed ${name}: Kafka ${bed.kafkaVersion} ${shape.mode}, ${shape.brokers} broker(s)` +
+      (shape.zookeepers > 0 ? `, ${shape.zookeepers} ZooKeeper member(s)` : ''),
+  );
   try {
     await ensureBundle(distribution.broker);
     // The tools are fetched now too, so that tests can run them later without the network.
@@ -165,11 +179,17 @@ async function settleAll(steps: Promise<unknown>[]): Promise<void> {
 async function startKafkaCluster(bed: Testbed): Promise<void> {
   if (bed.mode === 'zk') {
     prepareZookeepers(bed);
-    await startZookeepers(bed, bed.zookeepers.map((zk) => zk.id));
+    await startZookeepers(
+      bed,
+      bed.zookeepers.map((zk) => zk.id),
+    );
     progress(`ZooKeeper serves on ${bed.zookeeper}`);
   }
   await prepareKafkaNodes(bed);
-  await startKafkaNodes(bed, bed.brokers.map((broker) => broker.id));
+  await startKafkaNodes(
+    bed,
+    bed.brokers.map((broker) => broker.id),
+  );
   progress(`Kafka serves on ${bed.bootstrapServers}`);
 }
 
@@ -181,7 +201,10 @@ async function completeRunningInstance(bed: Testbed, shape: TestbedShape): Promi
   }
   const stoppedBrokers = bed.brokers.filter((broker) => !isKafkaNodeRunning(bed, broker.id)).map((broker) => broker.id);
   if (stoppedBrokers.length > 0) progress(`restarting broker(s) ${stoppedBrokers.join(', ')}`);
-  await startKafkaNodes(bed, bed.brokers.map((broker) => broker.id));
+  await startKafkaNodes(
+    bed,
+    bed.brokers.map((broker) => broker.id),
+  );
   await settleAll([addRegistry(bed, shape), addPrometheus(bed, shape)]);
   writeState(bed);
   return bed;

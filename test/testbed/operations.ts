@@ -22,12 +22,19 @@ export async function startBroker(bed: Testbed, id: number): Promise<void> {
 }
 
 export async function stopAllBrokers(bed: Testbed, options: StopOptions = {}): Promise<void> {
-  await stopKafkaNodes(bed, bed.brokers.map((broker) => broker.id), options.graceMs);
+  await stopKafkaNodes(
+    bed,
+    bed.brokers.map((broker) => broker.id),
+    options.graceMs,
+  );
 }
 
 /** Starts every broker together (a KRaft quorum needs its majority back at once). */
 export async function startAllBrokers(bed: Testbed): Promise<void> {
-  await startKafkaNodes(bed, bed.brokers.map((broker) => broker.id));
+  await startKafkaNodes(
+    bed,
+    bed.brokers.map((broker) => broker.id),
+  );
 }
 
 export function isBrokerRunning(bed: Testbed, id: number): boolean {

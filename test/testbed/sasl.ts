@@ -27,8 +27,7 @@ export function withSaslListener(properties: Record<string, PropertyValue>, node
     'advertised.listeners': `${properties['advertised.listeners']},${endpoint}`,
     'listener.security.protocol.map': `${properties['listener.security.protocol.map']},${LISTENER}:${LISTENER}`,
     'sasl.enabled.mechanisms': SASL_MECHANISMS.join(','),
-    'listener.name.sasl_plaintext.plain.sasl.jaas.config':
-      `org.apache.kafka.common.security.plain.PlainLoginModule required user_${SASL_PLAIN_USER.username}="${SASL_PLAIN_USER.password}";`,
+    'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required user_${SASL_PLAIN_USER.username}="${SASL_PLAIN_USER.password}";`,
     'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
     'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
   };

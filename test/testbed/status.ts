@@ -76,4 +76,3 @@ export function testbedSummary(bed: Testbed): TestbedSummary {
         }),
   };
 }
-

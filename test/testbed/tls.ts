@@ -20,14 +20,49 @@ function openssl(args: readonly string[], cwd: string): void {
 function issueCertificate(dir: string, name: string, subject: string, extensions: string): void {
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}-key.pem`, '-subj', subject, '-out', `${name}.csr`], dir);
   writeFileSync(join(dir, `${name}.ext`), extensions);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', DAYS,
-    '-extfile', `${name}.ext`, '-out', `${name}.pem`], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-days',
+      DAYS,
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.pem`,
+    ],
+    dir,
+  );
 }
 
 /** A certificate authority alone, as a client would be given a wrong one. */
 export function createCertificateAuthority(dir: string, commonName: string): string {
   mkdirSync(dir, { recursive: true });
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', DAYS, '-subj', `/CN=${commonName}`], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca-key.pem',
+      '-out',
+      'ca.pem',
+      '-days',
+      DAYS,
+      '-subj',
+      `/CN=${commonName}`,
+    ],
+    dir,
+  );
   return join(dir, 'ca.pem');
 }
 
@@ -35,7 +70,12 @@ export function createCertificateAuthority(dir: string, commonName: string): str
 export function createTestbedCertificates(dir: string, host: string): TestbedTls {
   const caFile = createCertificateAuthority(dir, 'kafka-sonar test bed CA');
   const altName = /^[\d.]+$|:/.test(host) ? `IP:${host}` : `DNS:${host}`;
-  issueCertificate(dir, 'broker', '/CN=kafka-sonar test bed broker', `subjectAltName=${altName},DNS:localhost\nextendedKeyUsage=serverAuth\n`);
+  issueCertificate(
+    dir,
+    'broker',
+    '/CN=kafka-sonar test bed broker',
+    `subjectAltName=${altName},DNS:localhost\nextendedKeyUsage=serverAuth\n`,
+  );
   issueCertificate(dir, 'client', '/CN=kafka-sonar test bed client', 'extendedKeyUsage=clientAuth\n');
   const keystore = join(dir, 'broker-keystore.pem');
   writeFileSync(keystore, readFileSync(join(dir, 'broker-key.pem'), 'utf8') + readFileSync(join(dir, 'broker.pem'), 'utf8'));
@@ -43,7 +83,11 @@ export function createTestbedCertificates(dir: string, host: string): TestbedTls
 }
 
 /** The node's listeners, advertised listeners and protocol map extended with the SSL listener. */
-export function withTlsListener(properties: Record<string, PropertyValue>, node: KafkaNode, tls: TestbedTls | undefined): Record<string, PropertyValue> {
+export function withTlsListener(
+  properties: Record<string, PropertyValue>,
+  node: KafkaNode,
+  tls: TestbedTls | undefined,
+): Record<string, PropertyValue> {
   if (node.tlsPort === undefined || tls === undefined) return properties;
   const endpoint = `${LISTENER}://${node.host}:${node.tlsPort}`;
   return {

@@ -26,7 +26,9 @@ test('the alert rules pass their promtool unit tests', () => {
 
 test('every metric an alert uses is in the catalogue', () => {
   const known = new Set(catalogue().map((metric) => metric.name));
-  const document = parseYaml(readFileSync(`${alertsDir}/kafka-sonar.rules.yml`, 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] };
+  const document = parseYaml(readFileSync(`${alertsDir}/kafka-sonar.rules.yml`, 'utf8')) as {
+    groups: { rules: { alert: string; expr: string }[] }[];
+  };
   for (const rule of document.groups.flatMap((group) => group.rules)) {
     const names = rule.expr.match(/\b(kafka|zookeeper)_[a-z_]+/g) ?? [];
     assert.ok(names.length > 0, `${rule.alert} uses no kafka-sonar metric`);

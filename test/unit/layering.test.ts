@@ -10,7 +10,11 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 test('no file of src/ imports from a higher layer, and every file is in a layer', () => {
   const violations = layerViolations(root);
-  assert.deepEqual(violations, [], `layering violations (see scripts/layers.ts):\n${violations.map((violation) => `  ${describeViolation(violation)}`).join('\n')}`);
+  assert.deepEqual(
+    violations,
+    [],
+    `layering violations (see scripts/layers.ts):\n${violations.map((violation) => `  ${describeViolation(violation)}`).join('\n')}`,
+  );
 });
 
 test('the checker reports an upward import, type-only or not, and a folder in no layer', () => {

@@ -28,21 +28,40 @@ const UNAUTHENTICATED_CALLER: Caller = { user: 'anonymous', roles: ['admin'], pe
 
 export function adminRoutes(service: AdminService): AdminRoute[] {
   return [
-    ...clusterRoutes(service), ...reassignmentRoutes(service), ...topicRoutes(service), ...allConfigRoutes(service), ...consumerGroupRoutes(service), ...aclRoutes(service),
-    ...sonarClusterRoutes(service), ...sonarConsumerGroupRoutes(service), ...sonarZookeeperGroupRoutes(service), ...sonarRoutes(service),
+    ...clusterRoutes(service),
+    ...reassignmentRoutes(service),
+    ...topicRoutes(service),
+    ...allConfigRoutes(service),
+    ...consumerGroupRoutes(service),
+    ...aclRoutes(service),
+    ...sonarClusterRoutes(service),
+    ...sonarConsumerGroupRoutes(service),
+    ...sonarZookeeperGroupRoutes(service),
+    ...sonarRoutes(service),
   ];
 }
 
 function outcomeOf(status: number, dryRun: boolean): string {
   if (status < 400) return dryRun ? 'dry_run' : 'ok';
-  const outcomes: Record<number, string> = { 400: 'invalid', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'invalid', 422: 'invalid', 429: 'rate_limited', 503: 'unavailable' };
+  const outcomes: Record<number, string> = {
+    400: 'invalid',
+    401: 'unauthenticated',
+    403: 'forbidden',
+    404: 'not_found',
+    409: 'conflict',
+    413: 'invalid',
+    422: 'invalid',
+    429: 'rate_limited',
+    503: 'unavailable',
+  };
   return outcomes[status] ?? 'error';
 }
 
 function firstIssue(issues: readonly { path: readonly PropertyKey[]; message: string; code: string; keys?: readonly string[] }[]): string {
   const issue = issues[0]!;
   const path = issue.path.map(String).join('.') || 'body';
-  if (issue.code === 'unrecognized_keys' && issue.keys) return `${path === 'body' ? '' : `${path}: `}unknown field ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys' && issue.keys)
+    return `${path === 'body' ? '' : `${path}: `}unknown field ${issue.keys.join(', ')}`;
   return `${path}: ${issue.message}`;
 }
 
@@ -66,7 +85,10 @@ class RequestPipeline {
     attempted.user = credentials.name;
     const limiter = this.#service.failedLogins;
     const wait = limiter.retryAfterSeconds(source, credentials.name);
-    if (wait > 0) throw new HttpError(429, `too many failed logins for ${credentials.name} from ${source}: retry in ${wait} s`, { 'Retry-After': String(wait) });
+    if (wait > 0)
+      throw new HttpError(429, `too many failed logins for ${credentials.name} from ${source}: retry in ${wait} s`, {
+        'Retry-After': String(wait),
+      });
     const user = await authenticator.authenticate(credentials.name, credentials.password);
     if (!user) {
       limiter.fail(source, credentials.name);
@@ -82,7 +104,10 @@ class RequestPipeline {
     const asked = request.params['cluster_id'] ?? '';
     const clusterId = await this.#service.clusterId();
     if (asked !== clusterId && (this.#service.clusterName === '' || asked !== this.#service.clusterName)) {
-      throw new HttpError(404, `cluster ${asked} not found: this exporter serves cluster ${clusterId}${this.#service.clusterName ? ` (alias ${this.#service.clusterName})` : ''}`);
+      throw new HttpError(
+        404,
+        `cluster ${asked} not found: this exporter serves cluster ${clusterId}${this.#service.clusterName ? ` (alias ${this.#service.clusterName})` : ''}`,
+      );
     }
     return { clusterUrl: `${base}${ROOTS[route.root]}/clusters/${encodeURIComponent(clusterId)}`, clusterId };
   }
@@ -112,25 +137,53 @@ class RequestPipeline {
       clusterId = links.clusterId;
       body = this.#body(route, request.body);
       dryRun = route.dryRun?.(body) ?? false;
-      if (mutation && this.#service.readOnly) throw new HttpError(403, 'the admin API is read-only (admin.read-only): mutations are refused');
+      if (mutation && this.#service.readOnly)
+        throw new HttpError(403, 'the admin API is read-only (admin.read-only): mutations are refused');
       const name = route.name?.(request.params as Record<string, string>, body);
       if (!caller.permissions.allows(route.resource, route.action, name)) {
-        throw new HttpError(403, `${caller.user} may not ${route.action} ${route.resource}${name === undefined ? '' : ` ${name}`} (roles: ${caller.roles.join(', ') || 'none'})`);
+        throw new HttpError(
+          403,
+          `${caller.user} may not ${route.action} ${route.resource}${name === undefined ? '' : ` ${name}`} (roles: ${caller.roles.join(', ') || 'none'})`,
+        );
       }
       if (mutation) this.#service.audit.assertWritable();
-      const context = { params: request.params as Record<string, string>, query: request.query as Record<string, string>, body, links, caller };
+      const context = {
+        params: request.params as Record<string, string>,
+        query: request.query as Record<string, string>,
+        body,
+        links,
+        caller,
+      };
       const key = route.method === 'post' ? request.get('idempotency-key') : undefined;
       if (key === undefined) {
         result = await route.handle(context);
       } else {
-        ({ result, replayed } = await this.#idempotency.run({ user: caller.user, method: route.method, path: request.path, key }, body, () => route.handle(context)));
+        ({ result, replayed } = await this.#idempotency.run(
+          { user: caller.user, method: route.method, path: request.path, key },
+          body,
+          () => route.handle(context),
+        ));
       }
     } catch (error) {
       failure = toHttpError(error);
-      if (failure.status >= 500) this.#logger.warn('admin request failed', { operation: route.operation, status: failure.status, reason: failure.message });
+      if (failure.status >= 500)
+        this.#logger.warn('admin request failed', { operation: route.operation, status: failure.status, reason: failure.message });
     }
     const status = failure?.status ?? result!.status;
-    if (mutation) this.#audit(route, request, { caller, user: caller?.user ?? attempted.user, source, clusterId, body, dryRun, status, failure, result, started, replayed });
+    if (mutation)
+      this.#audit(route, request, {
+        caller,
+        user: caller?.user ?? attempted.user,
+        source,
+        clusterId,
+        body,
+        dryRun,
+        status,
+        failure,
+        result,
+        started,
+        replayed,
+      });
     this.#service.metrics.countRequest(route.operation, replayed ? 'replayed' : outcomeOf(status, dryRun));
     if (replayed) response.set('Idempotent-Replayed', 'true');
     for (const [name, value] of Object.entries({ ...failure?.headers, ...result?.headers })) response.set(name, value);
@@ -139,24 +192,53 @@ class RequestPipeline {
     else response.status(status).json(result!.body);
   }
 
-  #audit(route: AdminRoute, request: express.Request, facts: {
-    caller: Caller | undefined; user: string; source: string; clusterId: string; body: unknown; dryRun: boolean;
-    status: number; failure: HttpError | undefined; result: RouteResult | undefined; started: number; replayed: boolean;
-  }): void {
+  #audit(
+    route: AdminRoute,
+    request: express.Request,
+    facts: {
+      caller: Caller | undefined;
+      user: string;
+      source: string;
+      clusterId: string;
+      body: unknown;
+      dryRun: boolean;
+      status: number;
+      failure: HttpError | undefined;
+      result: RouteResult | undefined;
+      started: number;
+      replayed: boolean;
+    },
+  ): void {
     const nameInPath = typeof request.params['name'] === 'string' ? request.params['name'] : undefined;
     try {
       this.#service.audit.append({
-        time: new Date().toISOString(), request_id: String(request.get('x-request-id') ?? randomUUID()), user: facts.user, roles: facts.caller?.roles ?? [],
-        source: facts.source, cluster: facts.clusterId, operation: route.operation, resource: request.path,
-        parameters: redactSecrets({ ...request.params, ...(facts.body === undefined ? {} : { body: redactSecrets(facts.body, nameInPath) }) }, nameInPath),
+        time: new Date().toISOString(),
+        request_id: String(request.get('x-request-id') ?? randomUUID()),
+        user: facts.user,
+        roles: facts.caller?.roles ?? [],
+        source: facts.source,
+        cluster: facts.clusterId,
+        operation: route.operation,
+        resource: request.path,
+        parameters: redactSecrets(
+          { ...request.params, ...(facts.body === undefined ? {} : { body: redactSecrets(facts.body, nameInPath) }) },
+          nameInPath,
+        ),
         dry_run: facts.dryRun,
-        result: { status: facts.status, ...(facts.failure ? { error_code: facts.failure.body.error_code, message: facts.failure.message } : {}) },
+        result: {
+          status: facts.status,
+          ...(facts.failure ? { error_code: facts.failure.body.error_code, message: facts.failure.message } : {}),
+        },
         duration_ms: Math.round(performance.now() - facts.started),
         ...(facts.replayed ? { replayed: true } : {}),
         ...(!facts.replayed && facts.result?.changes !== undefined ? { changes: redactSecrets(facts.result.changes, nameInPath) } : {}),
       });
     } catch (error) {
-      this.#logger.error('admin mutation not audited: its audit line could not be written', { operation: route.operation, status: facts.status, reason: (error as Error).message });
+      this.#logger.error('admin mutation not audited: its audit line could not be written', {
+        operation: route.operation,
+        status: facts.status,
+        reason: (error as Error).message,
+      });
     }
   }
 }
@@ -182,14 +264,27 @@ export function adminRouter(service: AdminService, logger: Logger, version: stri
   }
   for (const root of Object.values(ROOTS)) {
     router.use(root, (request, response) => {
-      response.status(404).json({ error_code: 404, message: `no admin endpoint ${request.method} ${request.originalUrl}: see /sonar/v1/openapi.json` });
+      response
+        .status(404)
+        .json({ error_code: 404, message: `no admin endpoint ${request.method} ${request.originalUrl}: see /sonar/v1/openapi.json` });
     });
-    router.use(root, (error: Error & { status?: number; type?: string }, _request: express.Request, response: express.Response, next: express.NextFunction) => {
-      if (error.type === 'entity.parse.failed') response.status(400).json({ error_code: 400, message: `the request body is not valid JSON: ${error.message}` });
-      else if (error.type === 'entity.too.large') response.status(413).json({ error_code: 413, message: `the request body is larger than ${MAX_BODY}` });
-      else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) response.status(error.status).json({ error_code: error.status, message: error.message });
-      else next(error);
-    });
+    router.use(
+      root,
+      (
+        error: Error & { status?: number; type?: string },
+        _request: express.Request,
+        response: express.Response,
+        next: express.NextFunction,
+      ) => {
+        if (error.type === 'entity.parse.failed')
+          response.status(400).json({ error_code: 400, message: `the request body is not valid JSON: ${error.message}` });
+        else if (error.type === 'entity.too.large')
+          response.status(413).json({ error_code: 413, message: `the request body is larger than ${MAX_BODY}` });
+        else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500)
+          response.status(error.status).json({ error_code: error.status, message: error.message });
+        else next(error);
+      },
+    );
   }
   return router;
 }

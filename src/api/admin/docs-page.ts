@@ -1,12 +1,18 @@
 import { openApiPath } from './openapi.ts';
 import type { AdminRoute } from './route.ts';
 
-const escape = (text: string): string => text.replace(/[&<>"]/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[character]!);
+const escape = (text: string): string =>
+  text.replace(/[&<>"]/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[character]!);
 
 /** Readable documentation of the admin API, from the route table (no script, nothing fetched from elsewhere). */
 export function renderDocsPage(routes: readonly AdminRoute[], version: string): string {
-  const rows = routes.map((route) => `<tr><td><code>${route.method.toUpperCase()}</code></td><td><code>${escape(openApiPath(route))}</code></td>`
-    + `<td>${escape(route.summary)}</td><td><code>${route.resource}:${route.action}</code></td><td><code>${escape(route.operation)}</code></td></tr>`).join('\n');
+  const rows = routes
+    .map(
+      (route) =>
+        `<tr><td><code>${route.method.toUpperCase()}</code></td><td><code>${escape(openApiPath(route))}</code></td>` +
+        `<td>${escape(route.summary)}</td><td><code>${route.resource}:${route.action}</code></td><td><code>${escape(route.operation)}</code></td></tr>`,
+    )
+    .join('\n');
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>kafka-sonar admin API ${escape(version)}</title>
 <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}</style></head>

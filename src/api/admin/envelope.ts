@@ -11,7 +11,12 @@ export interface ResourceLinks {
 
 export const related = (url: string): { related: string } => ({ related: url });
 
-export function resource(kind: string, self: string, resourceName: string | null, fields: Record<string, unknown>): Record<string, unknown> {
+export function resource(
+  kind: string,
+  self: string,
+  resourceName: string | null,
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
   return { kind, metadata: { self, resource_name: resourceName }, ...fields };
 }
 

@@ -6,7 +6,12 @@ import { AuditUnavailableError } from '../../admin/audit-log.ts';
 export const RETRY_AFTER_SECONDS = 5;
 
 const STATUS_OF_CLASS: Record<ErrorClass, number> = {
-  'invalid': 400, 'forbidden': 403, 'not-found': 404, 'conflict': 409, 'unavailable': 503, 'internal': 500,
+  invalid: 400,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  unavailable: 503,
+  internal: 500,
 };
 
 /** An answer other than success: status, message, and headers such as Retry-After. */
@@ -28,7 +33,10 @@ export class HttpError extends Error {
 
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof AuditUnavailableError) return new HttpError(503, `${error.message}: mutations are refused until it can be written`, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+  if (error instanceof AuditUnavailableError)
+    return new HttpError(503, `${error.message}: mutations are refused until it can be written`, {
+      'Retry-After': String(RETRY_AFTER_SECONDS),
+    });
   if (error instanceof AdminError) {
     const status = STATUS_OF_CLASS[error.errorClass];
     return new HttpError(status, error.message, error.retriable || status === 503 ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {});

@@ -30,16 +30,22 @@ export class IdempotencyStore {
   }
 
   /** Runs `work` once per (caller, path, key); a repeat with the same body gets the first answer. */
-  async run(scope: { user: string; method: string; path: string; key: string }, body: unknown, work: () => Promise<RouteResult>): Promise<{ result: RouteResult; replayed: boolean }> {
+  async run(
+    scope: { user: string; method: string; path: string; key: string },
+    body: unknown,
+    work: () => Promise<RouteResult>,
+  ): Promise<{ result: RouteResult; replayed: boolean }> {
     if (!/^[\x21-\x7e]{1,255}$/.test(scope.key)) throw new HttpError(400, 'Idempotency-Key must be 1 to 255 visible ASCII characters');
     const id = digest(`${scope.user}\0${scope.method}\0${scope.path}\0${scope.key}`);
     const bodyHash = digest(JSON.stringify(body ?? null));
     const stored = this.#stored.get(id);
     if (stored && stored.expiresAt > this.#now()) {
-      if (stored.bodyHash !== bodyHash) throw new HttpError(422, 'this Idempotency-Key was used with another request body: use a new key for a new request');
+      if (stored.bodyHash !== bodyHash)
+        throw new HttpError(422, 'this Idempotency-Key was used with another request body: use a new key for a new request');
       return { result: stored.result, replayed: true };
     }
-    if (this.#inFlight.has(id)) throw new HttpError(409, 'a request with this Idempotency-Key is still running: retry once it has answered');
+    if (this.#inFlight.has(id))
+      throw new HttpError(409, 'a request with this Idempotency-Key is still running: retry once it has answered');
     this.#inFlight.add(id);
     try {
       const result = await work();

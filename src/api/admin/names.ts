@@ -12,12 +12,14 @@ export function topicName(raw: string | undefined): string {
 }
 
 export function configName(raw: string | undefined): string {
-  if (raw === undefined || !CONFIG_NAME.test(raw)) throw new HttpError(400, `config name ${JSON.stringify(raw)} is not a Kafka config name: a-z, A-Z, 0-9, '.', '_', '-'`);
+  if (raw === undefined || !CONFIG_NAME.test(raw))
+    throw new HttpError(400, `config name ${JSON.stringify(raw)} is not a Kafka config name: a-z, A-Z, 0-9, '.', '_', '-'`);
   return raw;
 }
 
 export function brokerId(raw: string | undefined): number {
-  if (raw === undefined || !/^\d{1,9}$/.test(raw)) throw new HttpError(400, `broker_id ${JSON.stringify(raw)} is not a broker id (a whole number)`);
+  if (raw === undefined || !/^\d{1,9}$/.test(raw))
+    throw new HttpError(400, `broker_id ${JSON.stringify(raw)} is not a broker id (a whole number)`);
   return Number(raw);
 }
 

@@ -3,16 +3,18 @@ import { ROOTS, expressPath } from './admin-paths.ts';
 import type { AdminRoute } from './route.ts';
 
 const ERROR_BODY = {
-  type: 'object', required: ['error_code', 'message'], additionalProperties: false,
+  type: 'object',
+  required: ['error_code', 'message'],
+  additionalProperties: false,
   properties: { error_code: { type: 'integer' }, message: { type: 'string' } },
 };
 
 const ERRORS: Record<string, string> = {
   400: 'Invalid request: the message names the field or value.',
   401: 'No or wrong credentials (WWW-Authenticate: Basic).',
-  403: 'The caller\'s roles do not allow it, or the API is read-only.',
+  403: "The caller's roles do not allow it, or the API is read-only.",
   404: 'No such cluster, topic, group, config or broker.',
-  409: 'Conflicts with the cluster\'s state: the topic exists, the group has members.',
+  409: "Conflicts with the cluster's state: the topic exists, the group has members.",
   413: 'The request body is too large.',
   422: 'The Idempotency-Key was used before with another body.',
   429: 'Too many failed logins from this address for this user (Retry-After).',
@@ -22,17 +24,30 @@ const ERRORS: Record<string, string> = {
 /** A resource of the v3 envelope: its kind, and metadata with self and resource_name. */
 function resourceSchema(kind: string): Record<string, unknown> {
   return {
-    type: 'object', required: ['kind', 'metadata'],
-    properties: { kind: { const: kind }, metadata: { type: 'object', required: ['self'], properties: { self: { type: ['string', 'null'] }, resource_name: { type: ['string', 'null'] } } } },
+    type: 'object',
+    required: ['kind', 'metadata'],
+    properties: {
+      kind: { const: kind },
+      metadata: {
+        type: 'object',
+        required: ['self'],
+        properties: { self: { type: ['string', 'null'] }, resource_name: { type: ['string', 'null'] } },
+      },
+    },
   };
 }
 
 function listSchema(kind: string, item: string | undefined): Record<string, unknown> {
   return {
-    type: 'object', required: ['kind', 'metadata', 'data'],
+    type: 'object',
+    required: ['kind', 'metadata', 'data'],
     properties: {
       kind: { const: kind },
-      metadata: { type: 'object', required: ['self', 'next'], properties: { self: { type: ['string', 'null'] }, next: { type: ['string', 'null'] } } },
+      metadata: {
+        type: 'object',
+        required: ['self', 'next'],
+        properties: { self: { type: ['string', 'null'] }, next: { type: ['string', 'null'] } },
+      },
       data: { type: 'array', items: item === undefined ? { type: 'object' } : resourceSchema(item) },
     },
   };
@@ -45,7 +60,9 @@ function successSchema(route: AdminRoute): Record<string, unknown> | undefined {
 
 /** /v3/clusters/:cluster_id/topics/:topic_name/configs\:alter -> /v3/clusters/{cluster_id}/topics/{topic_name}/configs:alter */
 export function openApiPath(route: AdminRoute): string {
-  return expressPath(route).replace(/(?<!\\):([a-z_]+)/g, '{$1}').replaceAll('\\:', ':');
+  return expressPath(route)
+    .replace(/(?<!\\):([a-z_]+)/g, '{$1}')
+    .replaceAll('\\:', ':');
 }
 
 function jsonBody(schema: Record<string, unknown>): Record<string, unknown> {
@@ -53,7 +70,12 @@ function jsonBody(schema: Record<string, unknown>): Record<string, unknown> {
 }
 
 function operationOf(route: AdminRoute): Record<string, unknown> {
-  const parameters = [...openApiPath(route).matchAll(/\{([a-z_]+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  const parameters = [...openApiPath(route).matchAll(/\{([a-z_]+)\}/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
   const success = successSchema(route);
   const responses: Record<string, unknown> = {};
   if (route.creates) {
@@ -64,11 +86,14 @@ function operationOf(route: AdminRoute): Record<string, unknown> {
   } else {
     responses['204'] = { description: 'Done.' };
   }
-  for (const [status, description] of Object.entries(ERRORS)) responses[status] = { description, ...jsonBody({ $ref: '#/components/schemas/Error' }) };
+  for (const [status, description] of Object.entries(ERRORS))
+    responses[status] = { description, ...jsonBody({ $ref: '#/components/schemas/Error' }) };
   const body = route.body ? z.toJSONSchema(route.body, { target: 'draft-2020-12', io: 'input' }) : undefined;
   if (body) delete (body as Record<string, unknown>)['$schema'];
   return {
-    operationId: route.operation, summary: route.summary, tags: [route.root === 'v3' ? 'Kafka REST v3' : 'kafka-sonar'],
+    operationId: route.operation,
+    summary: route.summary,
+    tags: [route.root === 'v3' ? 'Kafka REST v3' : 'kafka-sonar'],
     'x-permission': { resource: route.resource, action: route.action },
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body ? { requestBody: { required: true, ...jsonBody(body) } } : {}),
@@ -84,7 +109,8 @@ export function openApiDocument(routes: readonly AdminRoute[], version: string):
   return {
     openapi: '3.1.0',
     info: {
-      title: 'kafka-sonar admin API', version,
+      title: 'kafka-sonar admin API',
+      version,
       description: `Confluent REST Proxy v3 paths under ${ROOTS.v3}, kafka-sonar's own under ${ROOTS.sonar}; HTTP basic authentication, roles, and an audit line per mutation.`,
     },
     paths,

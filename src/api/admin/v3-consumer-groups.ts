@@ -8,30 +8,50 @@ import { topicUrl } from './v3-topics.ts';
 
 const groupUrl = (links: ResourceLinks, id: string): string => `${links.clusterUrl}/consumer-groups/${encodeURIComponent(id)}`;
 
-function groupResource(links: ResourceLinks, group: GroupSummary & Partial<Pick<GroupDescription, 'coordinator' | 'protocol'>>): Record<string, unknown> {
+function groupResource(
+  links: ResourceLinks,
+  group: GroupSummary & Partial<Pick<GroupDescription, 'coordinator' | 'protocol'>>,
+): Record<string, unknown> {
   const self = groupUrl(links, group.id);
   return resource('KafkaConsumerGroup', self, crn(links, `consumer-group=${group.id}`), {
-    cluster_id: links.clusterId, consumer_group_id: group.id, is_simple: group.protocolType === '' && group.type === 'classic',
-    partition_assignor: group.protocol ?? '', state: group.state.toUpperCase(), type: group.type.toUpperCase(),
+    cluster_id: links.clusterId,
+    consumer_group_id: group.id,
+    is_simple: group.protocolType === '' && group.type === 'classic',
+    partition_assignor: group.protocol ?? '',
+    state: group.state.toUpperCase(),
+    type: group.type.toUpperCase(),
     coordinator: related(`${links.clusterUrl}/brokers/${group.coordinator ?? -1}`),
-    consumers: related(`${self}/consumers`), lag_summary: related(`${self}/lag-summary`),
+    consumers: related(`${self}/consumers`),
+    lag_summary: related(`${self}/lag-summary`),
   });
 }
 
 function consumerResource(links: ResourceLinks, group: string, member: GroupMember): Record<string, unknown> {
   const self = `${groupUrl(links, group)}/consumers/${encodeURIComponent(member.memberId)}`;
   return resource('KafkaConsumer', self, crn(links, `consumer-group=${group}`, `consumer=${member.memberId}`), {
-    cluster_id: links.clusterId, consumer_group_id: group, consumer_id: member.memberId, instance_id: member.instanceId,
-    client_id: member.clientId, client_host: member.clientHost, assignments: related(`${self}/assignments`),
+    cluster_id: links.clusterId,
+    consumer_group_id: group,
+    consumer_id: member.memberId,
+    instance_id: member.instanceId,
+    client_id: member.clientId,
+    client_host: member.clientHost,
+    assignments: related(`${self}/assignments`),
   });
 }
 
 function lagResource(links: ResourceLinks, group: string, lag: PartitionLag): Record<string, unknown> {
   const self = `${groupUrl(links, group)}/lags/${encodeURIComponent(lag.topic)}/partitions/${lag.partition}`;
   return resource('KafkaConsumerLag', self, crn(links, `consumer-group=${group}`, `lag=${lag.topic}`, `partition=${lag.partition}`), {
-    cluster_id: links.clusterId, consumer_group_id: group, topic_name: lag.topic, partition_id: lag.partition,
-    current_offset: lag.currentOffset, log_end_offset: lag.logEndOffset, lag: lag.lag,
-    consumer_id: lag.member?.memberId ?? '', instance_id: lag.member?.instanceId ?? null, client_id: lag.member?.clientId ?? '',
+    cluster_id: links.clusterId,
+    consumer_group_id: group,
+    topic_name: lag.topic,
+    partition_id: lag.partition,
+    current_offset: lag.currentOffset,
+    log_end_offset: lag.logEndOffset,
+    lag: lag.lag,
+    consumer_id: lag.member?.memberId ?? '',
+    instance_id: lag.member?.instanceId ?? null,
+    client_id: lag.member?.clientId ?? '',
   });
 }
 
@@ -41,64 +61,144 @@ export function consumerGroupRoutes(service: AdminService): AdminRoute[] {
   const view = { resource: 'consumer-group' as const, action: 'view' as const, name: byId };
   return [
     route({
-      method: 'get', root: 'v3', path: '/consumer-groups', operation: 'consumer-groups.list', answers: { kind: 'KafkaConsumerGroupList', item: 'KafkaConsumerGroup' }, resource: 'consumer-group', action: 'view', summary: 'List the consumer groups the caller may see.',
+      method: 'get',
+      root: 'v3',
+      path: '/consumer-groups',
+      operation: 'consumer-groups.list',
+      answers: { kind: 'KafkaConsumerGroupList', item: 'KafkaConsumerGroup' },
+      resource: 'consumer-group',
+      action: 'view',
+      summary: 'List the consumer groups the caller may see.',
       async handle({ links, caller }) {
         const groups = (await service.groups.list()).filter((group) => caller.permissions.allows('consumer-group', 'view', group.id));
-        return { status: 200, body: list('KafkaConsumerGroupList', `${links.clusterUrl}/consumer-groups`, groups.map((group) => groupResource(links, group))) };
+        return {
+          status: 200,
+          body: list(
+            'KafkaConsumerGroupList',
+            `${links.clusterUrl}/consumer-groups`,
+            groups.map((group) => groupResource(links, group)),
+          ),
+        };
       },
     }),
     route({
-      method: 'get', root: 'v3', path: '/consumer-groups/:consumer_group_id', operation: 'consumer-groups.get', answers: { kind: 'KafkaConsumerGroup' }, ...view, summary: 'Describe a consumer group.',
+      method: 'get',
+      root: 'v3',
+      path: '/consumer-groups/:consumer_group_id',
+      operation: 'consumer-groups.get',
+      answers: { kind: 'KafkaConsumerGroup' },
+      ...view,
+      summary: 'Describe a consumer group.',
       async handle({ params, links }) {
         return { status: 200, body: groupResource(links, await service.groups.describe(byId(params))) };
       },
     }),
     route({
-      method: 'get', root: 'v3', path: '/consumer-groups/:consumer_group_id/consumers', operation: 'consumer-groups.consumers', answers: { kind: 'KafkaConsumerList', item: 'KafkaConsumer' }, ...view, summary: 'The members of a consumer group.',
+      method: 'get',
+      root: 'v3',
+      path: '/consumer-groups/:consumer_group_id/consumers',
+      operation: 'consumer-groups.consumers',
+      answers: { kind: 'KafkaConsumerList', item: 'KafkaConsumer' },
+      ...view,
+      summary: 'The members of a consumer group.',
       async handle({ params, links }) {
         const group = await service.groups.describe(byId(params));
-        return { status: 200, body: list('KafkaConsumerList', `${groupUrl(links, group.id)}/consumers`, group.members.map((member) => consumerResource(links, group.id, member))) };
+        return {
+          status: 200,
+          body: list(
+            'KafkaConsumerList',
+            `${groupUrl(links, group.id)}/consumers`,
+            group.members.map((member) => consumerResource(links, group.id, member)),
+          ),
+        };
       },
     }),
     route({
-      method: 'get', root: 'v3', path: '/consumer-groups/:consumer_group_id/consumers/:consumer_id/assignments', operation: 'consumer-groups.assignments', answers: { kind: 'KafkaConsumerAssignmentList', item: 'KafkaConsumerAssignment' }, ...view,
+      method: 'get',
+      root: 'v3',
+      path: '/consumer-groups/:consumer_group_id/consumers/:consumer_id/assignments',
+      operation: 'consumer-groups.assignments',
+      answers: { kind: 'KafkaConsumerAssignmentList', item: 'KafkaConsumerAssignment' },
+      ...view,
       summary: 'The partitions assigned to one member.',
       async handle({ params, links }) {
         const group = await service.groups.describe(byId(params));
         const member = group.members.find((entry) => entry.memberId === params['consumer_id']);
         if (!member) throw new HttpError(404, `group ${group.id} has no consumer ${params['consumer_id']}`);
         const self = `${groupUrl(links, group.id)}/consumers/${encodeURIComponent(member.memberId)}/assignments`;
-        const data = [...member.assignment].flatMap(([topic, partitions]) => partitions.map((partition) => resource('KafkaConsumerAssignment', `${self}/${encodeURIComponent(topic)}/partitions/${partition}`,
-          crn(links, `consumer-group=${group.id}`, `consumer=${member.memberId}`, `assignment=${topic}`, `partition=${partition}`), {
-            cluster_id: links.clusterId, consumer_group_id: group.id, consumer_id: member.memberId, topic_name: topic, partition_id: partition,
-            partition: related(`${topicUrl(links, topic)}/partitions/${partition}`), lag: related(`${groupUrl(links, group.id)}/lags/${encodeURIComponent(topic)}/partitions/${partition}`),
-          })));
+        const data = [...member.assignment].flatMap(([topic, partitions]) =>
+          partitions.map((partition) =>
+            resource(
+              'KafkaConsumerAssignment',
+              `${self}/${encodeURIComponent(topic)}/partitions/${partition}`,
+              crn(links, `consumer-group=${group.id}`, `consumer=${member.memberId}`, `assignment=${topic}`, `partition=${partition}`),
+              {
+                cluster_id: links.clusterId,
+                consumer_group_id: group.id,
+                consumer_id: member.memberId,
+                topic_name: topic,
+                partition_id: partition,
+                partition: related(`${topicUrl(links, topic)}/partitions/${partition}`),
+                lag: related(`${groupUrl(links, group.id)}/lags/${encodeURIComponent(topic)}/partitions/${partition}`),
+              },
+            ),
+          ),
+        );
         return { status: 200, body: list('KafkaConsumerAssignmentList', self, data) };
       },
     }),
     route({
-      method: 'get', root: 'v3', path: '/consumer-groups/:consumer_group_id/lags', operation: 'consumer-groups.lags', answers: { kind: 'KafkaConsumerLagList', item: 'KafkaConsumerLag' }, ...view, summary: 'Lag of every partition the group committed for.',
+      method: 'get',
+      root: 'v3',
+      path: '/consumer-groups/:consumer_group_id/lags',
+      operation: 'consumer-groups.lags',
+      answers: { kind: 'KafkaConsumerLagList', item: 'KafkaConsumerLag' },
+      ...view,
+      summary: 'Lag of every partition the group committed for.',
       async handle({ params, links }) {
         const group = await service.groups.describe(byId(params));
         const lags = await service.groups.lags(group);
-        return { status: 200, body: list('KafkaConsumerLagList', `${groupUrl(links, group.id)}/lags`, lags.map((lag) => lagResource(links, group.id, lag))) };
+        return {
+          status: 200,
+          body: list(
+            'KafkaConsumerLagList',
+            `${groupUrl(links, group.id)}/lags`,
+            lags.map((lag) => lagResource(links, group.id, lag)),
+          ),
+        };
       },
     }),
     route({
-      method: 'get', root: 'v3', path: '/consumer-groups/:consumer_group_id/lag-summary', operation: 'consumer-groups.lag-summary', answers: { kind: 'KafkaConsumerGroupLagSummary' }, ...view, summary: 'Total lag and the partition with the most.',
+      method: 'get',
+      root: 'v3',
+      path: '/consumer-groups/:consumer_group_id/lag-summary',
+      operation: 'consumer-groups.lag-summary',
+      answers: { kind: 'KafkaConsumerGroupLagSummary' },
+      ...view,
+      summary: 'Total lag and the partition with the most.',
       async handle({ params, links }) {
         const group = await service.groups.describe(byId(params));
         const lags = await service.groups.lags(group);
-        const max = lags.reduce<PartitionLag | undefined>((best, lag) => (best === undefined || lag.lag > best.lag ? lag : best), undefined);
+        const max = lags.reduce<PartitionLag | undefined>(
+          (best, lag) => (best === undefined || lag.lag > best.lag ? lag : best),
+          undefined,
+        );
         const self = `${groupUrl(links, group.id)}/lag-summary`;
         return {
           status: 200,
           body: resource('KafkaConsumerGroupLagSummary', self, crn(links, `consumer-group=${group.id}`, 'lag-summary'), {
-            cluster_id: links.clusterId, consumer_group_id: group.id,
-            max_lag_consumer_id: max?.member?.memberId ?? '', max_lag_instance_id: max?.member?.instanceId ?? null, max_lag_client_id: max?.member?.clientId ?? '',
-            max_lag_topic_name: max?.topic ?? '', max_lag_partition_id: max?.partition ?? -1, max_lag: max?.lag ?? 0,
+            cluster_id: links.clusterId,
+            consumer_group_id: group.id,
+            max_lag_consumer_id: max?.member?.memberId ?? '',
+            max_lag_instance_id: max?.member?.instanceId ?? null,
+            max_lag_client_id: max?.member?.clientId ?? '',
+            max_lag_topic_name: max?.topic ?? '',
+            max_lag_partition_id: max?.partition ?? -1,
+            max_lag: max?.lag ?? 0,
             total_lag: lags.reduce((sum, lag) => sum + lag.lag, 0),
-            max_lag_consumer: related(max?.member ? `${groupUrl(links, group.id)}/consumers/${encodeURIComponent(max.member.memberId)}` : ''),
+            max_lag_consumer: related(
+              max?.member ? `${groupUrl(links, group.id)}/consumers/${encodeURIComponent(max.member.memberId)}` : '',
+            ),
             max_lag_partition: related(max ? `${topicUrl(links, max.topic)}/partitions/${max.partition}` : ''),
           }),
         };

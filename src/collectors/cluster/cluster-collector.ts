@@ -43,7 +43,7 @@ export class ClusterCollector implements Collector {
   }
 
   async collect(signal: AbortSignal): Promise<Snapshot> {
-    const client = this.#client ??= this.#createClient();
+    const client = (this.#client ??= this.#createClient());
     signal.addEventListener('abort', () => void this.#discardClient(client), { once: true });
     let state: ClusterState;
     try {
@@ -55,10 +55,19 @@ export class ClusterCollector implements Collector {
     this.#stageLog.report(state.stages.errors);
     this.#history.recordOffsets(state);
     const snapshot = buildClusterSnapshot(state, this.#history, {
-      collector: this.name, granularity: this.#settings.granularity, maxSeries: this.#settings.maxSeries, topicInfoConfigs: this.#settings.topicInfoConfigs,
+      collector: this.name,
+      granularity: this.#settings.granularity,
+      maxSeries: this.#settings.maxSeries,
+      topicInfoConfigs: this.#settings.topicInfoConfigs,
     });
     this.#droppedSeries += snapshot.dropped;
-    if (snapshot.dropped > 0) this.#logger.warn('series budget spent', { collector: this.name, budget: this.#settings.maxSeries, dropped: snapshot.dropped, hint: 'raise collector.cluster.max-series, narrow topic.filter/group.filter, or set collector.cluster.granularity=topic' });
+    if (snapshot.dropped > 0)
+      this.#logger.warn('series budget spent', {
+        collector: this.name,
+        budget: this.#settings.maxSeries,
+        dropped: snapshot.dropped,
+        hint: 'raise collector.cluster.max-series, narrow topic.filter/group.filter, or set collector.cluster.granularity=topic',
+      });
     snapshot.addOutsideBudget(collectionMetrics.seriesDropped, { collector: this.name }, this.#droppedSeries);
     snapshot.addOutsideBudget(collectionMetrics.seriesBudget, { collector: this.name }, this.#settings.maxSeries);
     return snapshot;
@@ -75,22 +84,43 @@ export class ClusterCollector implements Collector {
 
     const metadata = await stages.require('metadata', () => reader.readMetadata());
     if (this.#topicFeeder) for (const topic of metadata.topics) this.#topicFeeder.learnTopic(topic.id, topic.name);
-    const topics = metadata.topics.filter((topic) => passesFilter(this.#settings.topics, topic.name)).sort((a, b) => a.name.localeCompare(b.name));
+    const topics = metadata.topics
+      .filter((topic) => passesFilter(this.#settings.topics, topic.name))
+      .sort((a, b) => a.name.localeCompare(b.name));
     const brokerIds = metadata.brokers.map((broker) => broker.id);
     const anyBroker = brokerIds[0];
     if (anyBroker === undefined) throw new Error('the cluster metadata lists no broker');
 
     const [quorum, topicConfigs, offsets, logDirs, groups] = await Promise.all([
       stages.run('quorum', () => reader.readQuorum(anyBroker)),
-      stages.run('configs', () => reader.readTopicConfigs(topics.map((topic) => topic.name), this.#settings.topicInfoConfigs, anyBroker)),
+      stages.run('configs', () =>
+        reader.readTopicConfigs(
+          topics.map((topic) => topic.name),
+          this.#settings.topicInfoConfigs,
+          anyBroker,
+        ),
+      ),
       stages.run('offsets', async () => partial('offsets', await reader.readOffsets(topics)).offsets),
-      this.#settings.logDirs ? stages.run('log_dirs', async () => partial('log_dirs', await reader.readLogDirs(brokerIds)).logDirs) : Promise.resolve(undefined),
-      stages.run('groups', async () => partial('groups', await reader.readGroups(brokerIds, (id) => passesFilter(this.#settings.groups, id))).groups),
+      this.#settings.logDirs
+        ? stages.run('log_dirs', async () => partial('log_dirs', await reader.readLogDirs(brokerIds)).logDirs)
+        : Promise.resolve(undefined),
+      stages.run(
+        'groups',
+        async () => partial('groups', await reader.readGroups(brokerIds, (id) => passesFilter(this.#settings.groups, id))).groups,
+      ),
     ]);
 
     const state: Mutable<ClusterState> = {
-      timeSeconds, clusterId: metadata.clusterId, controllerId: metadata.controllerId, brokers: metadata.brokers,
-      topics, topicConfigs, offsets, logDirs, groups: groups?.sort((a, b) => a.id.localeCompare(b.id)), quorum,
+      timeSeconds,
+      clusterId: metadata.clusterId,
+      controllerId: metadata.controllerId,
+      brokers: metadata.brokers,
+      topics,
+      topicConfigs,
+      offsets,
+      logDirs,
+      groups: groups?.sort((a, b) => a.id.localeCompare(b.id)),
+      quorum,
       stages,
     };
     return state;
@@ -112,7 +142,9 @@ export class ClusterCollector implements Collector {
     return {
       admin,
       reader: new KafkaClusterReader(admin, {
-        stageTimeoutSeconds: this.#settings.stageTimeoutSeconds, concurrency: this.#settings.concurrency, groupsPerRequest: this.#settings.groupsPerRequest,
+        stageTimeoutSeconds: this.#settings.stageTimeoutSeconds,
+        concurrency: this.#settings.concurrency,
+        groupsPerRequest: this.#settings.groupsPerRequest,
       }),
     };
   }

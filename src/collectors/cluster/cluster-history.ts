@@ -41,7 +41,10 @@ export class ClusterHistory {
   }
 
   /** Records each group's committed offsets and lag, and returns its status; deleted groups are forgotten. */
-  recordGroups(state: ClusterState, lagOf: (topic: string, partition: number, committed: number) => number | undefined): Map<string, GroupStatus> {
+  recordGroups(
+    state: ClusterState,
+    lagOf: (topic: string, partition: number, committed: number) => number | undefined,
+  ): Map<string, GroupStatus> {
     const statuses = new Map<string, GroupStatus>();
     if (!state.groups) return statuses;
     for (const group of state.groups) {

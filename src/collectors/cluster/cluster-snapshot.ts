@@ -1,5 +1,10 @@
 import {
-  clusterMetrics, consumerGroupMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics,
+  clusterMetrics,
+  consumerGroupMetrics,
+  logDirMetrics,
+  partitionMetrics,
+  topicInfoMetric,
+  topicMetrics,
 } from '../../metrics/catalogue/index.ts';
 
 import { Snapshot } from '../../metrics/series-store.ts';
@@ -50,7 +55,11 @@ export function buildClusterSnapshot(state: ClusterState, history: ClusterHistor
   snapshot.add(clusterMetrics.activeController, {}, state.quorum?.leaderId ?? state.controllerId);
   for (const broker of state.brokers) {
     const address = broker.host.includes(':') ? `[${broker.host}]:${broker.port}` : `${broker.host}:${broker.port}`;
-    snapshot.add(clusterMetrics.brokerInfo, { id: String(broker.id), address, host: broker.host, port: String(broker.port), rack: broker.rack ?? '' }, 1);
+    snapshot.add(
+      clusterMetrics.brokerInfo,
+      { id: String(broker.id), address, host: broker.host, port: String(broker.port), rack: broker.rack ?? '' },
+      1,
+    );
   }
   addStageSeries(snapshot, collector, state.stages);
 
@@ -84,7 +93,9 @@ function addTopicSeries(snapshot: Snapshot, state: ClusterState, settings: Snaps
     snapshot.add(topicMetrics.partitions, labels, topic.partitions.length);
     snapshot.add(topicMetrics.replicationFactor, labels, Math.max(0, ...topic.partitions.map((partition) => partition.replicas.length)));
     const infoLabels: Record<string, string> = { topic: topic.name, topic_id: topic.id, internal: String(topic.internal) };
-    settings.topicInfoConfigs.forEach((name, index) => { infoLabels[infoMetric.labels[3 + index]!] = configs?.get(name) ?? ''; });
+    settings.topicInfoConfigs.forEach((name, index) => {
+      infoLabels[infoMetric.labels[3 + index]!] = configs?.get(name) ?? '';
+    });
     snapshot.add(infoMetric, infoLabels, 1);
     snapshot.add(topicMetrics.underReplicatedPartitions, labels, topicUnderReplicated);
     snapshot.add(topicMetrics.underMinIsrPartitions, labels, topicUnderMinIsr);
@@ -106,7 +117,12 @@ function addTopicSeries(snapshot: Snapshot, state: ClusterState, settings: Snaps
   for (const add of partitionSeries) add();
 }
 
-function addPartitionSeries(snapshot: Snapshot, topic: TopicState, health: readonly PartitionHealth[], offsets: ReadonlyMap<number, { earliest: number; latest: number }> | undefined): void {
+function addPartitionSeries(
+  snapshot: Snapshot,
+  topic: TopicState,
+  health: readonly PartitionHealth[],
+  offsets: ReadonlyMap<number, { earliest: number; latest: number }> | undefined,
+): void {
   topic.partitions.forEach((partition, index) => {
     const labels = { topic: topic.name, partition: String(partition.partition) };
     const offset = offsets?.get(partition.partition);
@@ -153,7 +169,11 @@ function addLogDirSeries(snapshot: Snapshot, state: ClusterState, perPartition: 
   for (const dir of state.logDirs) {
     for (const replica of dir.partitions) {
       if (replica.future || !includedTopics.has(replica.topic)) continue;
-      snapshot.add(logDirMetrics.partitionSizeBytes, { topic: replica.topic, partition: String(replica.partition), broker: String(dir.broker) }, replica.sizeBytes);
+      snapshot.add(
+        logDirMetrics.partitionSizeBytes,
+        { topic: replica.topic, partition: String(replica.partition), broker: String(dir.broker) },
+        replica.sizeBytes,
+      );
     }
   }
 }
@@ -190,7 +210,11 @@ function addGroupSeries(snapshot: Snapshot, state: ClusterState, history: Cluste
 
   for (const group of state.groups) {
     const consumergroup = group.id;
-    snapshot.add(consumerGroupMetrics.info, { consumergroup, group_type: group.type, state: group.state, protocol: group.protocol, coordinator: String(group.coordinator) }, 1);
+    snapshot.add(
+      consumerGroupMetrics.info,
+      { consumergroup, group_type: group.type, state: group.state, protocol: group.protocol, coordinator: String(group.coordinator) },
+      1,
+    );
     snapshot.add(consumerGroupMetrics.members, { consumergroup }, group.members.length);
     addStatusSeries(snapshot, consumergroup, statuses.get(group.id) ?? 'OK');
 
@@ -224,7 +248,11 @@ function addGroupSeries(snapshot: Snapshot, state: ClusterState, history: Cluste
       }
       perTopic.set(entry.topic, totals);
       if (entry.committed < entry.earliest) {
-        snapshot.add(consumerGroupMetrics.offsetBelowLogStart, { consumergroup, topic: entry.topic, partition: String(entry.partition) }, entry.earliest - entry.committed);
+        snapshot.add(
+          consumerGroupMetrics.offsetBelowLogStart,
+          { consumergroup, topic: entry.topic, partition: String(entry.partition) },
+          entry.earliest - entry.committed,
+        );
       }
     }
     for (const [topic, totals] of perTopic) {
@@ -242,7 +270,11 @@ function addGroupSeries(snapshot: Snapshot, state: ClusterState, history: Cluste
           snapshot.add(consumerGroupMetrics.lag, labels, entry.lag);
         }
         for (const { lag, seconds, estimate } of lagSeconds) {
-          snapshot.add(consumerGroupMetrics.lagSeconds, { group: consumergroup, topic: lag.topic, partition: String(lag.partition), estimate }, seconds);
+          snapshot.add(
+            consumerGroupMetrics.lagSeconds,
+            { group: consumergroup, topic: lag.topic, partition: String(lag.partition), estimate },
+            seconds,
+          );
         }
       });
     }
@@ -253,4 +285,3 @@ function addGroupSeries(snapshot: Snapshot, state: ClusterState, history: Cluste
 function addStatusSeries(snapshot: Snapshot, consumergroup: string, current: GroupStatus): void {
   for (const status of GROUP_STATUSES) snapshot.add(consumerGroupMetrics.status, { consumergroup, status }, flag(status === current));
 }
-

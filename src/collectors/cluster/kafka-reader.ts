@@ -1,16 +1,22 @@
 import {
-  consumerGroupDescribeV0, describeConfigsV4, describeGroupsV5, describeLogDirsV4, findCoordinatorV4,
-  listGroupsV5, listOffsetsV7, metadataV12, offsetFetchV8,
-  type Admin, type Connection,
+  consumerGroupDescribeV0,
+  describeConfigsV4,
+  describeGroupsV5,
+  describeLogDirsV4,
+  findCoordinatorV4,
+  listGroupsV5,
+  listOffsetsV7,
+  metadataV12,
+  offsetFetchV8,
+  type Admin,
+  type Connection,
 } from '@platformatic/kafka';
 import { describeMetadataQuorum } from '../../kafka/describe-quorum.ts';
 import { describeKafkaError } from '../../kafka/errors.ts';
 import { tolerant } from '../../kafka/tolerant-response.ts';
 import { errorCodeName } from '../../protocol/error-codes.ts';
 import { chunk, mapWithConcurrency, withTimeout } from '../../util/concurrency.ts';
-import type {
-  BrokerState, GroupMemberState, GroupState, LogDirState, PartitionOffsets, QuorumState, TopicState,
-} from './cluster-model.ts';
+import type { BrokerState, GroupMemberState, GroupState, LogDirState, PartitionOffsets, QuorumState, TopicState } from './cluster-model.ts';
 import { decodeConsumerAssignment } from '../../kafka/consumer-assignment.ts';
 
 const EARLIEST = -2n;
@@ -62,15 +68,25 @@ export class KafkaClusterReader {
     for (const broker of brokers) {
       try {
         const connection = await this.#connection(broker.id);
-        const response = await this.#timed(tolerant(metadataV12.api.async(connection, null, false, false)), `metadata from broker ${broker.id}`);
+        const response = await this.#timed(
+          tolerant(metadataV12.api.async(connection, null, false, false)),
+          `metadata from broker ${broker.id}`,
+        );
         const topics = response.topics
           .filter((topic) => topic.errorCode === 0 && topic.name !== null)
           .map((topic) => ({
-            name: topic.name!, id: topic.topicId, internal: topic.isInternal,
-            partitions: topic.partitions.map((partition) => ({
-              partition: partition.partitionIndex, leader: partition.leaderId,
-              replicas: partition.replicaNodes, isr: partition.isrNodes, offlineReplicas: partition.offlineReplicas,
-            })).sort((a, b) => a.partition - b.partition),
+            name: topic.name!,
+            id: topic.topicId,
+            internal: topic.isInternal,
+            partitions: topic.partitions
+              .map((partition) => ({
+                partition: partition.partitionIndex,
+                leader: partition.leaderId,
+                replicas: partition.replicaNodes,
+                isr: partition.isrNodes,
+                offlineReplicas: partition.offlineReplicas,
+              }))
+              .sort((a, b) => a.partition - b.partition),
           }));
         return { clusterId: response.clusterId ?? cluster.id, controllerId: response.controllerId, brokers, topics };
       } catch (error) {
@@ -89,16 +105,27 @@ export class KafkaClusterReader {
   }
 
   /** Chosen configs of every topic, batched. */
-  async readTopicConfigs(topics: readonly string[], configNames: readonly string[], anyBroker: number): Promise<Map<string, Map<string, string>>> {
+  async readTopicConfigs(
+    topics: readonly string[],
+    configNames: readonly string[],
+    anyBroker: number,
+  ): Promise<Map<string, Map<string, string>>> {
     const configs = new Map<string, Map<string, string>>();
     if (topics.length === 0 || configNames.length === 0) return configs;
     const connection = await this.#connection(anyBroker);
     await mapWithConcurrency(chunk(topics, 500), this.#limits.concurrency, async (batch) => {
-      const resources = batch.map((name) => ({ resourceType: TOPIC_RESOURCE as 2, resourceName: name, configurationKeys: [...configNames] }));
+      const resources = batch.map((name) => ({
+        resourceType: TOPIC_RESOURCE as 2,
+        resourceName: name,
+        configurationKeys: [...configNames],
+      }));
       const response = await this.#timed(tolerant(describeConfigsV4.api.async(connection, resources, false, false)), 'topic configs');
       for (const result of response.results) {
         if (result.errorCode !== 0) continue;
-        configs.set(result.resourceName, new Map(result.configs.filter((config) => config.value !== null).map((config) => [config.name, config.value!])));
+        configs.set(
+          result.resourceName,
+          new Map(result.configs.filter((config) => config.value !== null).map((config) => [config.name, config.value!])),
+        );
       }
     });
     return configs;
@@ -128,9 +155,13 @@ export class KafkaClusterReader {
       try {
         const connection = await this.#connection(leader);
         const request = [...leaderTopics].map(([name, partitions]) => ({
-          name, partitions: partitions.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp })),
+          name,
+          partitions: partitions.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp })),
         }));
-        const response = await this.#timed(tolerant(listOffsetsV7.api.async(connection, CONSUMER_REPLICA, READ_UNCOMMITTED, request)), `offsets from leader ${leader}`);
+        const response = await this.#timed(
+          tolerant(listOffsetsV7.api.async(connection, CONSUMER_REPLICA, READ_UNCOMMITTED, request)),
+          `offsets from leader ${leader}`,
+        );
         for (const topic of response.topics) {
           let partitions = into.get(topic.name);
           if (!partitions) into.set(topic.name, (partitions = new Map()));
@@ -162,13 +193,23 @@ export class KafkaClusterReader {
       try {
         const connection = await this.#connection(broker);
         const response = await this.#timed(tolerant(describeLogDirsV4.api.async(connection, null)), `log dirs of broker ${broker}`);
-        return response.results.map((result): LogDirState => ({
-          broker, path: result.logDir, error: errorCodeName(result.errorCode),
-          totalBytes: toNumber(result.totalBytes), usableBytes: toNumber(result.usableBytes),
-          partitions: result.topics.flatMap((topic) => topic.partitions.map((partition) => ({
-            topic: topic.name, partition: partition.partitionIndex, sizeBytes: toNumber(partition.partitionSize), future: partition.isFutureKey,
-          }))),
-        }));
+        return response.results.map(
+          (result): LogDirState => ({
+            broker,
+            path: result.logDir,
+            error: errorCodeName(result.errorCode),
+            totalBytes: toNumber(result.totalBytes),
+            usableBytes: toNumber(result.usableBytes),
+            partitions: result.topics.flatMap((topic) =>
+              topic.partitions.map((partition) => ({
+                topic: topic.name,
+                partition: partition.partitionIndex,
+                sizeBytes: toNumber(partition.partitionSize),
+                future: partition.isFutureKey,
+              })),
+            ),
+          }),
+        );
       } catch (error) {
         failures.push(`broker ${broker}: ${describeKafkaError(error)}`);
         return [];
@@ -178,7 +219,10 @@ export class KafkaClusterReader {
   }
 
   /** Every consumer group (classic and KIP-848), its members and assignments, and its committed offsets. */
-  async readGroups(brokers: readonly number[], includeGroup: (id: string) => boolean): Promise<{ groups: GroupState[]; failures: string[] }> {
+  async readGroups(
+    brokers: readonly number[],
+    includeGroup: (id: string) => boolean,
+  ): Promise<{ groups: GroupState[]; failures: string[] }> {
     const failures: string[] = [];
     const listed = new Map<string, { type: string; state: string; protocolType: string }>();
     await mapWithConcurrency([...brokers], this.#limits.concurrency, async (broker) => {
@@ -207,7 +251,9 @@ export class KafkaClusterReader {
     }
 
     const groups: GroupState[] = [];
-    const batches = [...byCoordinator].flatMap(([coordinator, ids]) => chunk(ids, this.#limits.groupsPerRequest).map((batch) => ({ coordinator, batch })));
+    const batches = [...byCoordinator].flatMap(([coordinator, ids]) =>
+      chunk(ids, this.#limits.groupsPerRequest).map((batch) => ({ coordinator, batch })),
+    );
     await mapWithConcurrency(batches, this.#limits.concurrency, async ({ coordinator, batch }) => {
       try {
         const connection = await this.#connection(coordinator);
@@ -215,7 +261,16 @@ export class KafkaClusterReader {
         const consumer = batch.filter((id) => listed.get(id)!.type === 'consumer');
         const [described, offsets] = await Promise.all([
           this.#describeGroups(connection, classic, consumer),
-          this.#timed(tolerant(offsetFetchV8.api.async(connection, batch.map((groupId) => ({ groupId, memberEpoch: -1, topics: null })), false)), `offsets of groups at coordinator ${coordinator}`),
+          this.#timed(
+            tolerant(
+              offsetFetchV8.api.async(
+                connection,
+                batch.map((groupId) => ({ groupId, memberEpoch: -1, topics: null })),
+                false,
+              ),
+            ),
+            `offsets of groups at coordinator ${coordinator}`,
+          ),
         ]);
         const offsetsByGroup = new Map(offsets.groups.map((group) => [group.groupId, group]));
         for (const id of batch) {
@@ -227,14 +282,21 @@ export class KafkaClusterReader {
           for (const topic of fetched?.topics ?? []) {
             const partitions = new Map<number, number>();
             for (const partition of topic.partitions) {
-              if (partition.errorCode === 0 && partition.committedOffset >= 0n) partitions.set(partition.partitionIndex, toNumber(partition.committedOffset));
+              if (partition.errorCode === 0 && partition.committedOffset >= 0n)
+                partitions.set(partition.partitionIndex, toNumber(partition.committedOffset));
             }
             if (partitions.size > 0) committed.set(topic.name, partitions);
           }
           groups.push({
-            id, type: summary.type, state: description?.state ?? summary.state, protocolType: summary.protocolType,
-            protocol: description?.protocol ?? '', coordinator, members: description?.members ?? [],
-            offsets: offsetError ? undefined : committed, error: offsetError ?? description?.error,
+            id,
+            type: summary.type,
+            state: description?.state ?? summary.state,
+            protocolType: summary.protocolType,
+            protocol: description?.protocol ?? '',
+            coordinator,
+            members: description?.members ?? [],
+            offsets: offsetError ? undefined : committed,
+            error: offsetError ?? description?.error,
           });
         }
       } catch (error) {
@@ -242,7 +304,17 @@ export class KafkaClusterReader {
         failures.push(`groups at coordinator ${coordinator}: ${describeKafkaError(error)}`);
         for (const id of batch) {
           const summary = listed.get(id)!;
-          groups.push({ id, type: summary.type, state: summary.state, protocolType: summary.protocolType, protocol: '', coordinator, members: [], offsets: undefined, error: describeKafkaError(error) });
+          groups.push({
+            id,
+            type: summary.type,
+            state: summary.state,
+            protocolType: summary.protocolType,
+            protocol: '',
+            coordinator,
+            members: [],
+            offsets: undefined,
+            error: describeKafkaError(error),
+          });
         }
       }
     });
@@ -262,27 +334,45 @@ export class KafkaClusterReader {
     return coordinators;
   }
 
-  async #describeGroups(connection: Connection, classic: readonly string[], consumer: readonly string[]): Promise<Map<string, { state: string; protocol: string; members: GroupMemberState[]; error: string | undefined }>> {
+  async #describeGroups(
+    connection: Connection,
+    classic: readonly string[],
+    consumer: readonly string[],
+  ): Promise<Map<string, { state: string; protocol: string; members: GroupMemberState[]; error: string | undefined }>> {
     const described = new Map<string, { state: string; protocol: string; members: GroupMemberState[]; error: string | undefined }>();
     if (classic.length > 0) {
-      const response = await this.#timed(tolerant(describeGroupsV5.api.async(connection, [...classic], false)), 'describing classic groups');
+      const response = await this.#timed(
+        tolerant(describeGroupsV5.api.async(connection, [...classic], false)),
+        'describing classic groups',
+      );
       for (const group of response.groups) {
         described.set(group.groupId, {
-          state: group.groupState, protocol: group.protocolData, error: group.errorCode === 0 ? undefined : errorCodeName(group.errorCode),
+          state: group.groupState,
+          protocol: group.protocolData,
+          error: group.errorCode === 0 ? undefined : errorCodeName(group.errorCode),
           members: group.members.map((member) => ({
-            memberId: member.memberId, clientId: member.clientId, clientHost: member.clientHost.replace(/^\//, ''),
+            memberId: member.memberId,
+            clientId: member.clientId,
+            clientHost: member.clientHost.replace(/^\//, ''),
             assignment: group.protocolType === 'consumer' ? decodeConsumerAssignment(member.memberAssignment) : new Map(),
           })),
         });
       }
     }
     if (consumer.length > 0) {
-      const response = await this.#timed(tolerant(consumerGroupDescribeV0.api.async(connection, [...consumer], false)), 'describing consumer groups');
+      const response = await this.#timed(
+        tolerant(consumerGroupDescribeV0.api.async(connection, [...consumer], false)),
+        'describing consumer groups',
+      );
       for (const group of response.groups) {
         described.set(group.groupId, {
-          state: group.groupState, protocol: group.assignorName, error: group.errorCode === 0 ? undefined : errorCodeName(group.errorCode),
+          state: group.groupState,
+          protocol: group.assignorName,
+          error: group.errorCode === 0 ? undefined : errorCodeName(group.errorCode),
           members: group.members.map((member) => ({
-            memberId: member.memberId, clientId: member.clientId, clientHost: member.clientHost.replace(/^\//, ''),
+            memberId: member.memberId,
+            clientId: member.clientId,
+            clientHost: member.clientHost.replace(/^\//, ''),
             assignment: new Map(member.assignment.topicPartitions.map((topic) => [topic.topicName, topic.partitions])),
           })),
         });
@@ -295,4 +385,3 @@ export class KafkaClusterReader {
     this.#connections.clear();
   }
 }
-

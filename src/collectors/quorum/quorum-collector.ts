@@ -27,7 +27,7 @@ export class QuorumCollector implements Collector {
   }
 
   async collect(signal: AbortSignal): Promise<Snapshot> {
-    const admin = this.#admin ??= createAdminClient(this.#kafka, this.#schedule.timeoutSeconds);
+    const admin = (this.#admin ??= createAdminClient(this.#kafka, this.#schedule.timeoutSeconds));
     signal.addEventListener('abort', () => void this.#discard(admin), { once: true });
     const stages = new StageReport(describeKafkaError);
     let quorum: QuorumDescription | undefined;
@@ -39,7 +39,12 @@ export class QuorumCollector implements Collector {
     }
     const kraft = quorum !== undefined;
     if (kraft !== this.#kraft) {
-      this.#logger.info(kraft ? 'KRaft controller quorum found' : 'no KRaft controller quorum: the cluster runs ZooKeeper, the quorum collector exports nothing', { collector: this.name });
+      this.#logger.info(
+        kraft
+          ? 'KRaft controller quorum found'
+          : 'no KRaft controller quorum: the cluster runs ZooKeeper, the quorum collector exports nothing',
+        { collector: this.name },
+      );
       this.#kraft = kraft;
     }
     if (!quorum) return new Snapshot();

@@ -3,7 +3,7 @@ import { Snapshot } from '../../metrics/series-store.ts';
 import type { QuorumDescription, QuorumReplica } from '../../kafka/describe-quorum.ts';
 
 const ageSeconds = (nowMs: number, timestampMs: number | undefined): number | undefined =>
-  (timestampMs === undefined ? undefined : Math.max(0, nowMs - timestampMs) / 1000);
+  timestampMs === undefined ? undefined : Math.max(0, nowMs - timestampMs) / 1000;
 
 /** The quorum as series; lags are measured against the leader's log end offset (the largest one when the leader is not listed). */
 export function buildQuorumSnapshot(quorum: QuorumDescription, nowMs: number): Snapshot {
@@ -16,8 +16,9 @@ export function buildQuorumSnapshot(quorum: QuorumDescription, nowMs: number): S
   snapshot.add(quorumMetrics.observers, {}, quorum.observers.length);
 
   const all = [...quorum.voters, ...quorum.observers];
-  const leaderEnd = quorum.voters.find((voter) => voter.replicaId === quorum.leaderId)?.logEndOffset
-    ?? Math.max(0, ...all.map((replica) => replica.logEndOffset));
+  const leaderEnd =
+    quorum.voters.find((voter) => voter.replicaId === quorum.leaderId)?.logEndOffset ??
+    Math.max(0, ...all.map((replica) => replica.logEndOffset));
   const addReplica = (replica: QuorumReplica, role: 'voter' | 'observer'): void => {
     const labels = { replica_id: String(replica.replicaId), role };
     snapshot.add(quorumMetrics.logEndOffset, labels, replica.logEndOffset);

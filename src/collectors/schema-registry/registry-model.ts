@@ -54,17 +54,23 @@ export function modeOf(body: unknown): string | undefined {
 }
 
 export function parseSubjects(body: unknown): string[] {
-  if (!Array.isArray(body) || !body.every((entry) => typeof entry === 'string')) throw new Error('GET /subjects: expected a list of subject names');
-  return [...body as string[]].sort();
+  if (!Array.isArray(body) || !body.every((entry) => typeof entry === 'string'))
+    throw new Error('GET /subjects: expected a list of subject names');
+  return [...(body as string[])].sort();
 }
 
 export function parseVersions(subject: string, body: unknown): number[] {
-  if (!Array.isArray(body) || !body.every((entry) => Number.isInteger(entry))) throw new Error(`versions of ${subject}: expected a list of version numbers`);
-  return [...body as number[]].sort((a, b) => a - b);
+  if (!Array.isArray(body) || !body.every((entry) => Number.isInteger(entry)))
+    throw new Error(`versions of ${subject}: expected a list of version numbers`);
+  return [...(body as number[])].sort((a, b) => a - b);
 }
 
 export function parseLatest(subject: string, body: unknown): { version: number; id: number; schemaType: string } {
   const { version, id, schemaType } = (body ?? {}) as { version?: unknown; id?: unknown; schemaType?: unknown };
   if (!Number.isInteger(version) || !Number.isInteger(id)) throw new Error(`latest version of ${subject}: expected version and id`);
-  return { version: version as number, id: id as number, schemaType: typeof schemaType === 'string' && schemaType !== '' ? schemaType.toUpperCase() : 'AVRO' };
+  return {
+    version: version as number,
+    id: id as number,
+    schemaType: typeof schemaType === 'string' && schemaType !== '' ? schemaType.toUpperCase() : 'AVRO',
+  };
 }

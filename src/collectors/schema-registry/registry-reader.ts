@@ -1,7 +1,14 @@
 import { getJson, RegistryHttpError, type RegistryConnection } from '../../schema-registry/registry-http.ts';
 import { mapWithConcurrency } from '../../util/concurrency.ts';
 import {
-  compatibilityOf, modeOf, parseLatest, parseSubjects, parseVersions, subjectCompatibility, type RegistryState, type SubjectState,
+  compatibilityOf,
+  modeOf,
+  parseLatest,
+  parseSubjects,
+  parseVersions,
+  subjectCompatibility,
+  type RegistryState,
+  type SubjectState,
 } from './registry-model.ts';
 
 const notFound = (error: unknown): boolean => error instanceof RegistryHttpError && error.status === 404;
@@ -38,8 +45,13 @@ export async function readRegistry(connection: RegistryConnection, concurrency: 
       ]);
       const latestSchema = parseLatest(subject, latest);
       return {
-        subject, versions: parseVersions(subject, versions), latestVersion: latestSchema.version, latestSchemaId: latestSchema.id,
-        schemaType: latestSchema.schemaType, compatibility: subjectCompatibility(compatibilityOf(config), globalCompatibility), mode: modeOf(mode),
+        subject,
+        versions: parseVersions(subject, versions),
+        latestVersion: latestSchema.version,
+        latestSchemaId: latestSchema.id,
+        schemaType: latestSchema.schemaType,
+        compatibility: subjectCompatibility(compatibilityOf(config), globalCompatibility),
+        mode: modeOf(mode),
       };
     } catch (error) {
       // A subject deleted between the listing and its reads is simply gone.
@@ -48,7 +60,10 @@ export async function readRegistry(connection: RegistryConnection, concurrency: 
     }
   });
   return {
-    subjectsRequestSeconds, globalCompatibility, globalMode: modeOf(globalMode),
-    subjects: states.filter((state): state is SubjectState => state !== undefined), failures,
+    subjectsRequestSeconds,
+    globalCompatibility,
+    globalMode: modeOf(globalMode),
+    subjects: states.filter((state): state is SubjectState => state !== undefined),
+    failures,
   };
 }

@@ -17,11 +17,20 @@ export function parseEndpoint(server: string): ZookeeperEndpoint {
  * Sends one four-letter word on a fresh connection and returns everything the member writes
  * before it closes the connection (that is how ZooKeeper ends every answer).
  */
-export function sendFourLetterWord(endpoint: ZookeeperEndpoint, word: string, options: { timeoutMs: number; tls?: TlsOptions | undefined; signal?: AbortSignal }): Promise<string> {
+export function sendFourLetterWord(
+  endpoint: ZookeeperEndpoint,
+  word: string,
+  options: { timeoutMs: number; tls?: TlsOptions | undefined; signal?: AbortSignal },
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const where = `${endpoint.host}:${endpoint.port}`;
     const socket: Socket = options.tls
-      ? connectTls({ ...options.tls, host: endpoint.host, port: endpoint.port, servername: options.tls.servername ?? (/^[\d.:]+$/.test(endpoint.host) ? undefined : endpoint.host) })
+      ? connectTls({
+          ...options.tls,
+          host: endpoint.host,
+          port: endpoint.port,
+          servername: options.tls.servername ?? (/^[\d.:]+$/.test(endpoint.host) ? undefined : endpoint.host),
+        })
       : connectTcp({ host: endpoint.host, port: endpoint.port });
     const chunks: Buffer[] = [];
     let settled = false;

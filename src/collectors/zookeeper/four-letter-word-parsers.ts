@@ -102,10 +102,12 @@ export function parseCons(answer: string): ClientConnection[] {
   for (const line of answer.split('\n')) {
     const match = CONNECTION_LINE.exec(line);
     if (!match) continue;
-    const fields = new Map(match[3]!.split(',').map((pair) => {
-      const equals = pair.indexOf('=');
-      return [pair.slice(0, equals), pair.slice(equals + 1)] as const;
-    }));
+    const fields = new Map(
+      match[3]!.split(',').map((pair) => {
+        const equals = pair.indexOf('=');
+        return [pair.slice(0, equals), pair.slice(equals + 1)] as const;
+      }),
+    );
     connections.push({
       address: match[1]!.replace(/^\[|\]$/g, ''),
       queued: numberOrUndefined(fields.get('queued')),

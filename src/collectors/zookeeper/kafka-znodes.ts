@@ -61,9 +61,14 @@ function firstEndpointAddress(endpoints: readonly string[]): { host: string; por
 export function parseBrokerRegistration(id: number, data: string): BrokerRegistration {
   const json = parseObject(data, `/brokers/ids/${id}`);
   const endpoints = Array.isArray(json.endpoints) ? json.endpoints.filter((entry): entry is string => typeof entry === 'string') : [];
-  const protocolMap = typeof json.listener_security_protocol_map === 'object' && json.listener_security_protocol_map !== null
-    ? Object.fromEntries(Object.entries(json.listener_security_protocol_map as Json).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
-    : Object.fromEntries(endpoints.map((endpoint) => endpoint.split('://')[0]!).map((name) => [name, name]));
+  const protocolMap =
+    typeof json.listener_security_protocol_map === 'object' && json.listener_security_protocol_map !== null
+      ? Object.fromEntries(
+          Object.entries(json.listener_security_protocol_map as Json).filter(
+            (entry): entry is [string, string] => typeof entry[1] === 'string',
+          ),
+        )
+      : Object.fromEntries(endpoints.map((endpoint) => endpoint.split('://')[0]!).map((name) => [name, name]));
   const fallback = firstEndpointAddress(endpoints);
   const host = text(json.host);
   const port = integer(json.port);
@@ -71,7 +76,7 @@ export function parseBrokerRegistration(id: number, data: string): BrokerRegistr
     id,
     version: integer(json.version) ?? 1,
     host: host || fallback?.host || '',
-    port: port !== undefined && port > 0 ? port : fallback?.port ?? -1,
+    port: port !== undefined && port > 0 ? port : (fallback?.port ?? -1),
     jmxPort: integer(json.jmx_port) ?? -1,
     endpoints,
     securityProtocolMap: protocolMap,
@@ -97,7 +102,7 @@ export function parseControllerEpoch(data: string): number {
 /** /config/<entity type>/<entity>: `{"version":1,"config":{...}}`. */
 export function parseDynamicConfig(entityType: DynamicConfigEntity, entity: string, data: string): DynamicConfig {
   const json = parseObject(data, `/config/${entityType}/${entity}`);
-  const config = typeof json.config === 'object' && json.config !== null ? json.config as Json : {};
+  const config = typeof json.config === 'object' && json.config !== null ? (json.config as Json) : {};
   const configs = new Map<string, string>();
   for (const [name, value] of Object.entries(config)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') configs.set(name, String(value));
@@ -125,16 +130,22 @@ export function parseReassignments(data: string): PartitionReassignment[] {
  */
 export function parseTopicReassignments(topic: string, data: string): PartitionReassignment[] {
   const json = parseObject(data, `/brokers/topics/${topic}`);
-  const replicaMap = (value: unknown): Map<number, number[]> => new Map(Object.entries(typeof value === 'object' && value !== null ? value as Json : {})
-    .filter((entry): entry is [string, unknown[]] => /^\d+$/.test(entry[0]) && Array.isArray(entry[1]))
-    .map(([partition, replicas]) => [Number(partition), replicas.map(integer).filter((id): id is number => id !== undefined)]));
+  const replicaMap = (value: unknown): Map<number, number[]> =>
+    new Map(
+      Object.entries(typeof value === 'object' && value !== null ? (value as Json) : {})
+        .filter((entry): entry is [string, unknown[]] => /^\d+$/.test(entry[0]) && Array.isArray(entry[1]))
+        .map(([partition, replicas]) => [Number(partition), replicas.map(integer).filter((id): id is number => id !== undefined)]),
+    );
   const partitions = replicaMap(json.partitions);
   const adding = replicaMap(json.adding_replicas);
   const removing = replicaMap(json.removing_replicas);
-  const moving = [...new Set([...adding.keys(), ...removing.keys()])].filter((partition) => (adding.get(partition)?.length ?? 0) + (removing.get(partition)?.length ?? 0) > 0);
-  return moving.sort((a, b) => a - b).map((partition) => {
-    const removed = new Set(removing.get(partition) ?? []);
-    return { topic, partition, replicas: (partitions.get(partition) ?? []).filter((id) => !removed.has(id)) };
-  });
+  const moving = [...new Set([...adding.keys(), ...removing.keys()])].filter(
+    (partition) => (adding.get(partition)?.length ?? 0) + (removing.get(partition)?.length ?? 0) > 0,
+  );
+  return moving
+    .sort((a, b) => a - b)
+    .map((partition) => {
+      const removed = new Set(removing.get(partition) ?? []);
+      return { topic, partition, replicas: (partitions.get(partition) ?? []).filter((id) => !removed.has(id)) };
+    });
 }
-

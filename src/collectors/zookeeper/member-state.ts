@@ -1,5 +1,13 @@
 import {
-  isNotServing, isWhitelistRefusal, parseCons, parseEnvi, parseMntr, parseRuok, parseSrvr, parseWchs, type FourLetterWord,
+  isNotServing,
+  isWhitelistRefusal,
+  parseCons,
+  parseEnvi,
+  parseMntr,
+  parseRuok,
+  parseSrvr,
+  parseWchs,
+  type FourLetterWord,
 } from './four-letter-word-parsers.ts';
 
 /** What one ensemble member answered to each four-letter word (or why it did not). */
@@ -94,11 +102,14 @@ export function summarizeMember({ server, answers, failures }: MemberAnswers): M
   let clientConnections: Map<string, number> | undefined;
   if (cons) {
     clientConnections = new Map();
-    for (const connection of cons.filter((entry) => entry.sessionId !== undefined)) clientConnections.set(connection.address, (clientConnections.get(connection.address) ?? 0) + 1);
+    for (const connection of cons.filter((entry) => entry.sessionId !== undefined))
+      clientConnections.set(connection.address, (clientConnections.get(connection.address) ?? 0) + 1);
   }
 
   return {
-    server, up, error,
+    server,
+    up,
+    error,
     state: mntr?.get('zk_server_state') ?? srvr?.mode,
     commands,
     version: shortVersion(mntr?.get('zk_version') ?? srvr?.version ?? envi?.get('zookeeper.version')),

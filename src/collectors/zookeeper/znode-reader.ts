@@ -3,9 +3,17 @@ import { mapWithConcurrency } from '../../util/concurrency.ts';
 import { parseConsumerOffset } from '../../zookeeper/consumer-offset.ts';
 import { ZookeeperSession } from '../../zookeeper/zookeeper-session.ts';
 import {
-  DYNAMIC_CONFIG_ENTITIES, parseBrokerRegistration, parseController, parseControllerEpoch, parseDynamicConfig, parseReassignments,
+  DYNAMIC_CONFIG_ENTITIES,
+  parseBrokerRegistration,
+  parseController,
+  parseControllerEpoch,
+  parseDynamicConfig,
+  parseReassignments,
   parseTopicReassignments,
-  type BrokerRegistration, type ControllerRegistration, type DynamicConfig, type PartitionReassignment,
+  type BrokerRegistration,
+  type ControllerRegistration,
+  type DynamicConfig,
+  type PartitionReassignment,
 } from './kafka-znodes.ts';
 
 export interface ZookeeperConsumerOffset {
@@ -67,46 +75,68 @@ export class ZnodeReader {
       }
     };
 
-    const [brokers, controller, controllerEpoch, dynamicConfigs, legacyReassignments, topicReassignments, consumerOffsets] = await Promise.all([
-      this.#children(client, '/brokers/ids').then((ids) => mapWithConcurrency(ids.filter((id) => /^\d+$/.test(id)), CONCURRENCY,
-        (id) => parsed(`/brokers/ids/${id}`, (data) => parseBrokerRegistration(Number(id), data)))),
-      parsed('/controller', parseController),
-      parsed('/controller_epoch', parseControllerEpoch),
-      this.#dynamicConfigs(client, filters, parsed),
-      parsed('/admin/reassign_partitions', parseReassignments),
-      this.#children(client, '/brokers/topics').then((topics) => mapWithConcurrency(topics.filter(filters.topic), CONCURRENCY,
-        (topic) => parsed(`/brokers/topics/${topic}`, (data) => parseTopicReassignments(topic, data)))),
-      this.#consumerOffsets(client, filters),
-    ]);
+    const [brokers, controller, controllerEpoch, dynamicConfigs, legacyReassignments, topicReassignments, consumerOffsets] =
+      await Promise.all([
+        this.#children(client, '/brokers/ids').then((ids) =>
+          mapWithConcurrency(
+            ids.filter((id) => /^\d+$/.test(id)),
+            CONCURRENCY,
+            (id) => parsed(`/brokers/ids/${id}`, (data) => parseBrokerRegistration(Number(id), data)),
+          ),
+        ),
+        parsed('/controller', parseController),
+        parsed('/controller_epoch', parseControllerEpoch),
+        this.#dynamicConfigs(client, filters, parsed),
+        parsed('/admin/reassign_partitions', parseReassignments),
+        this.#children(client, '/brokers/topics').then((topics) =>
+          mapWithConcurrency(topics.filter(filters.topic), CONCURRENCY, (topic) =>
+            parsed(`/brokers/topics/${topic}`, (data) => parseTopicReassignments(topic, data)),
+          ),
+        ),
+        this.#consumerOffsets(client, filters),
+      ]);
     const reassignments = new Map<string, PartitionReassignment>();
-    for (const reassignment of [...legacyReassignments ?? [], ...topicReassignments.flatMap((entries) => entries ?? [])]) {
+    for (const reassignment of [...(legacyReassignments ?? []), ...topicReassignments.flatMap((entries) => entries ?? [])]) {
       reassignments.set(`${reassignment.topic}\u0000${reassignment.partition}`, reassignment);
     }
     return {
       brokers: brokers.filter((broker): broker is BrokerRegistration => broker !== undefined).sort((a, b) => a.id - b.id),
-      controller, controllerEpoch,
+      controller,
+      controllerEpoch,
       dynamicConfigs: dynamicConfigs.filter((config) => config.configs.size > 0),
       reassignments: [...reassignments.values()],
-      consumerOffsets, unreadable,
+      consumerOffsets,
+      unreadable,
     };
   }
 
-  async #dynamicConfigs(client: Client, filters: ZnodeFilters, parsed: <T>(path: string, parse: (data: string) => T) => Promise<T | undefined>): Promise<DynamicConfig[]> {
-    const perType = await Promise.all(DYNAMIC_CONFIG_ENTITIES.map(async (entityType) => {
-      const entities = (await this.#children(client, `/config/${entityType}`))
-        .filter((entity) => entityType !== 'topics' || filters.topic(entity));
-      const paths = entities.map((entity) => ({ path: `/config/${entityType}/${entity}`, entity: desanitize(entity) }));
-      if (entityType === 'users') {
-        // Quotas of a client of a user live one level down: /config/users/<user>/clients/<client>.
-        const nested = await mapWithConcurrency(entities, CONCURRENCY, async (user) =>
-          (await this.#children(client, `/config/users/${user}/clients`)).map((clientId) => ({
-            path: `/config/users/${user}/clients/${clientId}`, entity: `${desanitize(user)}/${desanitize(clientId)}`,
-          })));
-        paths.push(...nested.flat());
-      }
-      const configs = await mapWithConcurrency(paths, CONCURRENCY, ({ path, entity }) => parsed(path, (data) => parseDynamicConfig(entityType, entity, data)));
-      return configs.filter((config): config is DynamicConfig => config !== undefined);
-    }));
+  async #dynamicConfigs(
+    client: Client,
+    filters: ZnodeFilters,
+    parsed: <T>(path: string, parse: (data: string) => T) => Promise<T | undefined>,
+  ): Promise<DynamicConfig[]> {
+    const perType = await Promise.all(
+      DYNAMIC_CONFIG_ENTITIES.map(async (entityType) => {
+        const entities = (await this.#children(client, `/config/${entityType}`)).filter(
+          (entity) => entityType !== 'topics' || filters.topic(entity),
+        );
+        const paths = entities.map((entity) => ({ path: `/config/${entityType}/${entity}`, entity: desanitize(entity) }));
+        if (entityType === 'users') {
+          // Quotas of a client of a user live one level down: /config/users/<user>/clients/<client>.
+          const nested = await mapWithConcurrency(entities, CONCURRENCY, async (user) =>
+            (await this.#children(client, `/config/users/${user}/clients`)).map((clientId) => ({
+              path: `/config/users/${user}/clients/${clientId}`,
+              entity: `${desanitize(user)}/${desanitize(clientId)}`,
+            })),
+          );
+          paths.push(...nested.flat());
+        }
+        const configs = await mapWithConcurrency(paths, CONCURRENCY, ({ path, entity }) =>
+          parsed(path, (data) => parseDynamicConfig(entityType, entity, data)),
+        );
+        return configs.filter((config): config is DynamicConfig => config !== undefined);
+      }),
+    );
     return perType.flat();
   }
 
@@ -116,7 +146,9 @@ export class ZnodeReader {
     const perGroup = await mapWithConcurrency(groups, CONCURRENCY, async (group) => {
       const topics = (await this.#children(client, `/consumers/${group}/offsets`)).filter(filters.topic);
       const perTopic = await mapWithConcurrency(topics, CONCURRENCY, async (topic) => {
-        const partitions = (await this.#children(client, `/consumers/${group}/offsets/${topic}`)).filter((partition) => /^\d+$/.test(partition));
+        const partitions = (await this.#children(client, `/consumers/${group}/offsets/${topic}`)).filter((partition) =>
+          /^\d+$/.test(partition),
+        );
         const offsets = await mapWithConcurrency(partitions, CONCURRENCY, async (partition) => {
           const data = await this.#data(client, `/consumers/${group}/offsets/${topic}/${partition}`);
           const offset = data === undefined ? undefined : parseConsumerOffset(data);

@@ -13,7 +13,8 @@ import { summarizeMember, type MemberState } from './member-state.ts';
 import { ZnodeReader, type KafkaZnodes } from './znode-reader.ts';
 import { buildZookeeperSnapshot, type ZookeeperConsumerLag } from './zookeeper-snapshot.ts';
 
-const WHITELIST_HINT = 'add the word to 4lw.commands.whitelist in that member\'s zoo.cfg (or the zookeeper.4lw.commands.whitelist system property) and restart it';
+const WHITELIST_HINT =
+  "add the word to 4lw.commands.whitelist in that member's zoo.cfg (or the zookeeper.4lw.commands.whitelist system property) and restart it";
 
 function zookeeperTls(settings: ZookeeperCollectorConfig): TlsOptions | undefined {
   return settings.tls.enabled ? buildTlsOptions(settings.tls, 'zookeeper.tls') : undefined;
@@ -35,13 +36,20 @@ export class ZookeeperCollector implements Collector {
   readonly #memberErrors = new Map<string, string | undefined>();
   readonly #refusals = new Set<string>();
 
-  constructor(settings: ZookeeperCollectorConfig, kafka: KafkaConnectionConfig, filters: { topics: NameFilter; groups: NameFilter }, logger: Logger) {
+  constructor(
+    settings: ZookeeperCollectorConfig,
+    kafka: KafkaConnectionConfig,
+    filters: { topics: NameFilter; groups: NameFilter },
+    logger: Logger,
+  ) {
     this.#settings = settings;
     this.#kafka = kafka;
     this.#filters = filters;
     this.#logger = logger;
     this.#tls = zookeeperTls(settings);
-    this.#znodes = settings.znodes ? new ZnodeReader(settings.servers, settings.chroot, Math.max(6000, settings.timeoutSeconds * 1000)) : undefined;
+    this.#znodes = settings.znodes
+      ? new ZnodeReader(settings.servers, settings.chroot, Math.max(6000, settings.timeoutSeconds * 1000))
+      : undefined;
     this.#stageLog = new StageLog(logger, this.name);
   }
 
@@ -49,7 +57,9 @@ export class ZookeeperCollector implements Collector {
     const timeoutMs = this.#settings.timeoutSeconds * 1000;
     const stages = new StageReport();
     const members = await stages.require('four_letter_words', async () => {
-      const answers = await Promise.all(this.#settings.servers.map((server) => readMemberAnswers(server, { timeoutMs, tls: this.#tls, signal })));
+      const answers = await Promise.all(
+        this.#settings.servers.map((server) => readMemberAnswers(server, { timeoutMs, tls: this.#tls, signal })),
+      );
       return answers.map(summarizeMember);
     });
     this.#reportMembers(members);
@@ -59,7 +69,8 @@ export class ZookeeperCollector implements Collector {
 
     const reader = this.#znodes;
     const znodes = reader ? await stages.run('znodes', () => this.#readZnodes(reader, timeoutMs, stages)) : undefined;
-    const consumerLags = znodes && znodes.consumerOffsets.length > 0 ? await stages.run('consumer_lag', () => this.#consumerLags(znodes)) : undefined;
+    const consumerLags =
+      znodes && znodes.consumerOffsets.length > 0 ? await stages.run('consumer_lag', () => this.#consumerLags(znodes)) : undefined;
     this.#stageLog.report(stages.errors);
     return buildZookeeperSnapshot({ members, znodes, consumerLags, stages }, this.name);
   }
@@ -67,9 +78,13 @@ export class ZookeeperCollector implements Collector {
   /** The znodes stage: down, with what was read kept, when some znodes are unreadable; a failed session is closed for the next cycle to open anew. */
   async #readZnodes(reader: ZnodeReader, timeoutMs: number, stages: StageReport): Promise<KafkaZnodes> {
     try {
-      const znodes = await reader.read({
-        topic: (name) => passesFilter(this.#filters.topics, name), group: (id) => passesFilter(this.#filters.groups, id),
-      }, timeoutMs);
+      const znodes = await reader.read(
+        {
+          topic: (name) => passesFilter(this.#filters.topics, name),
+          group: (id) => passesFilter(this.#filters.groups, id),
+        },
+        timeoutMs,
+      );
       if (znodes.unreadable.length > 0) stages.fail('znodes', `unreadable znodes: ${znodes.unreadable.join('; ')}`);
       return znodes;
     } catch (error) {
@@ -97,14 +112,21 @@ export class ZookeeperCollector implements Collector {
     for (const member of members) {
       const known = this.#memberErrors.has(member.server);
       const previous = this.#memberErrors.get(member.server);
-      if (member.error !== undefined && member.error !== previous) this.#logger.error('zookeeper member down', { collector: this.name, server: member.server, error: member.error });
-      else if (member.error === undefined && known && previous !== undefined) this.#logger.info('zookeeper member recovered', { collector: this.name, server: member.server });
+      if (member.error !== undefined && member.error !== previous)
+        this.#logger.error('zookeeper member down', { collector: this.name, server: member.server, error: member.error });
+      else if (member.error === undefined && known && previous !== undefined)
+        this.#logger.info('zookeeper member recovered', { collector: this.name, server: member.server });
       this.#memberErrors.set(member.server, member.error);
       for (const [command, outcome] of member.commands) {
         const key = `${member.server} ${command}`;
         if (outcome === 'refused' && !this.#refusals.has(key)) {
           this.#refusals.add(key);
-          this.#logger.warn('four-letter word refused by the ZooKeeper whitelist', { collector: this.name, server: member.server, command, hint: WHITELIST_HINT });
+          this.#logger.warn('four-letter word refused by the ZooKeeper whitelist', {
+            collector: this.name,
+            server: member.server,
+            command,
+            hint: WHITELIST_HINT,
+          });
         } else if (outcome === 'answered') {
           this.#refusals.delete(key);
         }

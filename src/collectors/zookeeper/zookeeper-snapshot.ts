@@ -1,4 +1,9 @@
-import { ZOOKEEPER_STATES, zookeeperEnsembleMetrics, zookeeperKafkaMetrics, zookeeperMemberMetrics } from '../../metrics/catalogue/zookeeper.ts';
+import {
+  ZOOKEEPER_STATES,
+  zookeeperEnsembleMetrics,
+  zookeeperKafkaMetrics,
+  zookeeperMemberMetrics,
+} from '../../metrics/catalogue/zookeeper.ts';
 import type { MetricDefinition } from '../../metrics/definition.ts';
 import { Snapshot } from '../../metrics/series-store.ts';
 import { isSensitiveConfig } from '../../kafka/sensitive-configs.ts';
@@ -26,7 +31,11 @@ const flag = (value: boolean): number => (value ? 1 : 0);
 const HIDDEN = '(hidden)';
 
 /** Leaders, synced followers and overall health of the ensemble, from every member's view. */
-export function ensembleHealth(members: readonly MemberState[]): { leaders: number; missingSyncedFollowers: number | undefined; healthy: boolean } {
+export function ensembleHealth(members: readonly MemberState[]): {
+  leaders: number;
+  missingSyncedFollowers: number | undefined;
+  healthy: boolean;
+} {
   const serving = members.filter((member) => member.up);
   const leaders = serving.filter((member) => member.state === 'leader' || member.state === 'standalone');
   const leader = leaders.length === 1 ? leaders[0]! : undefined;
@@ -42,7 +51,8 @@ export function ensembleHealth(members: readonly MemberState[]): { leaders: numb
 function addMember(snapshot: Snapshot, member: MemberState): void {
   const server = { server: member.server };
   snapshot.add(zookeeperMemberMetrics.up, server, flag(member.up));
-  for (const [command, outcome] of member.commands) snapshot.add(zookeeperMemberMetrics.commandAllowed, { ...server, command }, flag(outcome === 'answered'));
+  for (const [command, outcome] of member.commands)
+    snapshot.add(zookeeperMemberMetrics.commandAllowed, { ...server, command }, flag(outcome === 'answered'));
   if (!member.up) return;
   if (member.state !== undefined) {
     snapshot.add(zookeeperMemberMetrics.leader, server, flag(member.state === 'leader' || member.state === 'standalone'));
@@ -74,28 +84,45 @@ function addMember(snapshot: Snapshot, member: MemberState): void {
     [zookeeperMemberMetrics.pendingSyncs, member.pendingSyncs],
   ];
   for (const [metric, value] of numbers) if (value !== undefined) snapshot.add(metric, server, value);
-  for (const [client, sessions] of member.clientConnections ?? []) snapshot.add(zookeeperMemberMetrics.clientConnections, { ...server, client }, sessions);
+  for (const [client, sessions] of member.clientConnections ?? [])
+    snapshot.add(zookeeperMemberMetrics.clientConnections, { ...server, client }, sessions);
 }
 
 function addZnodes(snapshot: Snapshot, znodes: KafkaZnodes): void {
   snapshot.add(zookeeperKafkaMetrics.brokers, {}, znodes.brokers.length);
   for (const broker of znodes.brokers) {
     const id = String(broker.id);
-    snapshot.add(zookeeperKafkaMetrics.brokerInfo, {
-      id, host: broker.host, port: String(broker.port), jmx_port: String(broker.jmxPort), endpoints: broker.endpoints.join(','),
-      security_protocol_map: Object.entries(broker.securityProtocolMap).map(([name, protocol]) => `${name}:${protocol}`).join(','),
-      rack: broker.rack ?? '', registration_version: String(broker.version),
-    }, 1);
+    snapshot.add(
+      zookeeperKafkaMetrics.brokerInfo,
+      {
+        id,
+        host: broker.host,
+        port: String(broker.port),
+        jmx_port: String(broker.jmxPort),
+        endpoints: broker.endpoints.join(','),
+        security_protocol_map: Object.entries(broker.securityProtocolMap)
+          .map(([name, protocol]) => `${name}:${protocol}`)
+          .join(','),
+        rack: broker.rack ?? '',
+        registration_version: String(broker.version),
+      },
+      1,
+    );
     if (broker.timestampMs !== undefined) snapshot.add(zookeeperKafkaMetrics.brokerRegistered, { id }, broker.timestampMs / 1000);
   }
   if (znodes.controller) {
     snapshot.add(zookeeperKafkaMetrics.controllerId, {}, znodes.controller.brokerId);
-    if (znodes.controller.timestampMs !== undefined) snapshot.add(zookeeperKafkaMetrics.controllerElected, {}, znodes.controller.timestampMs / 1000);
+    if (znodes.controller.timestampMs !== undefined)
+      snapshot.add(zookeeperKafkaMetrics.controllerElected, {}, znodes.controller.timestampMs / 1000);
   }
   if (znodes.controllerEpoch !== undefined) snapshot.add(zookeeperKafkaMetrics.controllerEpoch, {}, znodes.controllerEpoch);
   for (const { entityType, entity, configs } of znodes.dynamicConfigs) {
     for (const [config, value] of configs) {
-      snapshot.add(zookeeperKafkaMetrics.dynamicConfig, { entity_type: entityType, entity, config, value: isSensitiveConfig(config) ? HIDDEN : value }, 1);
+      snapshot.add(
+        zookeeperKafkaMetrics.dynamicConfig,
+        { entity_type: entityType, entity, config, value: isSensitiveConfig(config) ? HIDDEN : value },
+        1,
+      );
     }
   }
   snapshot.add(zookeeperKafkaMetrics.reassigningPartitions, {}, znodes.reassignments.length);
@@ -113,7 +140,8 @@ export function buildZookeeperSnapshot(cycle: ZookeeperCycle, collector: string)
   snapshot.add(zookeeperEnsembleMetrics.members, {}, cycle.members.length);
   snapshot.add(zookeeperEnsembleMetrics.membersUp, {}, cycle.members.filter((member) => member.up).length);
   snapshot.add(zookeeperEnsembleMetrics.leaders, {}, health.leaders);
-  if (health.missingSyncedFollowers !== undefined) snapshot.add(zookeeperEnsembleMetrics.missingSyncedFollowers, {}, health.missingSyncedFollowers);
+  if (health.missingSyncedFollowers !== undefined)
+    snapshot.add(zookeeperEnsembleMetrics.missingSyncedFollowers, {}, health.missingSyncedFollowers);
   snapshot.add(zookeeperEnsembleMetrics.healthy, {}, flag(health.healthy));
 
   if (cycle.znodes) addZnodes(snapshot, cycle.znodes);

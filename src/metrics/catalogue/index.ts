@@ -1,7 +1,13 @@
 import type { MetricDefinition } from '../definition.ts';
 import { adminMetrics } from './admin.ts';
 import {
-  DEFAULT_TOPIC_INFO_CONFIGS, clusterMetrics, consumerGroupMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics,
+  DEFAULT_TOPIC_INFO_CONFIGS,
+  clusterMetrics,
+  consumerGroupMetrics,
+  logDirMetrics,
+  partitionMetrics,
+  topicInfoMetric,
+  topicMetrics,
 } from './cluster.ts';
 import { clientMetrics, snifferMetrics } from './clients.ts';
 import { collectionMetrics, exporterMetrics } from './exporter.ts';
@@ -9,7 +15,19 @@ import { quorumMetrics } from './quorum.ts';
 import { schemaRegistryMetrics } from './schema-registry.ts';
 import { zookeeperEnsembleMetrics, zookeeperKafkaMetrics, zookeeperMemberMetrics } from './zookeeper.ts';
 
-export { adminMetrics, clientMetrics, clusterMetrics, collectionMetrics, snifferMetrics, consumerGroupMetrics, exporterMetrics, logDirMetrics, partitionMetrics, topicInfoMetric, topicMetrics };
+export {
+  adminMetrics,
+  clientMetrics,
+  clusterMetrics,
+  collectionMetrics,
+  snifferMetrics,
+  consumerGroupMetrics,
+  exporterMetrics,
+  logDirMetrics,
+  partitionMetrics,
+  topicInfoMetric,
+  topicMetrics,
+};
 
 export interface MetricGroup {
   readonly title: string;

@@ -33,11 +33,23 @@ export class TopicTally {
     const name = ref.name ?? undefined;
     let entry = this.#last;
     // Consecutive calls mostly name the same topic (every partition of it): no key string, no lookup.
-    if (entry === undefined || (name !== undefined ? entry.keyName !== name : entry.keyName !== undefined || entry.keyId !== (ref.id ?? ''))) {
+    if (
+      entry === undefined ||
+      (name !== undefined ? entry.keyName !== name : entry.keyName !== undefined || entry.keyId !== (ref.id ?? ''))
+    ) {
       const key = name !== undefined ? name : `id:${ref.id ?? ''}`;
       entry = this.#topics.get(key);
       if (entry === undefined) {
-        entry = { name, id: ref.id, keyName: name, keyId: name !== undefined ? '' : (ref.id ?? ''), partitions: new Set(), records: 0, bytes: 0, batches: 0 };
+        entry = {
+          name,
+          id: ref.id,
+          keyName: name,
+          keyId: name !== undefined ? '' : (ref.id ?? ''),
+          partitions: new Set(),
+          records: 0,
+          bytes: 0,
+          batches: 0,
+        };
         this.#topics.set(key, entry);
       }
       // A name that looks like an id key ('id:...') may have found an entry keyed by id: do not cache that.
@@ -80,13 +92,23 @@ export class TopicTally {
         },
       ];
     }
-    const merged = new Map<string, { topicId: string | undefined; resolved: boolean; partitions: Set<number>; records: number; bytes: number; batches: number }>();
+    const merged = new Map<
+      string,
+      { topicId: string | undefined; resolved: boolean; partitions: Set<number>; records: number; bytes: number; batches: number }
+    >();
     for (const entry of this.#topics.values()) {
       const name = entry.name ?? (entry.id !== undefined ? resolver.name(entry.id) : undefined);
       const topic = name ?? entry.id ?? '';
       const into = merged.get(topic);
       if (into === undefined) {
-        merged.set(topic, { topicId: entry.id, resolved: name !== undefined, partitions: new Set(entry.partitions), records: entry.records, bytes: entry.bytes, batches: entry.batches });
+        merged.set(topic, {
+          topicId: entry.id,
+          resolved: name !== undefined,
+          partitions: new Set(entry.partitions),
+          records: entry.records,
+          bytes: entry.bytes,
+          batches: entry.batches,
+        });
         continue;
       }
       into.topicId ??= entry.id;

@@ -27,7 +27,8 @@ function topicRefOf(topic: DecodedStruct): TopicRef {
  */
 export const fetchExtractor: ApiExtractor = {
   request(body, version, facts, context) {
-    const replicaId = version >= 15 ? (numberField(structField(body, 'replicaState') ?? {}, 'replicaId') ?? -1) : (numberField(body, 'replicaId') ?? -1);
+    const replicaId =
+      version >= 15 ? (numberField(structField(body, 'replicaState') ?? {}, 'replicaId') ?? -1) : (numberField(body, 'replicaId') ?? -1);
     facts.details.replicaId = replicaId;
     facts.role = replicaId >= 0 ? 'follower' : 'consumer';
     const isolationLevel = numberField(body, 'isolationLevel');
@@ -60,7 +61,12 @@ export const fetchExtractor: ApiExtractor = {
     const errorCode = numberField(body, 'errorCode') ?? 0;
     if (facts.fetch) {
       const sessionGone = errorCode === FETCH_SESSION_ID_NOT_FOUND || errorCode === INVALID_FETCH_SESSION_EPOCH;
-      context.connection.fetchSessions.response(facts.fetch.sessionId, facts.fetch.scope, numberField(body, 'sessionId') ?? NO_SESSION, sessionGone);
+      context.connection.fetchSessions.response(
+        facts.fetch.sessionId,
+        facts.fetch.scope,
+        numberField(body, 'sessionId') ?? NO_SESSION,
+        sessionGone,
+      );
     }
     let codecs = 0;
     let controlRecords = 0;

@@ -1,7 +1,16 @@
 import { assignedPartitions, subscriptionTopics } from '../consumer-protocol.ts';
 import type { ApiExtractor } from './context.ts';
 import type { ExchangeFacts } from './exchange-facts.ts';
-import { bytesField, nullableStringField, numberField, numbersField, stringField, stringsField, structField, structsField } from './fields.ts';
+import {
+  bytesField,
+  nullableStringField,
+  numberField,
+  numbersField,
+  stringField,
+  stringsField,
+  structField,
+  structsField,
+} from './fields.ts';
 
 function setMember(facts: ExchangeFacts, memberId: string | undefined): void {
   if (memberId !== undefined && memberId !== '') facts.details.memberId = memberId;
@@ -15,7 +24,8 @@ export const joinGroupExtractor: ApiExtractor = {
     const groupInstanceId = nullableStringField(body, 'groupInstanceId');
     if (groupInstanceId !== undefined) facts.details.groupInstanceId = groupInstanceId;
     const metadata = structsField(body, 'protocols')[0];
-    const topics = protocolType === 'consumer' && metadata ? subscriptionTopics(bytesField(metadata, 'metadata') ?? Buffer.alloc(0)) : undefined;
+    const topics =
+      protocolType === 'consumer' && metadata ? subscriptionTopics(bytesField(metadata, 'metadata') ?? Buffer.alloc(0)) : undefined;
     if (topics === undefined) return;
     facts.details.subscribedTopics = topics;
     for (const topic of topics) facts.topics.add({ name: topic });
@@ -72,7 +82,8 @@ export const offsetCommitExtractor: ApiExtractor = {
       const ref = { name: stringField(topic, 'name'), id: stringField(topic, 'topicId') };
       for (const partition of structsField(topic, 'partitions')) {
         const errorCode = numberField(partition, 'errorCode') ?? 0;
-        if (errorCode !== 0) facts.partitionErrors.push({ topic: ref, partition: numberField(partition, 'partitionIndex') ?? -1, errorCode });
+        if (errorCode !== 0)
+          facts.partitionErrors.push({ topic: ref, partition: numberField(partition, 'partitionIndex') ?? -1, errorCode });
       }
     }
   },

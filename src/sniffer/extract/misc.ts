@@ -45,7 +45,8 @@ export const listOffsetsExtractor: ApiExtractor = {
       const ref = { name: stringField(topic, 'name') };
       for (const partition of structsField(topic, 'partitions')) {
         const errorCode = numberField(partition, 'errorCode') ?? 0;
-        if (errorCode !== 0) facts.partitionErrors.push({ topic: ref, partition: numberField(partition, 'partitionIndex') ?? -1, errorCode });
+        if (errorCode !== 0)
+          facts.partitionErrors.push({ topic: ref, partition: numberField(partition, 'partitionIndex') ?? -1, errorCode });
       }
     }
   },

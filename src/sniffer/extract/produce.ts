@@ -20,7 +20,13 @@ export const produceExtractor: ApiExtractor = {
         codecs |= summary.compressionCodecs;
         controlRecords += summary.controlRecords;
         if (summary.error) facts.problem ??= `records: ${summary.error.message}`;
-        facts.topics.add(ref, numberField(partition, 'index'), summary.records, records?.length ?? 0, summary.batches - summary.controlBatches);
+        facts.topics.add(
+          ref,
+          numberField(partition, 'index'),
+          summary.records,
+          records?.length ?? 0,
+          summary.batches - summary.controlBatches,
+        );
       }
     }
     if (codecs !== 0) facts.details.compression = compressionCodecNames(codecs);

@@ -40,7 +40,14 @@ export function extractorFor(apiKey: number): ApiExtractor | undefined {
   return EXTRACTORS.get(apiKey);
 }
 
-const PRODUCER_APIS = [ApiKey.Produce, ApiKey.InitProducerId, ApiKey.AddPartitionsToTxn, ApiKey.AddOffsetsToTxn, ApiKey.EndTxn, ApiKey.TxnOffsetCommit];
+const PRODUCER_APIS = [
+  ApiKey.Produce,
+  ApiKey.InitProducerId,
+  ApiKey.AddPartitionsToTxn,
+  ApiKey.AddOffsetsToTxn,
+  ApiKey.EndTxn,
+  ApiKey.TxnOffsetCommit,
+];
 const GROUP_APIS = [
   ApiKey.OffsetCommit,
   ApiKey.OffsetFetch,

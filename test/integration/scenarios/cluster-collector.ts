@@ -13,12 +13,14 @@ import { delay } from '../../support/wait.ts';
 const STATUS_WINDOW_SECONDS = 6;
 
 function sumOf(series: readonly Series[], name: string, labels: Record<string, string>): number {
-  return series.filter((entry) => entry.name === name && Object.entries(labels).every(([key, value]) => entry.labels[key] === value))
+  return series
+    .filter((entry) => entry.name === name && Object.entries(labels).every(([key, value]) => entry.labels[key] === value))
     .reduce((total, entry) => total + entry.value, 0);
 }
 
 function statusOf(series: readonly Series[], group: string): string | undefined {
-  return series.find((entry) => entry.name === 'kafka_consumergroup_status' && entry.labels.consumergroup === group && entry.value === 1)?.labels.status;
+  return series.find((entry) => entry.name === 'kafka_consumergroup_status' && entry.labels.consumergroup === group && entry.value === 1)
+    ?.labels.status;
 }
 
 export function clusterCollectorScenario(mode: KafkaMode): void {
@@ -30,8 +32,11 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
   before(async () => {
     bed = await testbedUp({ mode, brokers: 3 });
     exporter = await startExporterProcess([
-      `--kafka.server=${bed.bootstrapServers}`, '--collector.cluster.interval=1s', '--collector.cluster.stage-timeout=10s',
-      `--collector.cluster.status-window=${STATUS_WINDOW_SECONDS}s`, '--log.level=debug',
+      `--kafka.server=${bed.bootstrapServers}`,
+      '--collector.cluster.interval=1s',
+      '--collector.cluster.stage-timeout=10s',
+      `--collector.cluster.status-window=${STATUS_WINDOW_SECONDS}s`,
+      '--log.level=debug',
     ]);
   });
 
@@ -40,11 +45,18 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
   });
 
   test(`${mode}: cluster facts: brokers, controller, metadata mode`, async () => {
-    const series = await waitForScrape(exporter.url, 'the cluster', (s) => valueOf(s, 'kafka_brokers') === 3 && valueOf(s, 'kafka_cluster_active_controller_id') !== undefined);
+    const series = await waitForScrape(
+      exporter.url,
+      'the cluster',
+      (s) => valueOf(s, 'kafka_brokers') === 3 && valueOf(s, 'kafka_cluster_active_controller_id') !== undefined,
+    );
     const expectedMode = mode === 'kraft' ? 'kraft' : 'zookeeper';
     assert.equal(valueOf(series, 'kafka_cluster_info', { metadata_mode: expectedMode }), 1);
     const controller = valueOf(series, 'kafka_cluster_active_controller_id')!;
-    assert.ok(bed.brokers.some((broker) => broker.id === controller), `controller ${controller} is one of the nodes`);
+    assert.ok(
+      bed.brokers.some((broker) => broker.id === controller),
+      `controller ${controller} is one of the nodes`,
+    );
     for (const broker of bed.brokers) {
       assert.equal(valueOf(series, 'kafka_log_dir_online', { broker: String(broker.id) }), 1);
       assert.ok(valueOf(series, 'kafka_log_dir_usable_bytes', { broker: String(broker.id) })! > 0);
@@ -54,12 +66,21 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
   test(`${mode}: produced messages show as offsets, message counts and log sizes`, async () => {
     await createTopic(bed.bootstrapServers, topic, 3, 3, { 'min.insync.replicas': '2', 'retention.ms': '3600000' });
     await produceMessages(bed.bootstrapServers, topic, 300);
-    const series = await waitForScrape(exporter.url, `300 messages in ${topic}`, (s) => valueOf(s, 'kafka_topic_messages', { topic }) === 300, 90_000, new RegExp(topic));
+    const series = await waitForScrape(
+      exporter.url,
+      `300 messages in ${topic}`,
+      (s) => valueOf(s, 'kafka_topic_messages', { topic }) === 300,
+      90_000,
+      new RegExp(topic),
+    );
     assert.equal(sumOf(series, 'kafka_topic_partition_current_offset', { topic }), 300);
     assert.equal(sumOf(series, 'kafka_topic_partition_oldest_offset', { topic }), 0);
     assert.equal(valueOf(series, 'kafka_topic_partitions', { topic }), 3);
     assert.equal(valueOf(series, 'kafka_topic_replication_factor', { topic }), 3);
-    assert.equal(valueOf(series, 'kafka_topic_info', { topic, min_insync_replicas: '2', retention_ms: '3600000', cleanup_policy: 'delete' }), 1);
+    assert.equal(
+      valueOf(series, 'kafka_topic_info', { topic, min_insync_replicas: '2', retention_ms: '3600000', cleanup_policy: 'delete' }),
+      1,
+    );
     assert.equal(sumOf(series, 'kafka_topic_partition_in_sync_replica', { topic }), 9);
     assert.equal(valueOf(series, 'kafka_topic_under_replicated_partitions', { topic }), 0);
     await waitForScrape(exporter.url, `log size of ${topic}`, (s) => (valueOf(s, 'kafka_topic_log_size_bytes', { topic }) ?? 0) > 0);
@@ -69,8 +90,15 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
     const consumer = await startClassicConsumer(bed.bootstrapServers, topic, group);
     try {
       await consumer.waitFor(300);
-      const series = await waitForScrape(exporter.url, `group ${group} caught up`, (s) =>
-        valueOf(s, 'kafka_consumergroup_current_offset_sum', { consumergroup: group, topic }) === 300 && valueOf(s, 'kafka_consumergroup_members', { consumergroup: group }) === 1, 90_000, new RegExp(group));
+      const series = await waitForScrape(
+        exporter.url,
+        `group ${group} caught up`,
+        (s) =>
+          valueOf(s, 'kafka_consumergroup_current_offset_sum', { consumergroup: group, topic }) === 300 &&
+          valueOf(s, 'kafka_consumergroup_members', { consumergroup: group }) === 1,
+        90_000,
+        new RegExp(group),
+      );
       assert.equal(valueOf(series, 'kafka_consumergroup_lag_sum', { consumergroup: group, topic }), 0);
       assert.equal(valueOf(series, 'kafka_consumergroup_info', { consumergroup: group, group_type: 'classic', state: 'Stable' }), 1);
       assert.equal(valueOf(series, 'kafka_consumergroup_topic_assigned_partitions', { consumergroup: group, topic }), 3);
@@ -79,27 +107,50 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
     } finally {
       await consumer.stop();
     }
-    const stopped = await waitForScrape(exporter.url, `group ${group} empty`, (s) => valueOf(s, 'kafka_consumergroup_members', { consumergroup: group }) === 0);
-    assert.equal(valueOf(stopped, 'kafka_consumergroup_info', { consumergroup: group, state: 'Empty' }), 1, 'a group with committed offsets and no members is still shown');
+    const stopped = await waitForScrape(
+      exporter.url,
+      `group ${group} empty`,
+      (s) => valueOf(s, 'kafka_consumergroup_members', { consumergroup: group }) === 0,
+    );
+    assert.equal(
+      valueOf(stopped, 'kafka_consumergroup_info', { consumergroup: group, state: 'Empty' }),
+      1,
+      'a group with committed offsets and no members is still shown',
+    );
   });
 
   test(`${mode}: a stopped group falls behind: lag, lag seconds, then STOP`, async () => {
     await delay(2500);
     await produceMessages(bed.bootstrapServers, topic, 120);
-    const behind = await waitForScrape(exporter.url, `lag 120 for ${group}`, (s) => valueOf(s, 'kafka_consumergroup_lag_sum', { consumergroup: group, topic }) === 120);
+    const behind = await waitForScrape(
+      exporter.url,
+      `lag 120 for ${group}`,
+      (s) => valueOf(s, 'kafka_consumergroup_lag_sum', { consumergroup: group, topic }) === 120,
+    );
     assert.equal(sumOf(behind, 'kafka_consumergroup_lag', { consumergroup: group, topic }), 120);
-    const lagSeconds = behind.filter((entry) => entry.name === 'kafka_consumergroup_group_lag_seconds' && entry.labels.group === group && entry.labels.topic === topic);
+    const lagSeconds = behind.filter(
+      (entry) => entry.name === 'kafka_consumergroup_group_lag_seconds' && entry.labels.group === group && entry.labels.topic === topic,
+    );
     assert.equal(lagSeconds.length, 3);
-    assert.ok(lagSeconds.some((entry) => entry.labels.estimate === 'interpolated' && entry.value > 0), 'partitions that received data are behind by a positive, interpolated time');
+    assert.ok(
+      lagSeconds.some((entry) => entry.labels.estimate === 'interpolated' && entry.value > 0),
+      'partitions that received data are behind by a positive, interpolated time',
+    );
     const firstMax = valueOf(behind, 'kafka_consumergroup_group_max_lag_seconds', { group })!;
     const stopped = await waitForScrape(exporter.url, `STOP for ${group}`, (s) => statusOf(s, group) === 'STOP', 30_000);
-    assert.ok(valueOf(stopped, 'kafka_consumergroup_group_max_lag_seconds', { group })! > firstMax, 'lag in seconds grows while nothing is read');
+    assert.ok(
+      valueOf(stopped, 'kafka_consumergroup_group_max_lag_seconds', { group })! > firstMax,
+      'lag in seconds grows while nothing is read',
+    );
   });
 
   test(`${mode}: resetting the offsets backwards shows REWIND and the full lag`, async () => {
     const admin = adminClient(bed.bootstrapServers);
     try {
-      await admin.alterConsumerGroupOffsets({ groupId: group, topics: [{ name: topic, partitionOffsets: [0, 1, 2].map((partition) => ({ partition, offset: 0n })) }] });
+      await admin.alterConsumerGroupOffsets({
+        groupId: group,
+        topics: [{ name: topic, partitionOffsets: [0, 1, 2].map((partition) => ({ partition, offset: 0n })) }],
+      });
     } finally {
       await admin.close();
     }
@@ -115,15 +166,34 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
     const consumer = await startClassicConsumer(bed.bootstrapServers, stallTopic, stallGroup);
     try {
       await consumer.waitFor(40);
-      await waitForScrape(exporter.url, `${stallGroup} committed everything`, (s) => valueOf(s, 'kafka_consumergroup_current_offset_sum', { consumergroup: stallGroup, topic: stallTopic }) === 40, 90_000, new RegExp(stallGroup));
+      await waitForScrape(
+        exporter.url,
+        `${stallGroup} committed everything`,
+        (s) => valueOf(s, 'kafka_consumergroup_current_offset_sum', { consumergroup: stallGroup, topic: stallTopic }) === 40,
+        90_000,
+        new RegExp(stallGroup),
+      );
       consumer.pause();
       await produceMessages(bed.bootstrapServers, stallTopic, 25);
-      const stalled = await waitForScrape(exporter.url, `STALL for ${stallGroup}`, (s) => statusOf(s, stallGroup) === 'STALL', 30_000, new RegExp(stallGroup));
+      const stalled = await waitForScrape(
+        exporter.url,
+        `STALL for ${stallGroup}`,
+        (s) => statusOf(s, stallGroup) === 'STALL',
+        30_000,
+        new RegExp(stallGroup),
+      );
       assert.equal(valueOf(stalled, 'kafka_consumergroup_members', { consumergroup: stallGroup }), 1, 'the member is still there');
       assert.equal(valueOf(stalled, 'kafka_consumergroup_lag_sum', { consumergroup: stallGroup, topic: stallTopic }), 25);
       consumer.resume();
       await consumer.waitFor(65);
-      await waitForScrape(exporter.url, `OK again for ${stallGroup}`, (s) => statusOf(s, stallGroup) === 'OK' && valueOf(s, 'kafka_consumergroup_lag_sum', { consumergroup: stallGroup, topic: stallTopic }) === 0, 30_000);
+      await waitForScrape(
+        exporter.url,
+        `OK again for ${stallGroup}`,
+        (s) =>
+          statusOf(s, stallGroup) === 'OK' &&
+          valueOf(s, 'kafka_consumergroup_lag_sum', { consumergroup: stallGroup, topic: stallTopic }) === 0,
+        30_000,
+      );
     } finally {
       await consumer.stop();
     }
@@ -135,8 +205,13 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
       const consumer = await startKip848Consumer(bed.bootstrapServers, topic, kip848Group);
       try {
         await consumer.waitFor(420);
-        const series = await waitForScrape(exporter.url, `KIP-848 group ${kip848Group} caught up`, (s) =>
-          valueOf(s, 'kafka_consumergroup_lag_sum', { consumergroup: kip848Group, topic }) === 0 && valueOf(s, 'kafka_consumergroup_members', { consumergroup: kip848Group }) === 1);
+        const series = await waitForScrape(
+          exporter.url,
+          `KIP-848 group ${kip848Group} caught up`,
+          (s) =>
+            valueOf(s, 'kafka_consumergroup_lag_sum', { consumergroup: kip848Group, topic }) === 0 &&
+            valueOf(s, 'kafka_consumergroup_members', { consumergroup: kip848Group }) === 1,
+        );
         assert.equal(valueOf(series, 'kafka_consumergroup_info', { consumergroup: kip848Group, group_type: 'consumer' }), 1);
         assert.equal(valueOf(series, 'kafka_consumergroup_topic_assigned_partitions', { consumergroup: kip848Group, topic }), 3);
         assert.equal(valueOf(series, 'kafka_consumergroup_current_offset_sum', { consumergroup: kip848Group, topic }), 420);
@@ -153,8 +228,14 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
     const stopped = bed.brokers.at(-1)!;
     await stopBroker(bed, stopped.id);
     try {
-      const series = await waitForScrape(exporter.url, 'under-replicated and offline partitions', (s) =>
-        valueOf(s, 'kafka_topic_under_replicated_partitions', { topic }) === 3 && (valueOf(s, 'kafka_topic_offline_partitions', { topic: single }) ?? 0) >= 1, 90_000);
+      const series = await waitForScrape(
+        exporter.url,
+        'under-replicated and offline partitions',
+        (s) =>
+          valueOf(s, 'kafka_topic_under_replicated_partitions', { topic }) === 3 &&
+          (valueOf(s, 'kafka_topic_offline_partitions', { topic: single }) ?? 0) >= 1,
+        90_000,
+      );
       assert.equal(sumOf(series, 'kafka_topic_partition_in_sync_replica', { topic }), 6);
       assert.ok(valueOf(series, 'kafka_cluster_offline_partitions')! >= 1);
       assert.ok(valueOf(series, 'kafka_cluster_under_replicated_partitions')! >= 3);
@@ -162,8 +243,12 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
     } finally {
       await startBroker(bed, stopped.id);
     }
-    await waitForScrape(exporter.url, 'recovery', (s) =>
-      valueOf(s, 'kafka_cluster_offline_partitions') === 0 && valueOf(s, 'kafka_topic_under_replicated_partitions', { topic }) === 0, 120_000);
+    await waitForScrape(
+      exporter.url,
+      'recovery',
+      (s) => valueOf(s, 'kafka_cluster_offline_partitions') === 0 && valueOf(s, 'kafka_topic_under_replicated_partitions', { topic }) === 0,
+      120_000,
+    );
   });
 
   test(`${mode}: deleted topics and groups lose their series`, async () => {
@@ -174,7 +259,11 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
     const consumer = await startClassicConsumer(bed.bootstrapServers, doomedTopic, doomedGroup);
     try {
       await consumer.waitFor(10);
-      await waitForScrape(exporter.url, 'the doomed topic and group', (s) => valueOf(s, 'kafka_consumergroup_current_offset_sum', { consumergroup: doomedGroup, topic: doomedTopic }) === 10);
+      await waitForScrape(
+        exporter.url,
+        'the doomed topic and group',
+        (s) => valueOf(s, 'kafka_consumergroup_current_offset_sum', { consumergroup: doomedGroup, topic: doomedTopic }) === 10,
+      );
     } finally {
       await consumer.stop();
     }
@@ -185,8 +274,12 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
     } finally {
       await admin.close();
     }
-    const series = await waitForScrape(exporter.url, 'the deleted topic and group gone', (s) =>
-      !s.some((entry) => entry.labels.topic === doomedTopic || entry.labels.consumergroup === doomedGroup), 60_000);
+    const series = await waitForScrape(
+      exporter.url,
+      'the deleted topic and group gone',
+      (s) => !s.some((entry) => entry.labels.topic === doomedTopic || entry.labels.consumergroup === doomedGroup),
+      60_000,
+    );
     assert.equal(valueOf(series, 'kafka_topic_partitions', { topic }), 3, 'other topics stay');
   });
 }

@@ -6,9 +6,18 @@ import { superviseExporter, type ExporterProcess } from '../../support/exporter-
 
 const MAIN = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 
-export async function startExporterInNamespace(namespace: string, listen: { host: string; port: number }, args: readonly string[]): Promise<ExporterProcess> {
-  const child = spawn('ip', ['netns', 'exec', namespace, process.execPath, MAIN, `--web.listen-address=${listen.host}:${listen.port}`, ...args], {
-    env: process.env, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startExporterInNamespace(
+  namespace: string,
+  listen: { host: string; port: number },
+  args: readonly string[],
+): Promise<ExporterProcess> {
+  const child = spawn(
+    'ip',
+    ['netns', 'exec', namespace, process.execPath, MAIN, `--web.listen-address=${listen.host}:${listen.port}`, ...args],
+    {
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return await superviseExporter(child, `http://${listen.host}:${listen.port}`, `kafka-sonar in ${namespace}`);
 }

@@ -21,8 +21,11 @@ export interface PacedProducerOptions {
 
 const options = JSON.parse(process.argv[2] ?? '{}') as PacedProducerOptions;
 const batch = options.batch ?? 20;
-const producer = new Kafka({ clientId: options.clientId, brokers: options.bootstrap.split(','), logLevel: logLevel.NOTHING })
-  .producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+const producer = new Kafka({ clientId: options.clientId, brokers: options.bootstrap.split(','), logLevel: logLevel.NOTHING }).producer({
+  allowAutoTopicCreation: false,
+  idempotent: true,
+  maxInFlightRequests: 1,
+});
 
 async function produce(topic: string, count: number): Promise<number> {
   let produced = 0;

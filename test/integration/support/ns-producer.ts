@@ -18,13 +18,16 @@ export interface NsProducerOptions {
 
 async function produce(options: NsProducerOptions): Promise<number> {
   const batch = options.batch ?? 20;
-  const messages = (from: number) => Array.from({ length: Math.min(batch, options.count - from) }, (_, index) => ({
-    key: `key-${from + index}`,
-    value: `${from + index} `.padEnd(options.size, String.fromCharCode(97 + ((from + index) % 26))),
-  }));
+  const messages = (from: number) =>
+    Array.from({ length: Math.min(batch, options.count - from) }, (_, index) => ({
+      key: `key-${from + index}`,
+      value: `${from + index} `.padEnd(options.size, String.fromCharCode(97 + ((from + index) % 26))),
+    }));
   let produced = 0;
   if (options.library === 'kafkajs') {
-    const producer = new Kafka({ clientId: options.clientId, brokers: options.bootstrap.split(','), logLevel: logLevel.NOTHING }).producer({ allowAutoTopicCreation: false });
+    const producer = new Kafka({ clientId: options.clientId, brokers: options.bootstrap.split(','), logLevel: logLevel.NOTHING }).producer({
+      allowAutoTopicCreation: false,
+    });
     await producer.connect();
     try {
       for (let sent = 0; sent < options.count; sent += batch) {
@@ -37,7 +40,11 @@ async function produce(options: NsProducerOptions): Promise<number> {
     }
     return produced;
   }
-  const producer = new Producer({ clientId: options.clientId, bootstrapBrokers: options.bootstrap.split(','), serializers: stringSerializers });
+  const producer = new Producer({
+    clientId: options.clientId,
+    bootstrapBrokers: options.bootstrap.split(','),
+    serializers: stringSerializers,
+  });
   try {
     for (let sent = 0; sent < options.count; sent += batch) {
       const chunk = messages(sent);

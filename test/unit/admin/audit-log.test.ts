@@ -12,8 +12,19 @@ const freshPath = (): string => join(dir, `audit-${(files += 1)}.jsonl`);
 
 function entry(time: string, user: string, operation: string, extra: Partial<AuditEntry> = {}): AuditEntry {
   return {
-    time, request_id: `${user}-${operation}-${time}`, user, roles: ['admin'], source: '127.0.0.1', cluster: 'c1', operation, resource: '/v3/x',
-    parameters: {}, dry_run: false, result: { status: 200 }, duration_ms: 3, ...extra,
+    time,
+    request_id: `${user}-${operation}-${time}`,
+    user,
+    roles: ['admin'],
+    source: '127.0.0.1',
+    cluster: 'c1',
+    operation,
+    resource: '/v3/x',
+    parameters: {},
+    dry_run: false,
+    result: { status: 200 },
+    duration_ms: 3,
+    ...extra,
   };
 }
 
@@ -37,7 +48,10 @@ describe('AuditLog', () => {
     assert.equal(JSON.parse(lines[0]!).operation, 'topics.create');
     const all = log.read({});
     assert.deepEqual(ids(all), ['alice/topics.create/01', 'bob/topics.delete/02', 'alice/topics.delete/03', 'alice/topics.create/04']);
-    assert.deepEqual(all[3], entry('2026-01-04T00:00:00.000Z', 'alice', 'topics.create', { dry_run: true, changes: { before: 1, after: 2 } }));
+    assert.deepEqual(
+      all[3],
+      entry('2026-01-04T00:00:00.000Z', 'alice', 'topics.create', { dry_run: true, changes: { before: 1, after: 2 } }),
+    );
   });
 
   test('the file is made readable by its owner only', () => {
@@ -47,8 +61,14 @@ describe('AuditLog', () => {
 
   test('since keeps entries at or after the time', () => {
     const log = filledLog();
-    assert.deepEqual(ids(log.read({ since: Date.parse('2026-01-03T00:00:00.000Z') })), ['alice/topics.delete/03', 'alice/topics.create/04']);
-    assert.deepEqual(ids(log.read({ since: Date.parse('2026-01-02T12:00:00.000Z') })), ['alice/topics.delete/03', 'alice/topics.create/04']);
+    assert.deepEqual(ids(log.read({ since: Date.parse('2026-01-03T00:00:00.000Z') })), [
+      'alice/topics.delete/03',
+      'alice/topics.create/04',
+    ]);
+    assert.deepEqual(ids(log.read({ since: Date.parse('2026-01-02T12:00:00.000Z') })), [
+      'alice/topics.delete/03',
+      'alice/topics.create/04',
+    ]);
     assert.deepEqual(log.read({ since: Date.parse('2027-01-01T00:00:00Z') }), []);
   });
 
@@ -70,7 +90,8 @@ describe('AuditLog', () => {
 
   test('at most 1000 entries without a limit', () => {
     const log = new AuditLog(freshPath());
-    for (let index = 0; index < 1005; index += 1) log.append(entry(new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(), 'u', `op-${index}`));
+    for (let index = 0; index < 1005; index += 1)
+      log.append(entry(new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(), 'u', `op-${index}`));
     const read = log.read({});
     assert.equal(read.length, 1000);
     assert.equal(read[0]!.operation, 'op-5');
@@ -105,16 +126,28 @@ describe('AuditLog', () => {
 
   test('a directory as the path: assertWritable, append and read throw AuditUnavailableError naming it', () => {
     const log = new AuditLog(dir);
-    assert.throws(() => log.assertWritable(), (error: unknown) => {
-      assert.ok(error instanceof AuditUnavailableError);
-      assert.match(error.message, new RegExp(`the audit file ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be written \\(EISDIR\\)`));
-      return true;
-    });
+    assert.throws(
+      () => log.assertWritable(),
+      (error: unknown) => {
+        assert.ok(error instanceof AuditUnavailableError);
+        assert.match(
+          error.message,
+          new RegExp(`the audit file ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot be written \\(EISDIR\\)`),
+        );
+        return true;
+      },
+    );
     assert.throws(() => log.append(entry('2026-01-01T00:00:00Z', 'u', 'op')), AuditUnavailableError);
-    assert.throws(() => log.read({}), (error: unknown) => error instanceof AuditUnavailableError && /cannot be read \(EISDIR\)/.test(error.message));
+    assert.throws(
+      () => log.read({}),
+      (error: unknown) => error instanceof AuditUnavailableError && /cannot be read \(EISDIR\)/.test(error.message),
+    );
   });
 
   test('a path in a missing folder: assertWritable throws', () => {
-    assert.throws(() => new AuditLog(join(dir, 'missing', 'audit.jsonl')).assertWritable(), (error: unknown) => error instanceof AuditUnavailableError && /ENOENT/.test(error.message));
+    assert.throws(
+      () => new AuditLog(join(dir, 'missing', 'audit.jsonl')).assertWritable(),
+      (error: unknown) => error instanceof AuditUnavailableError && /ENOENT/.test(error.message),
+    );
   });
 });

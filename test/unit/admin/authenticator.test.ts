@@ -4,7 +4,10 @@ import { describe, test } from 'node:test';
 import bcrypt from 'bcryptjs';
 import { Authenticator, basicCredentials, bcryptCost, commonBcryptCost, isBcryptHash } from '../../../src/admin/authenticator.ts';
 
-interface User { readonly name: string; readonly passwordHash: string }
+interface User {
+  readonly name: string;
+  readonly passwordHash: string;
+}
 
 const hash = (password: string): string => bcrypt.hashSync(password, 4);
 const basic = (text: string): string => `Basic ${Buffer.from(text, 'utf8').toString('base64')}`;
@@ -23,7 +26,11 @@ describe('Authenticator', () => {
     assert.equal(await authenticator.authenticate('alice', 'Secret'), undefined);
     assert.equal(await authenticator.authenticate('alice', ''), undefined);
     assert.equal(await authenticator.authenticate('mallory', 'secret'), undefined);
-    assert.equal(await authenticator.authenticate('mallory', 'kafka-sonar: no such user'), undefined, 'not even with the stand-in hash\'s password');
+    assert.equal(
+      await authenticator.authenticate('mallory', 'kafka-sonar: no such user'),
+      undefined,
+      "not even with the stand-in hash's password",
+    );
   });
 
   test('a htpasswd -B hash ($2y$) is accepted', async () => {
@@ -63,7 +70,7 @@ describe('Authenticator', () => {
 });
 
 describe('the stand-in hash of unknown users', () => {
-  test('has the cost most users\' hashes have, the higher one on a tie, 10 without users', () => {
+  test("has the cost most users' hashes have, the higher one on a tie, 10 without users", () => {
     const at = (cost: number): string => `$2b$${String(cost).padStart(2, '0')}$${'a'.repeat(53)}`;
     assert.equal(bcryptCost(at(5)), 5);
     assert.equal(bcryptCost(at(12)), 12);
@@ -73,20 +80,26 @@ describe('the stand-in hash of unknown users', () => {
     assert.equal(commonBcryptCost([at(4)]), 4);
   });
 
-  test('an unknown user is compared against a hash of the users\' cost, made once per cost', async () => {
+  test("an unknown user is compared against a hash of the users' cost, made once per cost", async () => {
     const asked: number[] = [];
     let cost = 4;
-    const authenticator = new Authenticator<User>(() => undefined, () => {
-      asked.push(cost);
-      return cost;
-    });
+    const authenticator = new Authenticator<User>(
+      () => undefined,
+      () => {
+        asked.push(cost);
+        return cost;
+      },
+    );
     const started = performance.now();
     assert.equal(await authenticator.authenticate('mallory', 'guess'), undefined);
     assert.equal(await authenticator.authenticate('mallory', 'guess'), undefined);
     cost = 5;
     assert.equal(await authenticator.authenticate('eve', 'guess'), undefined);
     assert.deepEqual(asked, [4, 4, 5]);
-    assert.ok(performance.now() - started < 2000, 'cost 4 and 5 hashes, not the cost-10 default (about 80 ms each here, seconds on a loaded machine)');
+    assert.ok(
+      performance.now() - started < 2000,
+      'cost 4 and 5 hashes, not the cost-10 default (about 80 ms each here, seconds on a loaded machine)',
+    );
   });
 });
 
@@ -101,9 +114,18 @@ describe('isBcryptHash', () => {
 
   test('refuses other hashes and malformed ones', () => {
     for (const text of [
-      '', 'secret', '$apr1$rQPANB5E$Q57g08ZqcvPjmIIavDCo//', '{SHA}UWuXg/ylF+7L0dBk2i0WUxCxl1k=',
-      good.replace(/^\$2.\$04\$/, '$2x$04$'), good.replace(/^\$2.\$04\$/, '$2b$03$'), good.replace(/^\$2.\$04\$/, '$2b$32$'),
-      good.slice(0, -1), `${good}A`, ` ${good}`, `${good}\n`, good.slice(0, -1) + '!',
+      '',
+      'secret',
+      '$apr1$rQPANB5E$Q57g08ZqcvPjmIIavDCo//',
+      '{SHA}UWuXg/ylF+7L0dBk2i0WUxCxl1k=',
+      good.replace(/^\$2.\$04\$/, '$2x$04$'),
+      good.replace(/^\$2.\$04\$/, '$2b$03$'),
+      good.replace(/^\$2.\$04\$/, '$2b$32$'),
+      good.slice(0, -1),
+      `${good}A`,
+      ` ${good}`,
+      `${good}\n`,
+      good.slice(0, -1) + '!',
     ]) {
       assert.ok(!isBcryptHash(text), JSON.stringify(text));
     }
@@ -113,7 +135,11 @@ describe('isBcryptHash', () => {
 describe('basicCredentials', () => {
   test('a valid header', () => {
     assert.deepEqual(basicCredentials(basic('alice:secret')), { name: 'alice', password: 'secret' });
-    assert.deepEqual(basicCredentials(`basic  ${Buffer.from('alice:secret').toString('base64')} `), { name: 'alice', password: 'secret' }, 'scheme is case-insensitive');
+    assert.deepEqual(
+      basicCredentials(`basic  ${Buffer.from('alice:secret').toString('base64')} `),
+      { name: 'alice', password: 'secret' },
+      'scheme is case-insensitive',
+    );
   });
 
   test('a password containing colons is split at the first colon only', () => {

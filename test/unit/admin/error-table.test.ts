@@ -45,7 +45,10 @@ describe('Kafka error table', () => {
       assert.ok(entry, `code ${code} (${name})`);
       assert.equal(entry.name, name);
       assert.equal(entry.code, code);
-      assert.ok(['invalid', 'not-found', 'conflict', 'forbidden', 'unavailable', 'internal'].includes(entry.class), `${name}: ${entry.class}`);
+      assert.ok(
+        ['invalid', 'not-found', 'conflict', 'forbidden', 'unavailable', 'internal'].includes(entry.class),
+        `${name}: ${entry.class}`,
+      );
       assert.deepEqual(kafkaError(code), entry);
     }
   });
@@ -55,7 +58,10 @@ describe('Kafka error table', () => {
     const source = readFileSync(new URL('../../../src/kafka/error-table.ts', import.meta.url), 'utf8');
     const listed = [...source.matchAll(/'([A-Z][A-Z0-9_]*[A-Z0-9])'/g)].map((match) => match[1]!);
     assert.ok(listed.length > 50);
-    assert.deepEqual(listed.filter((name) => !names.has(name)), []);
+    assert.deepEqual(
+      listed.filter((name) => !names.has(name)),
+      [],
+    );
   });
 
   test('an unknown code is internal and not retriable', () => {
@@ -68,6 +74,9 @@ describe('Kafka error table', () => {
     assert.equal(error.retriable, true);
     assert.equal(error.kafkaError, 'NOT_CONTROLLER');
     assert.equal(error.message, 'creating topic orders: NOT_CONTROLLER: try later');
-    assert.equal(AdminError.fromKafka(codeOf('TOPIC_ALREADY_EXISTS'), 'creating topic orders', null).message, 'creating topic orders: TOPIC_ALREADY_EXISTS');
+    assert.equal(
+      AdminError.fromKafka(codeOf('TOPIC_ALREADY_EXISTS'), 'creating topic orders', null).message,
+      'creating topic orders: TOPIC_ALREADY_EXISTS',
+    );
   });
 });

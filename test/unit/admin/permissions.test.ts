@@ -1,12 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ACTIONS, ALL_PERMISSIONS, BUILT_IN_ROLES, Permissions, RESOURCES, type Action, type Resource } from '../../../src/admin/permissions.ts';
+import {
+  ACTIONS,
+  ALL_PERMISSIONS,
+  BUILT_IN_ROLES,
+  Permissions,
+  RESOURCES,
+  type Action,
+  type Resource,
+} from '../../../src/admin/permissions.ts';
 
 const role = (name: string): Permissions => new Permissions(BUILT_IN_ROLES.get(name)!);
 
 /** Every (resource, action) pair the permissions allow, as "resource:action". */
 function allowed(permissions: Permissions, name?: string): string[] {
-  return RESOURCES.flatMap((resource) => ACTIONS.filter((action) => permissions.allows(resource, action, name)).map((action) => `${resource}:${action}`));
+  return RESOURCES.flatMap((resource) =>
+    ACTIONS.filter((action) => permissions.allows(resource, action, name)).map((action) => `${resource}:${action}`),
+  );
 }
 
 describe('built-in roles', () => {
@@ -23,7 +33,14 @@ describe('built-in roles', () => {
   test('operator adds topic create and edit and group offset resets', () => {
     const operator = role('operator');
     assert.deepEqual(allowed(operator, 'x'), [
-      'cluster:view', 'broker-config:view', 'topic:view', 'topic:create', 'topic:edit', 'consumer-group:view', 'consumer-group:reset-offsets', 'acl:view',
+      'cluster:view',
+      'broker-config:view',
+      'topic:view',
+      'topic:create',
+      'topic:edit',
+      'consumer-group:view',
+      'consumer-group:reset-offsets',
+      'acl:view',
     ]);
     assert.ok(!operator.allows('topic', 'delete', 'x'));
     assert.ok(!operator.allows('consumer-group', 'delete', 'x'));
@@ -67,7 +84,10 @@ describe('custom rules', () => {
   });
 
   test('rules of several roles merge', () => {
-    const merged = new Permissions([...BUILT_IN_ROLES.get('viewer')!, { resource: 'topic', actions: ['delete'], names: /^(?:team-a\..*)$/ }]);
+    const merged = new Permissions([
+      ...BUILT_IN_ROLES.get('viewer')!,
+      { resource: 'topic', actions: ['delete'], names: /^(?:team-a\..*)$/ },
+    ]);
     assert.ok(merged.allows('topic', 'view', 'payments'));
     assert.ok(merged.allows('topic', 'delete', 'team-a.x'));
     assert.ok(!merged.allows('topic', 'delete', 'payments'));
@@ -106,8 +126,11 @@ describe('describe', () => {
   });
 
   test('viewer described', () => {
-    assert.deepEqual(role('viewer').describe().map((rule) => `${rule.resource}:${rule.actions.join('+')}:${rule.names}`), [
-      'cluster:view:.*', 'broker-config:view:.*', 'topic:view:.*', 'consumer-group:view:.*', 'acl:view:.*',
-    ]);
+    assert.deepEqual(
+      role('viewer')
+        .describe()
+        .map((rule) => `${rule.resource}:${rule.actions.join('+')}:${rule.names}`),
+      ['cluster:view:.*', 'broker-config:view:.*', 'topic:view:.*', 'consumer-group:view:.*', 'acl:view:.*'],
+    );
   });
 });

@@ -3,12 +3,24 @@ import { describe, test } from 'node:test';
 import { AdminError } from '../../../src/admin/admin-error.ts';
 import { parseIsoDuration, planReset, strategyTime, type ResetInputs, type ResetStrategy } from '../../../src/admin/offset-reset.ts';
 
-const partitions = [{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }];
+const partitions = [
+  { topic: 't', partition: 0 },
+  { topic: 't', partition: 1 },
+];
 const base = {
   partitions,
-  current: new Map([['t:0', 5], ['t:1', 8]]),
-  earliest: new Map([['t:0', 2], ['t:1', 0]]),
-  latest: new Map([['t:0', 10], ['t:1', 12]]),
+  current: new Map([
+    ['t:0', 5],
+    ['t:1', 8],
+  ]),
+  earliest: new Map([
+    ['t:0', 2],
+    ['t:1', 0],
+  ]),
+  latest: new Map([
+    ['t:0', 10],
+    ['t:1', 12],
+  ]),
   clamp: true,
 };
 
@@ -21,43 +33,78 @@ function refuses(work: () => unknown, message: RegExp): void {
 
 describe('planReset', () => {
   test('earliest, latest and current', () => {
-    assert.deepEqual(plan({ type: 'earliest' }), [[2, false], [0, false]]);
-    assert.deepEqual(plan({ type: 'latest' }), [[10, false], [12, false]]);
-    assert.deepEqual(plan({ type: 'current' }), [[5, false], [8, false]]);
+    assert.deepEqual(plan({ type: 'earliest' }), [
+      [2, false],
+      [0, false],
+    ]);
+    assert.deepEqual(plan({ type: 'latest' }), [
+      [10, false],
+      [12, false],
+    ]);
+    assert.deepEqual(plan({ type: 'current' }), [
+      [5, false],
+      [8, false],
+    ]);
   });
 
   test('offset: one value for all, or one per partition', () => {
-    assert.deepEqual(plan({ type: 'offset', value: 7 }), [[7, false], [7, false]]);
-    assert.deepEqual(plan({ type: 'offset', value: 7, offsets: [{ topic: 't', partition: 1, offset: 3 }] }), [[7, false], [3, false]]);
+    assert.deepEqual(plan({ type: 'offset', value: 7 }), [
+      [7, false],
+      [7, false],
+    ]);
+    assert.deepEqual(plan({ type: 'offset', value: 7, offsets: [{ topic: 't', partition: 1, offset: 3 }] }), [
+      [7, false],
+      [3, false],
+    ]);
     refuses(() => plan({ type: 'offset', offsets: [{ topic: 't', partition: 1, offset: 3 }] }), /no offset given for t-0/);
   });
 
   test('shift_by moves from the committed offset, both ways, clamped at the ends', () => {
-    assert.deepEqual(plan({ type: 'shift_by', value: -2 }), [[3, false], [6, false]]);
-    assert.deepEqual(plan({ type: 'shift_by', value: 6 }), [[10, true], [12, true]]);
+    assert.deepEqual(plan({ type: 'shift_by', value: -2 }), [
+      [3, false],
+      [6, false],
+    ]);
+    assert.deepEqual(plan({ type: 'shift_by', value: 6 }), [
+      [10, true],
+      [12, true],
+    ]);
   });
 
   test('out of range without clamp is refused, naming the partition and the range', () => {
     refuses(() => plan({ type: 'offset', value: 11 }, { clamp: false }), /offset 11 for t-0 is outside \[2, 10\]/);
-    assert.deepEqual(plan({ type: 'offset', value: 1 }), [[2, true], [1, false]]);
+    assert.deepEqual(plan({ type: 'offset', value: 1 }), [
+      [2, true],
+      [1, false],
+    ]);
   });
 
   test('time strategies land on the offset found, or the end when no record is at or after the time', () => {
-    const atTime = new Map([['t:0', 4], ['t:1', -1]]);
-    assert.deepEqual(plan({ type: 'timestamp', value: 1000 }, { atTime }), [[4, false], [12, false]]);
+    const atTime = new Map([
+      ['t:0', 4],
+      ['t:1', -1],
+    ]);
+    assert.deepEqual(plan({ type: 'timestamp', value: 1000 }, { atTime }), [
+      [4, false],
+      [12, false],
+    ]);
   });
 
   test('lag before and after; partitions without a committed offset', () => {
     const [first, second] = planReset({ ...base, current: new Map([['t:0', 5]]), strategy: { type: 'earliest' } });
     assert.deepEqual([first!.lagBefore, first!.lagAfter], [5, 8]);
     assert.deepEqual([second!.current, second!.lagBefore, second!.lagAfter], [null, null, 12]);
-    refuses(() => planReset({ ...base, current: new Map([['t:0', 5]]), strategy: { type: 'shift_by', value: 1 } }), /no committed offset for t-1/);
+    refuses(
+      () => planReset({ ...base, current: new Map([['t:0', 5]]), strategy: { type: 'shift_by', value: 1 } }),
+      /no committed offset for t-1/,
+    );
     refuses(() => planReset({ ...base, current: new Map(), strategy: { type: 'current' } }), /no committed offset for t-0/);
   });
 
   test('an unknown partition is not found', () => {
-    assert.throws(() => planReset({ ...base, partitions: [{ topic: 't', partition: 9 }], strategy: { type: 'earliest' } }),
-      (error: unknown) => error instanceof AdminError && error.errorClass === 'not-found');
+    assert.throws(
+      () => planReset({ ...base, partitions: [{ topic: 't', partition: 9 }], strategy: { type: 'earliest' } }),
+      (error: unknown) => error instanceof AdminError && error.errorClass === 'not-found',
+    );
   });
 });
 

@@ -55,11 +55,14 @@ function oneUser(options: { name?: string; hash?: string; roles?: string; extraU
 }
 
 function refused(content: string, message: RegExp): void {
-  assert.throws(() => parseUsersFile(content), (error: unknown) => {
-    assert.ok(error instanceof UsersFileError, `expected a UsersFileError, got ${String(error)}`);
-    assert.match(error.message, message);
-    return true;
-  });
+  assert.throws(
+    () => parseUsersFile(content),
+    (error: unknown) => {
+      assert.ok(error instanceof UsersFileError, `expected a UsersFileError, got ${String(error)}`);
+      assert.match(error.message, message);
+      return true;
+    },
+  );
 }
 
 describe('parseUsersFile: a valid file', () => {
@@ -118,18 +121,33 @@ describe('parseUsersFile: refused files name the user or role at fault', () => {
     const sha = htpasswdHash('erin', 'pw', '-s');
     assert.match(md5, /^\$apr1\$/);
     assert.match(sha, /^\{SHA\}/);
-    for (const hash of [md5, sha, 'rl8Hq0P5wCVk2', 'erin-password', '', bobHash.slice(0, -1), bobHash.replace(/^\$2b\$04\$/, '$2b$03$'), bobHash.replace(/^\$2b\$/, '$2x$')]) {
+    for (const hash of [
+      md5,
+      sha,
+      'rl8Hq0P5wCVk2',
+      'erin-password',
+      '',
+      bobHash.slice(0, -1),
+      bobHash.replace(/^\$2b\$04\$/, '$2b$03$'),
+      bobHash.replace(/^\$2b\$/, '$2x$'),
+    ]) {
       refused(oneUser({ hash }), /^user erin: password_hash is not a bcrypt hash \(make one with htpasswd -nbB erin <password>\)$/);
     }
   });
 
   test('a password hash that is not a string', () => {
-    refused(['users:', '  - name: erin', '    password_hash: 12345', '    roles: [viewer]'].join('\n'), /user erin: password_hash is not a bcrypt hash/);
+    refused(
+      ['users:', '  - name: erin', '    password_hash: 12345', '    roles: [viewer]'].join('\n'),
+      /user erin: password_hash is not a bcrypt hash/,
+    );
     refused(['users:', '  - name: erin', '    roles: [viewer]'].join('\n'), /user erin: password_hash is not a bcrypt hash/);
   });
 
   test('an unknown role', () => {
-    refused(oneUser({ roles: '[viewer, superuser]' }), /^user erin: unknown role superuser \(built-in: viewer, operator, admin; or define it under roles\)$/);
+    refused(
+      oneUser({ roles: '[viewer, superuser]' }),
+      /^user erin: unknown role superuser \(built-in: viewer, operator, admin; or define it under roles\)$/,
+    );
   });
 
   test('roles that are not a list of names', () => {
@@ -139,27 +157,40 @@ describe('parseUsersFile: refused files name the user or role at fault', () => {
 
   test('redefining a built-in role', () => {
     for (const role of ['viewer', 'operator', 'admin']) {
-      refused(oneUser({ roles_section: `roles:\n  ${role}:\n    - resource: topic\n      actions: [view]` }), new RegExp(`^roles\\.${role}: ${role} is a built-in role and cannot be redefined$`));
+      refused(
+        oneUser({ roles_section: `roles:\n  ${role}:\n    - resource: topic\n      actions: [view]` }),
+        new RegExp(`^roles\\.${role}: ${role} is a built-in role and cannot be redefined$`),
+      );
     }
   });
 
   test('unknown fields: at the top, in a user, in a rule', () => {
     refused(`${oneUser()}\ngroups: []`, /^unknown top-level field groups \(expected users, roles\)$/);
     refused(oneUser({ extraUser: '    password: hunter2' }), /^user erin: unknown field password \(expected name, password_hash, roles\)$/);
-    refused(oneUser({ roles: '[ops]', roles_section: 'roles:\n  ops:\n    - resource: topic\n      actions: [view]\n      name: orders' }),
-      /^roles\.ops\[0\]: unknown field name \(expected resource, actions, names\)$/);
+    refused(
+      oneUser({ roles: '[ops]', roles_section: 'roles:\n  ops:\n    - resource: topic\n      actions: [view]\n      name: orders' }),
+      /^roles\.ops\[0\]: unknown field name \(expected resource, actions, names\)$/,
+    );
   });
 
   test('rules with an unknown resource or action, or no actions', () => {
-    const rule = (body: string): string => oneUser({ roles: '[ops]', roles_section: `roles:\n  ops:\n    - resource: topic\n      actions: [view]\n    - ${body}` });
-    refused(rule('resource: topics\n      actions: [view]'), /^roles\.ops\[1\]: resource "topics" is not one of cluster, broker-config, topic/);
-    refused(rule('resource: topic\n      actions: [read]'), /^roles\.ops\[1\]: action "read" is not one of view, create, edit, delete, reset-offsets$/);
+    const rule = (body: string): string =>
+      oneUser({ roles: '[ops]', roles_section: `roles:\n  ops:\n    - resource: topic\n      actions: [view]\n    - ${body}` });
+    refused(
+      rule('resource: topics\n      actions: [view]'),
+      /^roles\.ops\[1\]: resource "topics" is not one of cluster, broker-config, topic/,
+    );
+    refused(
+      rule('resource: topic\n      actions: [read]'),
+      /^roles\.ops\[1\]: action "read" is not one of view, create, edit, delete, reset-offsets$/,
+    );
     refused(rule('resource: topic\n      actions: []'), /^roles\.ops\[1\]: actions must be a non-empty list/);
     refused(oneUser({ roles_section: 'roles:\n  ops: {resource: topic}' }), /^roles\.ops: expected a list of rules$/);
   });
 
   test('names that are not a valid regular expression, or not a string', () => {
-    const withNames = (names: string): string => oneUser({ roles: '[ops]', roles_section: `roles:\n  ops:\n    - resource: topic\n      actions: [view]\n      names: ${names}` });
+    const withNames = (names: string): string =>
+      oneUser({ roles: '[ops]', roles_section: `roles:\n  ops:\n    - resource: topic\n      actions: [view]\n      names: ${names}` });
     refused(withNames("'team-a\\.(.*'"), /^roles\.ops\[0\]: names "team-a\\\\\.\(\.\*" is not a valid regular expression: /);
     refused(withNames("'[z-a]'"), /^roles\.ops\[0\]: names "\[z-a\]" is not a valid regular expression/);
     refused(withNames('[a, b]'), /^roles\.ops\[0\]: names must be a regular expression \(a string\)$/);

@@ -31,7 +31,10 @@ class LateResolver implements ClientAddressResolver {
   }
 }
 
-function setup(resolver: ClientAddressResolver, maxHeld = 100_000): { settling: AddressSettling; metrics: ClientMetrics; clock: { now: number } } {
+function setup(
+  resolver: ClientAddressResolver,
+  maxHeld = 100_000,
+): { settling: AddressSettling; metrics: ClientMetrics; clock: { now: number } } {
   const clock = { now: 0 };
   const addresses = new ClientAddressBook(resolver);
   const metrics = new ClientMetrics({ addresses, maxClients: 100, maxSeries: 100_000, now: () => clock.now });
@@ -46,13 +49,17 @@ function feed(listener: SnifferListener, events: readonly Event[], withCloses: b
   }
 }
 
-test('a new connection\'s first exchanges wait for the original address and are counted under it', async () => {
+test("a new connection's first exchanges wait for the original address and are counted under it", async () => {
   const events = await recordedEvents();
   const resolver = new LateResolver();
   const { settling, metrics } = setup(resolver);
   feed(settling, events, false);
   assert.ok(settling.heldExchanges > 0);
-  assert.equal(sumBy(metrics.snapshot(), 'kafka_client_produce_records_total', 'client_address').size, 0, 'nothing counted while the address is unknown');
+  assert.equal(
+    sumBy(metrics.snapshot(), 'kafka_client_produce_records_total', 'client_address').size,
+    0,
+    'nothing counted while the address is unknown',
+  );
   resolver.tableRead = true;
   settling.release();
   assert.equal(settling.heldExchanges, 0);
@@ -81,7 +88,10 @@ test('a closing connection releases what it held, and the bound lets the oldest 
   const closing = setup({ originalClient: () => undefined });
   feed(closing.settling, events, true);
   assert.equal(closing.settling.heldExchanges, 0, 'every connection of the capture closed');
-  assert.deepEqual([...sumBy(closing.metrics.snapshot(), 'kafka_client_produce_records_total', 'client_address')], [['127.0.0.1', PRODUCED]]);
+  assert.deepEqual(
+    [...sumBy(closing.metrics.snapshot(), 'kafka_client_produce_records_total', 'client_address')],
+    [['127.0.0.1', PRODUCED]],
+  );
 
   const bounded = setup({ originalClient: () => undefined }, 3);
   feed(bounded.settling, events, false);

@@ -15,16 +15,24 @@ for (const { name, capture, truth } of sniffFixtures()) {
 
     it('records produced per topic equal the end offset delta', () => {
       const produced = sumBy(agent.clients.snapshot(), 'kafka_client_produce_records_total', 'topic');
-      for (const [topic, expected] of Object.entries(truth.topics)) assert.equal(produced.get(topic) ?? 0, expected.produced, `${topic} produced`);
+      for (const [topic, expected] of Object.entries(truth.topics))
+        assert.equal(produced.get(topic) ?? 0, expected.produced, `${topic} produced`);
     });
 
     it('records fetched per consumer and topic equal what each consumer received', () => {
       const fetched = sumBy(agent.clients.snapshot(), 'kafka_client_fetch_records_total', 'client_id', 'topic');
       for (const [topic, expected] of Object.entries(truth.topics)) {
-        for (const [clientId, records] of Object.entries(expected.consumed)) assert.equal(fetched.get(`${clientId} ${topic}`), records, `${clientId} on ${topic}`);
+        for (const [clientId, records] of Object.entries(expected.consumed))
+          assert.equal(fetched.get(`${clientId} ${topic}`), records, `${clientId} on ${topic}`);
       }
-      const expectedTotal = Object.values(truth.topics).flatMap((topic) => Object.values(topic.consumed)).reduce((a, b) => a + b, 0);
-      assert.equal([...fetched.values()].reduce((a, b) => a + b, 0), expectedTotal, 'no other fetch records');
+      const expectedTotal = Object.values(truth.topics)
+        .flatMap((topic) => Object.values(topic.consumed))
+        .reduce((a, b) => a + b, 0);
+      assert.equal(
+        [...fetched.values()].reduce((a, b) => a + b, 0),
+        expectedTotal,
+        'no other fetch records',
+      );
     });
 
     it('tells producers and consumers apart', () => {
@@ -38,7 +46,10 @@ for (const { name, capture, truth } of sniffFixtures()) {
     it('lists every connection of the capture in /clients, with its records', () => {
       const entries = agent.connections.entries();
       const produced = entries.reduce((sum, entry) => sum + entry.recordsProduced, 0);
-      assert.equal(produced, Object.values(truth.topics).reduce((sum, topic) => sum + topic.produced, 0));
+      assert.equal(
+        produced,
+        Object.values(truth.topics).reduce((sum, topic) => sum + topic.produced, 0),
+      );
       for (const entry of entries) assert.equal(entry.state, 'closed');
     });
   });
@@ -55,12 +66,18 @@ describe('client metrics details', () => {
     assert.ok((sumBy(snapshot, 'kafka_client_produce_batches_total', 'client_id').get('kcat-producer') ?? 0) >= 1);
     assert.ok((sumBy(snapshot, 'kafka_client_request_bytes_total', 'client_id').get('kcat-producer') ?? 0) > 16_000);
     const fetchLatency = snapshot.series('kafka_client_fetch_latency_seconds')!;
-    assert.deepEqual(fetchLatency.map((sample) => sample.labels.client_id), ['kcat-consumer']);
+    assert.deepEqual(
+      fetchLatency.map((sample) => sample.labels.client_id),
+      ['kcat-consumer'],
+    );
     assert.equal(fetchLatency[0]!.value, requests.get('kcat-consumer Fetch NONE'));
     const produceLatency = snapshot.series('kafka_client_request_latency_seconds')!.find((s) => s.labels.api === 'Produce')!;
     assert.equal(produceLatency.value, 3);
     assert.ok(produceLatency.histogram!.sum > 0);
-    assert.ok(!snapshot.series('kafka_client_request_latency_seconds')!.some((s) => s.labels.api === 'Fetch'), 'Fetch latency is kept apart');
+    assert.ok(
+      !snapshot.series('kafka_client_request_latency_seconds')!.some((s) => s.labels.api === 'Fetch'),
+      'Fetch latency is kept apart',
+    );
     assert.deepEqual([...sumBy(snapshot, 'kafka_client_connections', 'client_id').values()], [0, 0], 'every connection closed');
   });
 

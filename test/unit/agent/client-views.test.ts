@@ -16,7 +16,9 @@ describe('/clients and /topics/{topic}/clients', () => {
   before(async () => {
     agent = await agentOnCapture(join(SNIFFER_FIXTURES, 'codecs-kraft.pcap'));
     const app = createHttpApp({
-      listenAddress: '127.0.0.1:0', telemetryPath: '/metrics', version: 'test',
+      listenAddress: '127.0.0.1:0',
+      telemetryPath: '/metrics',
+      version: 'test',
       metrics: { render: async () => ({ contentType: 'text/plain', body: '' }), prerender: () => {} },
       readiness: () => ({ ready: true, detail: [] }),
       logger: createLogger({ level: 'error', format: 'json' }),
@@ -30,7 +32,7 @@ describe('/clients and /topics/{topic}/clients', () => {
 
   const get = async (path: string) => {
     const response = await fetch(base + path);
-    return { status: response.status, body: await response.json() as Record<string, unknown> };
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
   it('lists one entry per connection, with who, what and how much', async () => {
@@ -50,7 +52,8 @@ describe('/clients and /topics/{topic}/clients', () => {
   });
 
   it('filters by role, topic and client id', async () => {
-    const ids = async (query: string) => ((await get(`/clients?${query}`)).body.connections as { clientId: string }[]).map((c) => c.clientId).sort();
+    const ids = async (query: string) =>
+      ((await get(`/clients?${query}`)).body.connections as { clientId: string }[]).map((c) => c.clientId).sort();
     assert.deepEqual(await ids('role=producer'), ['kcat-gzip', 'kcat-lz4', 'kcat-snappy', 'kcat-zstd']);
     assert.deepEqual(await ids('topic=sniff-lz4'), ['kcat-lz4', 'kcat-reader-lz4']);
     assert.deepEqual(await ids('role=consumer&topic=sniff-lz4'), ['kcat-reader-lz4']);
@@ -58,7 +61,7 @@ describe('/clients and /topics/{topic}/clients', () => {
     assert.deepEqual(await ids('role=follower'), []);
   });
 
-  it('shows each connection\'s pod and namespace (empty without the pod mapping) and filters by them', async () => {
+  it("shows each connection's pod and namespace (empty without the pod mapping) and filters by them", async () => {
     const { body } = await get('/clients');
     for (const entry of body.connections as Record<string, unknown>[]) assert.deepEqual([entry.pod, entry.namespace], ['', '']);
     assert.equal((await get('/clients?namespace=shop')).body.count, 0);
@@ -77,8 +80,24 @@ describe('/clients and /topics/{topic}/clients', () => {
     const { body } = await get('/topics/sniff-snappy/clients');
     assert.deepEqual(body, {
       topic: 'sniff-snappy',
-      producers: [{ clientAddress: '127.0.0.1', clientId: 'kcat-snappy', role: 'producer', records: 200, bytes: (body.producers as { bytes: number }[])[0]!.bytes }],
-      consumers: [{ clientAddress: '127.0.0.1', clientId: 'kcat-reader-snappy', role: 'consumer', records: 200, bytes: (body.consumers as { bytes: number }[])[0]!.bytes }],
+      producers: [
+        {
+          clientAddress: '127.0.0.1',
+          clientId: 'kcat-snappy',
+          role: 'producer',
+          records: 200,
+          bytes: (body.producers as { bytes: number }[])[0]!.bytes,
+        },
+      ],
+      consumers: [
+        {
+          clientAddress: '127.0.0.1',
+          clientId: 'kcat-reader-snappy',
+          role: 'consumer',
+          records: 200,
+          bytes: (body.consumers as { bytes: number }[])[0]!.bytes,
+        },
+      ],
       followers: [],
     });
   });
@@ -87,9 +106,12 @@ describe('/clients and /topics/{topic}/clients', () => {
 describe('without the sniffer', () => {
   it('/clients says how to turn it on', async () => {
     const app = createHttpApp({
-      listenAddress: '127.0.0.1:0', telemetryPath: '/metrics', version: 'test',
+      listenAddress: '127.0.0.1:0',
+      telemetryPath: '/metrics',
+      version: 'test',
       metrics: { render: async () => ({ contentType: 'text/plain', body: '' }), prerender: () => {} },
-      readiness: () => ({ ready: true, detail: [] }), logger: createLogger({ level: 'error', format: 'json' }),
+      readiness: () => ({ ready: true, detail: [] }),
+      logger: createLogger({ level: 'error', format: 'json' }),
     });
     const server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -15,7 +15,13 @@ const CAPTURE = join(SNIFFER_FIXTURES, 'kcat-kraft.pcap');
 
 function fakePods(entries: Record<string, PodLabels>): PodDirectory & { asked: string[] } {
   const asked: string[] = [];
-  return { asked, podByIp: (ip) => { asked.push(ip); return entries[ip]; } };
+  return {
+    asked,
+    podByIp: (ip) => {
+      asked.push(ip);
+      return entries[ip];
+    },
+  };
 }
 
 const infoSamples = (snapshot: { series(name: string): Iterable<Sample> | undefined }) => [...(snapshot.series('kafka_client_info') ?? [])];
@@ -23,7 +29,10 @@ const infoSamples = (snapshot: { series(name: string): Iterable<Sample> | undefi
 describe('pod and namespace labels', () => {
   it('label kafka_client_info with the pod of the original (NAT-resolved) client address', async () => {
     // The captured address is the node's; the pod is the one of the original address.
-    const pods = fakePods({ '10.1.2.3': { namespace: 'shop', pod: 'orders-7d9f' }, '127.0.0.1': { namespace: 'kube-system', pod: 'node-proxy' } });
+    const pods = fakePods({
+      '10.1.2.3': { namespace: 'shop', pod: 'orders-7d9f' },
+      '127.0.0.1': { namespace: 'kube-system', pod: 'node-proxy' },
+    });
     const agent = await agentOnCapture(CAPTURE, { pods, resolver: { originalClient: () => ({ ip: '10.1.2.3', port: 40000 }) } });
     const info = infoSamples(agent.clients.snapshot());
     assert.ok(info.length > 0);
@@ -56,14 +65,23 @@ describe('pod and namespace labels', () => {
   });
 
   it('stay off every other kafka_client_* family, to keep their cardinality', async () => {
-    assert.deepEqual(clientMetrics.info.labels.filter((label) => label === 'pod' || label === 'namespace'), ['pod', 'namespace']);
+    assert.deepEqual(
+      clientMetrics.info.labels.filter((label) => label === 'pod' || label === 'namespace'),
+      ['pod', 'namespace'],
+    );
     for (const [name, definition] of Object.entries(clientMetrics)) {
       if (name === 'info') continue;
-      assert.ok(!(definition.labels as readonly string[]).includes('pod') && !(definition.labels as readonly string[]).includes('namespace'), definition.name);
+      assert.ok(
+        !(definition.labels as readonly string[]).includes('pod') && !(definition.labels as readonly string[]).includes('namespace'),
+        definition.name,
+      );
     }
     const agent = await agentOnCapture(CAPTURE, { pods: fakePods({ '127.0.0.1': { namespace: 'shop', pod: 'orders-1' } }) });
     const snapshot = agent.clients.snapshot();
-    for (const sample of [...snapshot.series('kafka_client_connections')!, ...snapshot.series('kafka_client_requests_total')!] as Sample[]) {
+    for (const sample of [
+      ...snapshot.series('kafka_client_connections')!,
+      ...snapshot.series('kafka_client_requests_total')!,
+    ] as Sample[]) {
       assert.ok(!('pod' in sample.labels) && !('namespace' in sample.labels));
     }
   });

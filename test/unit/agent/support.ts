@@ -23,7 +23,13 @@ export interface AgentSettings {
 export function newAgentState(settings: AgentSettings = {}): Agentlike & { listener: SnifferListener } {
   const addresses = new ClientAddressBook(settings.resolver);
   const now = settings.now ?? Date.now;
-  const clients = new ClientMetrics({ addresses, maxClients: settings.maxClients ?? 1000, maxSeries: settings.maxSeries ?? 100_000, pods: settings.pods, now });
+  const clients = new ClientMetrics({
+    addresses,
+    maxClients: settings.maxClients ?? 1000,
+    maxSeries: settings.maxSeries ?? 100_000,
+    pods: settings.pods,
+    now,
+  });
   const connections = new ConnectionDirectory({ addresses, maxClosed: 1000, pods: settings.pods, now });
   const listeners: SnifferListener[] = [clients, connections];
   const listener: SnifferListener = {

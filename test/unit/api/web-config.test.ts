@@ -16,7 +16,25 @@ let key: Buffer;
 
 before(() => {
   mkdirSync(certs);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=x', '-days', '1', '-keyout', join(certs, 'key.pem'), '-out', join(certs, 'cert.pem')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=x',
+      '-days',
+      '1',
+      '-keyout',
+      join(certs, 'key.pem'),
+      '-out',
+      join(certs, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   cert = readFileSync(join(certs, 'cert.pem'));
   key = readFileSync(join(certs, 'key.pem'));
 });
@@ -33,11 +51,14 @@ function webConfig(content: string): string {
 const TLS = 'tls_server_config:\n  cert_file: certs/cert.pem\n  key_file: certs/key.pem\n';
 
 function refused(path: string, pattern: RegExp): void {
-  assert.throws(() => loadWebConfig(path), (error: unknown) => {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    assert.match(error.message, pattern);
-    return true;
-  });
+  assert.throws(
+    () => loadWebConfig(path),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+      assert.match(error.message, pattern);
+      return true;
+    },
+  );
 }
 
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -47,7 +68,7 @@ describe('loadWebConfig', () => {
     assert.deepEqual(loadWebConfig(webConfig('')), { tls: undefined, clientCertificate: 'none', headers: {}, users: new Map() });
   });
 
-  test('TLS from paths relative to the file\'s folder, TLS 1.2 at least by default', () => {
+  test("TLS from paths relative to the file's folder, TLS 1.2 at least by default", () => {
     const config = loadWebConfig(webConfig(TLS));
     assert.ok(config.tls);
     assert.deepEqual(config.tls.cert, cert);
@@ -71,7 +92,11 @@ describe('loadWebConfig', () => {
   });
 
   test('absolute paths are used as they are', () => {
-    const config = loadWebConfig(webConfig(`tls_server_config:\n  cert_file: ${join(certs, 'cert.pem')}\n  key_file: ${join(certs, 'key.pem')}\n  client_ca_file: ${join(certs, 'cert.pem')}\n  client_auth_type: RequireAndVerifyClientCert\n`));
+    const config = loadWebConfig(
+      webConfig(
+        `tls_server_config:\n  cert_file: ${join(certs, 'cert.pem')}\n  key_file: ${join(certs, 'key.pem')}\n  client_ca_file: ${join(certs, 'cert.pem')}\n  client_auth_type: RequireAndVerifyClientCert\n`,
+      ),
+    );
     assert.deepEqual(config.tls?.ca, cert);
   });
 
@@ -94,12 +119,18 @@ describe('loadWebConfig', () => {
 
   for (const authType of ['RequireAndVerifyClientCert', 'VerifyClientCertIfGiven']) {
     test(`${authType} without client_ca_file is refused`, () => {
-      refused(webConfig(`${TLS}  client_auth_type: ${authType}\n`), new RegExp(`tls_server_config\\.client_auth_type ${authType} needs client_ca_file`));
+      refused(
+        webConfig(`${TLS}  client_auth_type: ${authType}\n`),
+        new RegExp(`tls_server_config\\.client_auth_type ${authType} needs client_ca_file`),
+      );
     });
   }
 
   test('an unknown client_auth_type is refused, listing the choices', () => {
-    refused(webConfig(`${TLS}  client_auth_type: Mandatory\n`), /client_auth_type "Mandatory" is not one of NoClientCert, RequestClientCert, /);
+    refused(
+      webConfig(`${TLS}  client_auth_type: Mandatory\n`),
+      /client_auth_type "Mandatory" is not one of NoClientCert, RequestClientCert, /,
+    );
   });
 
   test('min_version and max_version', () => {
@@ -110,12 +141,18 @@ describe('loadWebConfig', () => {
   });
 
   test('a bad min_version or max_version is refused', () => {
-    refused(webConfig(`${TLS}  min_version: TLSv1.2\n`), /tls_server_config\.min_version "TLSv1\.2" is not one of TLS10, TLS11, TLS12, TLS13/);
+    refused(
+      webConfig(`${TLS}  min_version: TLSv1.2\n`),
+      /tls_server_config\.min_version "TLSv1\.2" is not one of TLS10, TLS11, TLS12, TLS13/,
+    );
     refused(webConfig(`${TLS}  max_version: SSL3\n`), /tls_server_config\.max_version "SSL3" is not one of/);
   });
 
   test('cipher_suites are refused, an empty list is fine', () => {
-    refused(webConfig(`${TLS}  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]\n`), /tls_server_config\.cipher_suites is not supported/);
+    refused(
+      webConfig(`${TLS}  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]\n`),
+      /tls_server_config\.cipher_suites is not supported/,
+    );
     assert.ok(loadWebConfig(webConfig(`${TLS}  cipher_suites: []\n`)).tls);
   });
 
@@ -131,30 +168,61 @@ describe('loadWebConfig', () => {
 
   test('unknown fields are refused, naming the section and the field', () => {
     const path = webConfig('basic_auth_user: {}\n');
-    refused(path, new RegExp(`^web\\.config\\.file: ${escaped(path)}: the file: unknown field basic_auth_user \\(expected tls_server_config, http_server_config, basic_auth_users\\)$`));
+    refused(
+      path,
+      new RegExp(
+        `^web\\.config\\.file: ${escaped(path)}: the file: unknown field basic_auth_user \\(expected tls_server_config, http_server_config, basic_auth_users\\)$`,
+      ),
+    );
     refused(webConfig(`${TLS}  client_ca: certs/cert.pem\n`), /tls_server_config: unknown field client_ca/);
     refused(webConfig('http_server_config:\n  header: {}\n'), /http_server_config: unknown field header \(expected http2, headers\)/);
   });
 
   test('headers: the allowed ones, in their canonical spelling', () => {
-    const config = loadWebConfig(webConfig('http_server_config:\n  http2: true\n  headers:\n    strict-transport-security: max-age=31536000\n    X-Frame-Options: deny\n    Content-Security-Policy: "default-src \'self\'"\n'));
-    assert.deepEqual(config.headers, { 'Strict-Transport-Security': 'max-age=31536000', 'X-Frame-Options': 'deny', 'Content-Security-Policy': "default-src 'self'" });
+    const config = loadWebConfig(
+      webConfig(
+        'http_server_config:\n  http2: true\n  headers:\n    strict-transport-security: max-age=31536000\n    X-Frame-Options: deny\n    Content-Security-Policy: "default-src \'self\'"\n',
+      ),
+    );
+    assert.deepEqual(config.headers, {
+      'Strict-Transport-Security': 'max-age=31536000',
+      'X-Frame-Options': 'deny',
+      'Content-Security-Policy': "default-src 'self'",
+    });
   });
 
   test('a header off the allow-list or not a string is refused', () => {
-    refused(webConfig('http_server_config:\n  headers:\n    Set-Cookie: a=b\n'), /http_server_config\.headers: Set-Cookie may not be set \(allowed: Strict-Transport-Security, /);
-    refused(webConfig('http_server_config:\n  headers:\n    X-Frame-Options: 1\n'), /http_server_config\.headers\.X-Frame-Options must be a string/);
+    refused(
+      webConfig('http_server_config:\n  headers:\n    Set-Cookie: a=b\n'),
+      /http_server_config\.headers: Set-Cookie may not be set \(allowed: Strict-Transport-Security, /,
+    );
+    refused(
+      webConfig('http_server_config:\n  headers:\n    X-Frame-Options: 1\n'),
+      /http_server_config\.headers\.X-Frame-Options must be a string/,
+    );
   });
 
   test('basic_auth_users: bcrypt hashes by user name', () => {
     const htpasswd = execFileSync('htpasswd', ['-nbB', '-C', '4', 'bob', 'pw'], { encoding: 'utf8' }).trim().split(':')[1]!;
     const config = loadWebConfig(webConfig(`basic_auth_users:\n  alice: ${JSON.stringify(HASH)}\n  bob: '${htpasswd}'\n`));
-    assert.deepEqual(config.users, new Map([['alice', HASH], ['bob', htpasswd]]));
+    assert.deepEqual(
+      config.users,
+      new Map([
+        ['alice', HASH],
+        ['bob', htpasswd],
+      ]),
+    );
   });
 
   test('a user whose hash is not bcrypt is refused, naming the user', () => {
-    refused(webConfig('basic_auth_users:\n  alice: plaintext\n'), /basic_auth_users\.alice is not a bcrypt hash \(make one with htpasswd -nbB alice/);
-    refused(webConfig('basic_auth_users:\n  alice: "$apr1$rQPANB5E$Q57g08ZqcvPjmIIavDCo//"\n'), /basic_auth_users\.alice is not a bcrypt hash/);
+    refused(
+      webConfig('basic_auth_users:\n  alice: plaintext\n'),
+      /basic_auth_users\.alice is not a bcrypt hash \(make one with htpasswd -nbB alice/,
+    );
+    refused(
+      webConfig('basic_auth_users:\n  alice: "$apr1$rQPANB5E$Q57g08ZqcvPjmIIavDCo//"\n'),
+      /basic_auth_users\.alice is not a bcrypt hash/,
+    );
     refused(webConfig('basic_auth_users:\n  carol:\n'), /basic_auth_users\.carol is not a bcrypt hash/);
   });
 

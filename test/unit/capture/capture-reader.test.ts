@@ -67,7 +67,10 @@ describe('CaptureReader', () => {
     const output = JSON.parse(result.stdout.toString());
     assert.equal(output.summary.packets, 15);
     assert.equal(output.summary.format, 'pcap');
-    assert.equal(output.bytes, parseInChunks(readFixture('any-sll2.pcap')).packets.reduce((sum, packet) => sum + packet.capturedLength, 0));
+    assert.equal(
+      output.bytes,
+      parseInChunks(readFixture('any-sll2.pcap')).packets.reduce((sum, packet) => sum + packet.capturedLength, 0),
+    );
   });
 
   it('yields per-chunk batches', async () => {
@@ -75,7 +78,10 @@ describe('CaptureReader', () => {
     const batches: number[] = [];
     for await (const batch of readCapture(chunkedStream(bytes, 10_000)).batches()) batches.push(batch.length);
     assert.ok(batches.length > 1);
-    assert.equal(batches.reduce((sum, count) => sum + count, 0), 29);
+    assert.equal(
+      batches.reduce((sum, count) => sum + count, 0),
+      29,
+    );
   });
 
   it('reports a truncated stream in the summary after the last packet', async () => {
@@ -118,15 +124,20 @@ describe('CaptureReader', () => {
       Buffer.concat([writer.sectionHeader(), writer.interfaceDescription(1, 0)]),
     ];
     fc.assert(
-      fc.property(fc.constantFrom(...validStarts), fc.uint8Array({ maxLength: 600 }), fc.integer({ min: 1, max: 64 }), (start, tail, chunkSize) => {
-        const input = Buffer.concat([start, Buffer.from(tail)]);
-        try {
-          const { summary } = parseInChunks(input, chunkSize, { maxRecordBytes: 4096 });
-          assert.ok(summary.bytesRead === input.length);
-        } catch (error) {
-          assert.ok(error instanceof CaptureFormatError, String(error));
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...validStarts),
+        fc.uint8Array({ maxLength: 600 }),
+        fc.integer({ min: 1, max: 64 }),
+        (start, tail, chunkSize) => {
+          const input = Buffer.concat([start, Buffer.from(tail)]);
+          try {
+            const { summary } = parseInChunks(input, chunkSize, { maxRecordBytes: 4096 });
+            assert.ok(summary.bytesRead === input.length);
+          } catch (error) {
+            assert.ok(error instanceof CaptureFormatError, String(error));
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -10,7 +10,15 @@ import { bsdLoopback, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ethernet, ethernetIpv4Tcp,
 import { readFixture, tsharkFrames } from './support/fixtures.ts';
 import { parseInChunks } from './support/parse.ts';
 
-const FIXTURES = ['lo-en10mb.pcap', 'any-sll.pcap', 'any-sll2.pcap', 'lo-nanos.pcap', 'lo-dumpcap.pcapng', 'lo-snaplen96.pcap', 'rawip.pcapng'];
+const FIXTURES = [
+  'lo-en10mb.pcap',
+  'any-sll.pcap',
+  'any-sll2.pcap',
+  'lo-nanos.pcap',
+  'lo-dumpcap.pcapng',
+  'lo-snaplen96.pcap',
+  'rawip.pcapng',
+];
 const LINK_TYPES = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276, 127];
 
 describe('decodeTcpPacket', () => {
@@ -32,7 +40,8 @@ describe('decodeTcpPacket', () => {
         assert.equal(segment.sequence, frame.sequence, `frame ${frame.number} seq`);
         assert.equal(segment.acknowledgment, frame.acknowledgment, `frame ${frame.number} ack`);
         assert.equal(segment.payload.length + segment.missingPayloadBytes, frame.tcpLength, `frame ${frame.number} length`);
-        const flags = (segment.fin ? 1 : 0) | (segment.syn ? 2 : 0) | (segment.rst ? 4 : 0) | (segment.psh ? 8 : 0) | (segment.ack ? 16 : 0);
+        const flags =
+          (segment.fin ? 1 : 0) | (segment.syn ? 2 : 0) | (segment.rst ? 4 : 0) | (segment.psh ? 8 : 0) | (segment.ack ? 16 : 0);
         assert.equal(flags, frame.flags, `frame ${frame.number} flags`);
         assert.equal(segment.timestampMicros, packet.timestampMicros);
       });
@@ -62,7 +71,11 @@ describe('decodeTcpPacket', () => {
   });
 
   it('decodes the same segment through every link type', () => {
-    const ip4 = ipv4({ source: '127.0.0.1', destination: '127.0.0.1', payload: tcp({ sourcePort: 1, destinationPort: 2, payload: Buffer.from('k') }) });
+    const ip4 = ipv4({
+      source: '127.0.0.1',
+      destination: '127.0.0.1',
+      payload: tcp({ sourcePort: 1, destinationPort: 2, payload: Buffer.from('k') }),
+    });
     const ip6 = ipv6({ source: '::1', destination: '::1', payload: tcp({ sourcePort: 1, destinationPort: 2, payload: Buffer.from('k') }) });
     const frames: Array<[number, Buffer]> = [
       [1, ethernet(ip4, ETHERTYPE_IPV4, [{ tpid: 0x8100, vlanId: 7 }])],
@@ -95,7 +108,10 @@ describe('decodeTcpPacket', () => {
   it('never throws on mutated and truncated valid frames', () => {
     const valid: Array<[number, Buffer]> = [
       [1, ethernetIpv4Tcp({ options: Buffer.alloc(12), payload: Buffer.alloc(40) }, { options: Buffer.alloc(4) })],
-      [276, linuxSll2(ipv6({ extensions: [{ type: 0, bytes: Buffer.alloc(8) }], payload: tcp({ payload: Buffer.alloc(30) }) }), ETHERTYPE_IPV6)],
+      [
+        276,
+        linuxSll2(ipv6({ extensions: [{ type: 0, bytes: Buffer.alloc(8) }], payload: tcp({ payload: Buffer.alloc(30) }) }), ETHERTYPE_IPV6),
+      ],
       [101, ipv6({ payload: tcp() })],
     ];
     fc.assert(

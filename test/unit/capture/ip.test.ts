@@ -101,7 +101,13 @@ describe('IPv6 decoding', () => {
   });
 
   it('walks hop-by-hop, routing, destination options, authentication and fragment headers', () => {
-    const extensions = [optionsExtension(0), optionsExtension(43, 2), fragmentExtension(0, true), authenticationExtension(3), optionsExtension(60, 1)];
+    const extensions = [
+      optionsExtension(0),
+      optionsExtension(43, 2),
+      fragmentExtension(0, true),
+      authenticationExtension(3),
+      optionsExtension(60, 1),
+    ];
     const packet = ipv6({ extensions, payload: segment });
     const result = decodeIp(packet, 0, 6);
     assert.ok(result.ok);

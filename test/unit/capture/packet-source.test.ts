@@ -107,7 +107,10 @@ describe('capture pipeline: file -> TCP segments -> reassembly', () => {
     }
     assert.equal(segments.length, 13);
     assert.ok(segments.every((segment) => segment.ipVersion === 6 && segment.sourceAddress === '::1'));
-    assert.equal(segments.reduce((sum, segment) => sum + segment.payload.length, 0), IPV6_TRAFFIC.clientBytes + IPV6_TRAFFIC.serverBytes);
+    assert.equal(
+      segments.reduce((sum, segment) => sum + segment.payload.length, 0),
+      IPV6_TRAFFIC.clientBytes + IPV6_TRAFFIC.serverBytes,
+    );
   });
 
   it('counts frames it cannot decode, by reason', async () => {
@@ -144,7 +147,10 @@ describe('capture pipeline: file -> TCP segments -> reassembly', () => {
       frame.copy(shared);
       decoder.pushFrame({ linkType: linkTypeFromCapName('ETHERNET')!, timestampMicros: 1, data: shared.subarray(0, frame.length) });
     }
-    assert.deepEqual(received.map((segment) => segment.payload.toString()), ['first', 'other']);
+    assert.deepEqual(
+      received.map((segment) => segment.payload.toString()),
+      ['first', 'other'],
+    );
   });
 
   it('maps the link-type names of the cap package to numbers', () => {

@@ -27,7 +27,10 @@ describe('classic pcap reader', () => {
     const { packets } = parseInChunks(readFixture('lo-nanos.pcap'));
     const expected = tsharkFrames('lo-nanos.pcap');
     assert.equal(packets.length, expected.length);
-    assert.ok(expected.some((frame) => !frame.epoch.endsWith('000')), 'fixture has sub-microsecond digits');
+    assert.ok(
+      expected.some((frame) => !frame.epoch.endsWith('000')),
+      'fixture has sub-microsecond digits',
+    );
     packets.forEach((packet, index) => assert.equal(packet.timestampMicros, epochToMicros(expected[index]!.epoch)));
   });
 
@@ -104,21 +107,27 @@ describe('classic pcap reader', () => {
   });
 
   it('rejects a bogus captured length with an error naming the offset, without allocating it', () => {
-    const file = pcapFile({ records: [{ seconds: 1, fraction: 0, data: Buffer.from('ok') }, { seconds: 2, fraction: 0, data: Buffer.from('xx') }] });
+    const file = pcapFile({
+      records: [
+        { seconds: 1, fraction: 0, data: Buffer.from('ok') },
+        { seconds: 2, fraction: 0, data: Buffer.from('xx') },
+      ],
+    });
     file.writeUInt32LE(0xfffffff0, 24 + 16 + 2 + 8);
     assert.throws(
       () => parseInChunks(file),
       (error: unknown) =>
-        error instanceof CaptureFormatError &&
-        error.offset === 42 &&
-        /4294967280 captured bytes, above the limit/.test(error.message),
+        error instanceof CaptureFormatError && error.offset === 42 && /4294967280 captured bytes, above the limit/.test(error.message),
     );
   });
 
   it('rejects unknown magic and unsupported versions', () => {
     assert.throws(() => parseInChunks(Buffer.from('GIF89a-this-is-not-a-capture')), /not a pcap or pcapng file \(first bytes 0x47494638\)/);
     const versionOne = pcapFile({ majorVersion: 1, records: [] });
-    assert.throws(() => parseInChunks(versionOne), (error: unknown) => error instanceof CaptureFormatError && error.offset === 4);
+    assert.throws(
+      () => parseInChunks(versionOne),
+      (error: unknown) => error instanceof CaptureFormatError && error.offset === 4,
+    );
   });
 });
 

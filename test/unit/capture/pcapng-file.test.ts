@@ -14,7 +14,10 @@ describe('pcapng reader', () => {
     const { packets, summary } = parseInChunks(readFixture('lo-dumpcap.pcapng'));
     const expected = tsharkFrames('lo-dumpcap.pcapng');
     assert.equal(packets.length, expected.length);
-    assert.ok(expected.some((frame) => !frame.epoch.endsWith('000')), 'fixture has sub-microsecond digits');
+    assert.ok(
+      expected.some((frame) => !frame.epoch.endsWith('000')),
+      'fixture has sub-microsecond digits',
+    );
     packets.forEach((packet, index) => {
       const frame = expected[index]!;
       assert.equal(packet.timestampMicros, epochToMicros(frame.epoch), `frame ${frame.number}`);
@@ -124,7 +127,10 @@ describe('pcapng reader', () => {
       little.block(0x12345678, Buffer.alloc(0)),
     ]);
     const { packets, summary } = parseInChunks(file);
-    assert.deepEqual(packets.map((packet) => packet.data.toString()), ['kept']);
+    assert.deepEqual(
+      packets.map((packet) => packet.data.toString()),
+      ['kept'],
+    );
     assert.equal(summary.truncated, undefined);
   });
 
@@ -149,7 +155,10 @@ describe('pcapng reader', () => {
     ]);
     const lastBlockStart = file.length - 44;
     const { packets, summary } = parseInChunks(file.subarray(0, file.length - 5));
-    assert.deepEqual(packets.map((packet) => packet.data.toString()), ['one']);
+    assert.deepEqual(
+      packets.map((packet) => packet.data.toString()),
+      ['one'],
+    );
     assert.deepEqual(summary.truncated, { offset: lastBlockStart, item: 'pcapng block', bytesAvailable: 39, bytesExpected: 44 });
     assert.equal(parseInChunks(file.subarray(0, 6)).summary.truncated?.item, 'pcapng section header block');
     const blockBoundaries = new Set([28, 48, lastBlockStart]);
@@ -184,9 +193,19 @@ describe('pcapng reader', () => {
       ['unsupported version', little.sectionHeader([], 2), 12, /unsupported pcapng major version 2/],
       ['length not a multiple of 4', Buffer.concat([shb, withUint32(idb, 4, 22)]), shb.length, /22, which is not a multiple of 4/],
       ['length below minimum', Buffer.concat([shb, withUint32(idb, 4, 8)]), shb.length, /8, which is below the minimum of 12/],
-      ['trailing length differs', Buffer.concat([shb, withUint32(idb, idb.length - 4, 16)]), shb.length + idb.length - 4, /trailing length 16 differs/],
+      [
+        'trailing length differs',
+        Buffer.concat([shb, withUint32(idb, idb.length - 4, 16)]),
+        shb.length + idb.length - 4,
+        /trailing length 16 differs/,
+      ],
       ['unknown interface', Buffer.concat([shb, packet]), shb.length + 8, /refers to interface 0, but the section describes 0/],
-      ['captured length past the block', Buffer.concat([shb, idb, withUint32(packet, 20, 400)]), shb.length + idb.length + 20, /cannot hold its 400 captured bytes/],
+      [
+        'captured length past the block',
+        Buffer.concat([shb, idb, withUint32(packet, 20, 400)]),
+        shb.length + idb.length + 20,
+        /cannot hold its 400 captured bytes/,
+      ],
       [
         'option past the block',
         Buffer.concat([shb, withUint16(little.interfaceDescription(1, 0, [little.tsresol(6)]), 18, 200)]),

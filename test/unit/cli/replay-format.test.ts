@@ -15,7 +15,10 @@ function produceExchange(acks: number, client = { address: '10.0.0.5', port: 514
     topicData: [{ name: 'orders', partitionData: [{ index: 0, records: recordBatch(120, { size: 40_960 }) }] }],
   });
   const conversation = new TcpConversation({ client, server: { address: '10.0.0.14', port: 9092 } }).send('client', request);
-  if (acks !== 0) conversation.send('server', responseFrame(0, 9, 8, { responses: [{ name: 'orders', partitionResponses: [{ index: 0 }] }] }), { stepMicros: 3_100 });
+  if (acks !== 0)
+    conversation.send('server', responseFrame(0, 9, 8, { responses: [{ name: 'orders', partitionResponses: [{ index: 0 }] }] }), {
+      stepMicros: 3_100,
+    });
   return sniff(conversation.close().segments).exchanges;
 }
 
@@ -48,7 +51,8 @@ describe('replay output', () => {
 
   it('sums up clients by address and client id in an aligned table', () => {
     const summary = new ClientSummary();
-    for (const exchange of [...produceExchange(-1), ...produceExchange(-1), ...produceExchange(0, { address: '10.0.0.6', port: 1 })]) summary.exchange(exchange);
+    for (const exchange of [...produceExchange(-1), ...produceExchange(-1), ...produceExchange(0, { address: '10.0.0.6', port: 1 })])
+      summary.exchange(exchange);
     const rows = summary.rows();
     assert.deepEqual(
       rows.map((row) => [row.clientAddress, row.clientId, row.requests, row.recordsProduced, row.roles, row.topics, row.bytesOut > 0]),

@@ -19,5 +19,8 @@ test('mapWithConcurrency keeps order and never exceeds the limit', async () => {
 test('chunk and withTimeout', async () => {
   assert.deepEqual(chunk([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4], [5]]);
   assert.equal(await withTimeout(Promise.resolve(7), 1, 'x'), 7);
-  await assert.rejects(withTimeout(new Promise(() => undefined), 0.01, 'offsets of leader 2'), /offsets of leader 2: no answer within 0\.01s/);
+  await assert.rejects(
+    withTimeout(new Promise(() => undefined), 0.01, 'offsets of leader 2'),
+    /offsets of leader 2: no answer within 0\.01s/,
+  );
 });

@@ -28,11 +28,14 @@ test('a collector runs when its switch is on and what it watches is configured',
   assert.deepEqual(enabledNames('--kafka.server=broker:9092'), ['cluster', 'quorum']);
   assert.deepEqual(enabledNames(...everything), ['cluster', 'quorum', 'zookeeper', 'schema-registry']);
   for (const name of ['cluster', 'quorum', 'zookeeper', 'schema-registry']) {
-    assert.deepEqual(enabledNames(...everything, `--collector.${name}.enabled=false`), ['cluster', 'quorum', 'zookeeper', 'schema-registry'].filter((other) => other !== name));
+    assert.deepEqual(
+      enabledNames(...everything, `--collector.${name}.enabled=false`),
+      ['cluster', 'quorum', 'zookeeper', 'schema-registry'].filter((other) => other !== name),
+    );
   }
 });
 
-test('each factory makes a collector of its name on its section\'s schedule, connecting nothing before the first cycle', async () => {
+test("each factory makes a collector of its name on its section's schedule, connecting nothing before the first cycle", async () => {
   const config = fromFlags(...everything, '--collector.zookeeper.interval=7s', '--collector.schema-registry.timeout=11s');
   const logger = createLogger({ level: 'error', format: 'json', write: () => undefined });
   for (const factory of COLLECTORS) {

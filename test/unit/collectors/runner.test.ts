@@ -17,7 +17,8 @@ function value(store: SeriesStore, name: string, labels: Record<string, string> 
 
 function scriptedCollector(outcomes: ('ok' | 'fail' | 'hang')[]): Collector & { cycles: number } {
   return {
-    name: 'thing', cycles: 0,
+    name: 'thing',
+    cycles: 0,
     async collect() {
       const outcome = outcomes[Math.min(this.cycles++, outcomes.length - 1)];
       if (outcome === 'fail') throw new Error('thing unreachable');

@@ -19,7 +19,12 @@ test('the ZooKeeper and schema registry collectors are off until a server or URL
 });
 
 test('zookeeper.server is repeatable or comma-separated, like kafka.server', () => {
-  const config = fromFlags('--zookeeper.server=zk-1:2181,zk-2:2181', '--zookeeper.server', 'zk-3:2181', '--collector.zookeeper.interval=5s');
+  const config = fromFlags(
+    '--zookeeper.server=zk-1:2181,zk-2:2181',
+    '--zookeeper.server',
+    'zk-3:2181',
+    '--collector.zookeeper.interval=5s',
+  );
   assert.equal(config.collectors.zookeeper.enabled, true);
   assert.deepEqual(config.collectors.zookeeper.servers, ['zk-1:2181', 'zk-2:2181', 'zk-3:2181']);
   assert.equal(config.collectors.zookeeper.intervalSeconds, 5);
@@ -33,14 +38,21 @@ test('collector.zookeeper.enabled and collector.schema-registry.enabled turn off
   const off = fromFlags(...configured, '--collector.zookeeper.enabled=false', '--collector.schema-registry.enabled=false');
   assert.equal(off.collectors.zookeeper.enabled, false);
   assert.equal(off.collectors.schemaRegistry.enabled, false);
-  assert.equal(fromFlags('--collector.zookeeper.enabled=true').collectors.zookeeper.enabled, false, 'the switch alone, without a server, runs nothing');
+  assert.equal(
+    fromFlags('--collector.zookeeper.enabled=true').collectors.zookeeper.enabled,
+    false,
+    'the switch alone, without a server, runs nothing',
+  );
 });
 
 test('the environment and the YAML file set the new options too', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sonar-config-'));
   const file = join(dir, 'config.yml');
   writeFileSync(file, 'schema-registry:\n  url: https://registry:8081/\n  username: sonar\ncollector.schema-registry.concurrency: 2\n');
-  const config = loadConfig({ configFile: file, environment: { KAFKA_SONAR_SCHEMA_REGISTRY_PASSWORD: 'secret', KAFKA_SONAR_ZOOKEEPER_SERVER: 'zk:2181' } });
+  const config = loadConfig({
+    configFile: file,
+    environment: { KAFKA_SONAR_SCHEMA_REGISTRY_PASSWORD: 'secret', KAFKA_SONAR_ZOOKEEPER_SERVER: 'zk:2181' },
+  });
   assert.equal(config.collectors.schemaRegistry.url, 'https://registry:8081', 'a trailing slash is dropped');
   assert.equal(config.collectors.schemaRegistry.tls.enabled, true);
   assert.equal(config.collectors.schemaRegistry.password, 'secret');
@@ -49,11 +61,22 @@ test('the environment and the YAML file set the new options too', () => {
 });
 
 test('invalid settings stop the exporter with a line naming the key', () => {
-  assert.throws(() => fromFlags('--zookeeper.server=zk:2181/kafka'), (error: unknown) => error instanceof ConfigError && /zookeeper\.server: "zk:2181\/kafka" is not host:port \(give the chroot in zookeeper\.chroot\)/.test(error.message));
+  assert.throws(
+    () => fromFlags('--zookeeper.server=zk:2181/kafka'),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      /zookeeper\.server: "zk:2181\/kafka" is not host:port \(give the chroot in zookeeper\.chroot\)/.test(error.message),
+  );
   assert.throws(() => fromFlags('--schema-registry.url=registry:8081'), /schema-registry\.url: "registry:8081" is not an http\(s\) URL/);
-  assert.throws(() => fromFlags('--schema-registry.url=http://r:8081', '--schema-registry.password=x'), /schema-registry\.username is empty/);
+  assert.throws(
+    () => fromFlags('--schema-registry.url=http://r:8081', '--schema-registry.password=x'),
+    /schema-registry\.username is empty/,
+  );
   assert.throws(() => fromFlags('--zookeeper.server=zk:2181', '--zookeeper.tls.enabled'), /set collector\.zookeeper\.znodes=false/);
   assert.doesNotThrow(() => fromFlags('--zookeeper.server=zk:2281', '--zookeeper.tls.enabled', '--collector.zookeeper.znodes=false'));
   assert.throws(() => fromFlags('--collector.quorum.interval=0'), /collector\.quorum\.interval must be greater than 0/);
-  assert.throws(() => fromFlags('--schema-registry.url=https://r', '--schema-registry.cert-file=c.pem'), /schema-registry\.cert-file and schema-registry\.key-file go together/);
+  assert.throws(
+    () => fromFlags('--schema-registry.url=https://r', '--schema-registry.cert-file=c.pem'),
+    /schema-registry\.cert-file and schema-registry\.key-file go together/,
+  );
 });

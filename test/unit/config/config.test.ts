@@ -37,7 +37,10 @@ test('with nothing to watch configured, the cluster collector is off and the dem
 });
 
 test('sniff options are validated', () => {
-  const load = (...argv: string[]) => () => loadConfig({ flags: parseArguments(argv).flags });
+  const load =
+    (...argv: string[]) =>
+    () =>
+      loadConfig({ flags: parseArguments(argv).flags });
   assert.throws(load('--sniff.broker-ports=0'), /sniff\.broker-ports: "0" is not a port/);
   assert.throws(load('--sniff.interface=lo', '--sniff.replay=x.pcap'), /exclude each other/);
   assert.throws(load('--sniff.max-clients=0'), /sniff\.max-clients must be at least 1/);
@@ -48,14 +51,21 @@ test('the Kubernetes pod mapping is off by default, and set by flag, environment
   const defaults = loadConfig({}).sniffer;
   assert.equal(defaults.kubernetesPods, false);
   assert.equal(defaults.kubernetesPodsRefreshSeconds, 60);
-  const flagged = loadConfig({ flags: parseArguments(['--sniff.interface=lo', '--sniff.kubernetes-pods', '--sniff.kubernetes-pods-refresh=2m']).flags }).sniffer;
+  const flagged = loadConfig({
+    flags: parseArguments(['--sniff.interface=lo', '--sniff.kubernetes-pods', '--sniff.kubernetes-pods-refresh=2m']).flags,
+  }).sniffer;
   assert.equal(flagged.kubernetesPods, true);
   assert.equal(flagged.kubernetesPodsRefreshSeconds, 120);
-  const fromEnvironment = loadConfig({ environment: { KAFKA_SONAR_SNIFF_KUBERNETES_PODS: 'true', KAFKA_SONAR_SNIFF_KUBERNETES_PODS_REFRESH: '30s' } }).sniffer;
+  const fromEnvironment = loadConfig({
+    environment: { KAFKA_SONAR_SNIFF_KUBERNETES_PODS: 'true', KAFKA_SONAR_SNIFF_KUBERNETES_PODS_REFRESH: '30s' },
+  }).sniffer;
   assert.deepEqual([fromEnvironment.kubernetesPods, fromEnvironment.kubernetesPodsRefreshSeconds], [true, 30]);
   const fromFile = loadConfig({ configFile: yamlFile('sniff:\n  kubernetes-pods: true\n  kubernetes-pods-refresh: 90s\n') }).sniffer;
   assert.deepEqual([fromFile.kubernetesPods, fromFile.kubernetesPodsRefreshSeconds], [true, 90]);
-  const load = (...argv: string[]) => () => loadConfig({ flags: parseArguments(argv).flags });
+  const load =
+    (...argv: string[]) =>
+    () =>
+      loadConfig({ flags: parseArguments(argv).flags });
   assert.throws(load('--sniff.kubernetes-pods-refresh=0'), /sniff\.kubernetes-pods-refresh must be greater than 0/);
   assert.throws(load('--sniff.kubernetes-pods-refresh=often'), /sniff\.kubernetes-pods-refresh/);
   assert.throws(load('--sniff.kubernetes-pods=maybe'), /sniff\.kubernetes-pods/);
@@ -84,18 +94,23 @@ test('boolean flags work bare and with a value', () => {
 
 test('an unknown key in the file names the key and suggests the right one', () => {
   const file = yamlFile('kafka:\n  sever: [a:1]\n');
-  assert.throws(() => loadConfig({ configFile: file }), (error: Error) => {
-    assert.ok(error instanceof ConfigError);
-    assert.match(error.message, new RegExp(`config file ${file}: unknown key kafka\\.sever \\(did you mean kafka\\.server\\?\\)`));
-    return true;
-  });
+  assert.throws(
+    () => loadConfig({ configFile: file }),
+    (error: Error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, new RegExp(`config file ${file}: unknown key kafka\\.sever \\(did you mean kafka\\.server\\?\\)`));
+      return true;
+    },
+  );
 });
 
 test('a wrong type names the key, the value and what is expected', () => {
   const file = yamlFile('collector:\n  cluster:\n    enabled: maybe\n');
   assert.throws(() => loadConfig({ configFile: file }), /invalid value "maybe" for collector\.cluster\.enabled: expected true or false/);
-  assert.throws(() => loadConfig({ environment: { KAFKA_SONAR_COLLECTOR_CLUSTER_TIMEOUT: 'soon' } }),
-    /environment variable KAFKA_SONAR_COLLECTOR_CLUSTER_TIMEOUT: invalid value "soon" for collector\.cluster\.timeout/);
+  assert.throws(
+    () => loadConfig({ environment: { KAFKA_SONAR_COLLECTOR_CLUSTER_TIMEOUT: 'soon' } }),
+    /environment variable KAFKA_SONAR_COLLECTOR_CLUSTER_TIMEOUT: invalid value "soon" for collector\.cluster\.timeout/,
+  );
   assert.throws(() => loadConfig({ flags: parseArguments(['--log.format=xml']).flags }), /expected one of json, logfmt/);
 });
 
@@ -112,7 +127,10 @@ test('unknown flags and flags without values are refused', () => {
 
 test('inconsistent settings are refused with the key named', () => {
   assert.throws(() => loadConfig({ flags: parseArguments(['--kafka.server=nohost']).flags }), /kafka\.server: "nohost" is not host:port/);
-  assert.throws(() => loadConfig({ flags: parseArguments(['--tls.cert-file=/a.pem']).flags }), /tls\.cert-file and tls\.key-file go together/);
+  assert.throws(
+    () => loadConfig({ flags: parseArguments(['--tls.cert-file=/a.pem']).flags }),
+    /tls\.cert-file and tls\.key-file go together/,
+  );
   assert.throws(() => loadConfig({ flags: parseArguments(['--sasl.enabled']).flags }), /sasl\.username is empty/);
   assert.throws(() => loadConfig({ flags: parseArguments(['--otlp.endpoint=collector:4318']).flags }), /otlp\.endpoint/);
   assert.throws(() => loadConfig({ flags: parseArguments(['--otlp.headers=novalue']).flags }), /otlp\.headers: expected name=value/);

@@ -7,7 +7,7 @@ import { OPTIONS, OPTION_BY_KEY, type OptionKey, type OptionValueOf } from '../.
 // "Unused '@ts-expect-error' directive" as soon as a misspelt key or a wrong value type compiles again.
 
 /** True only when A and B are the same type (not merely assignable either way). */
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 function expectType<T>(value: T): T {
   return value;
@@ -58,12 +58,24 @@ test('every option loads with the value type its definition promises', () => {
     const value = values.get(option.key);
     const where = `${option.key} (${option.type})`;
     switch (option.type) {
-      case 'string': assert.equal(typeof value, 'string', where); break;
-      case 'list': assert.ok(Array.isArray(value) && value.every((item) => typeof item === 'string'), where); break;
-      case 'boolean': assert.equal(typeof value, 'boolean', where); break;
-      case 'integer': assert.ok(Number.isSafeInteger(value), where); break;
-      case 'duration': assert.equal(typeof value, 'number', where); break;
-      case 'enum': assert.ok((option.choices as readonly unknown[]).includes(value), where); break;
+      case 'string':
+        assert.equal(typeof value, 'string', where);
+        break;
+      case 'list':
+        assert.ok(Array.isArray(value) && value.every((item) => typeof item === 'string'), where);
+        break;
+      case 'boolean':
+        assert.equal(typeof value, 'boolean', where);
+        break;
+      case 'integer':
+        assert.ok(Number.isSafeInteger(value), where);
+        break;
+      case 'duration':
+        assert.equal(typeof value, 'number', where);
+        break;
+      case 'enum':
+        assert.ok((option.choices as readonly unknown[]).includes(value), where);
+        break;
     }
   }
 });

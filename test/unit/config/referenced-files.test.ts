@@ -20,15 +20,31 @@ test('readable certificate files pass', () => {
 
 test('a missing file is named with its option and what to do', () => {
   const missing = join(dir, 'missing.pem');
-  assert.throws(() => check('--kafka.server=k:9092', '--tls.enabled', `--tls.ca-file=${missing}`),
-    { message: `tls.ca-file: cannot read ${missing} (no such file); give the path of a readable PEM file` });
-  assert.throws(() => check('--zookeeper.server=z:2181', '--zookeeper.tls.enabled', '--collector.zookeeper.znodes=false', `--zookeeper.tls.key-file=${missing}`, `--zookeeper.tls.cert-file=${pem}`),
-    /^ConfigError: zookeeper\.tls\.key-file: cannot read/);
-  assert.throws(() => check('--schema-registry.url=https://registry:8081', `--schema-registry.ca-file=${missing}`), /^ConfigError: schema-registry\.ca-file/);
+  assert.throws(() => check('--kafka.server=k:9092', '--tls.enabled', `--tls.ca-file=${missing}`), {
+    message: `tls.ca-file: cannot read ${missing} (no such file); give the path of a readable PEM file`,
+  });
+  assert.throws(
+    () =>
+      check(
+        '--zookeeper.server=z:2181',
+        '--zookeeper.tls.enabled',
+        '--collector.zookeeper.znodes=false',
+        `--zookeeper.tls.key-file=${missing}`,
+        `--zookeeper.tls.cert-file=${pem}`,
+      ),
+    /^ConfigError: zookeeper\.tls\.key-file: cannot read/,
+  );
+  assert.throws(
+    () => check('--schema-registry.url=https://registry:8081', `--schema-registry.ca-file=${missing}`),
+    /^ConfigError: schema-registry\.ca-file/,
+  );
 });
 
 test('a directory is not a certificate file', () => {
-  assert.throws(() => check('--kafka.server=k:9092', '--tls.enabled', `--tls.ca-file=${dir}`), /tls\.ca-file: cannot read .* \(not a file\)/);
+  assert.throws(
+    () => check('--kafka.server=k:9092', '--tls.enabled', `--tls.ca-file=${dir}`),
+    /tls\.ca-file: cannot read .* \(not a file\)/,
+  );
 });
 
 test('files of connections without TLS are not read', () => {

@@ -13,12 +13,20 @@ const queries = Object.entries(DASHBOARDS).flatMap(([file, model]) => panelQueri
 
 test('the committed dashboards are what the code generates (run node scripts/gen-dashboards.ts)', () => {
   for (const [file, model] of Object.entries(DASHBOARDS)) {
-    assert.equal(readFileSync(new URL(`../../../dashboards/${file}`, import.meta.url), 'utf8'), renderDashboard(model), `${file} is out of date`);
+    assert.equal(
+      readFileSync(new URL(`../../../dashboards/${file}`, import.meta.url), 'utf8'),
+      renderDashboard(model),
+      `${file} is out of date`,
+    );
   }
 });
 
 test('every panel queries metrics kafka-sonar exports', () => {
-  const known = new Set(catalogue().flatMap((metric) => metric.type === 'histogram' ? ['_bucket', '_sum', '_count'].map((suffix) => metric.name + suffix) : [metric.name]));
+  const known = new Set(
+    catalogue().flatMap((metric) =>
+      metric.type === 'histogram' ? ['_bucket', '_sum', '_count'].map((suffix) => metric.name + suffix) : [metric.name],
+    ),
+  );
   assert.ok(queries.length > 10);
   for (const { panel, expr } of queries) {
     const names = expr.match(/\b(kafka|zookeeper)_[a-z_]+/g) ?? [];
@@ -28,7 +36,14 @@ test('every panel queries metrics kafka-sonar exports', () => {
 });
 
 test('every panel query is valid PromQL (promtool check rules)', () => {
-  const rules = { groups: [{ name: 'dashboard-queries', rules: queries.map((query, index) => ({ record: `dashboard:query_${index}`, expr: concreteQuery(query.expr) })) }] };
+  const rules = {
+    groups: [
+      {
+        name: 'dashboard-queries',
+        rules: queries.map((query, index) => ({ record: `dashboard:query_${index}`, expr: concreteQuery(query.expr) })),
+      },
+    ],
+  };
   const file = join(mkdtempSync(join(tmpdir(), 'sonar-dashboards-')), 'queries.yml');
   writeFileSync(file, stringify(rules));
   const result = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });

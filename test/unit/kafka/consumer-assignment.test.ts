@@ -20,8 +20,19 @@ function encodeAssignment(topics: [string, number[]][]): Buffer {
 }
 
 test('decodes the topics and partitions assigned to a member', () => {
-  const decoded = decodeConsumerAssignment(encodeAssignment([['orders', [0, 2]], ['payments', [1]]]));
-  assert.deepEqual([...decoded], [['orders', [0, 2]], ['payments', [1]]]);
+  const decoded = decodeConsumerAssignment(
+    encodeAssignment([
+      ['orders', [0, 2]],
+      ['payments', [1]],
+    ]),
+  );
+  assert.deepEqual(
+    [...decoded],
+    [
+      ['orders', [0, 2]],
+      ['payments', [1]],
+    ],
+  );
 });
 
 test('every truncated prefix decodes to an empty assignment, never throws', () => {

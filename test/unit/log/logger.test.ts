@@ -4,7 +4,13 @@ import { createLogger, formatLogLine } from '../../../src/log/logger.ts';
 
 test('json lines carry time, level, message and fields', () => {
   const line = formatLogLine('json', 'error', 'collector failed', { collector: 'cluster', error: new Error('boom') }, new Date(0));
-  assert.deepEqual(JSON.parse(line), { time: '1970-01-01T00:00:00.000Z', level: 'error', msg: 'collector failed', collector: 'cluster', error: 'boom' });
+  assert.deepEqual(JSON.parse(line), {
+    time: '1970-01-01T00:00:00.000Z',
+    level: 'error',
+    msg: 'collector failed',
+    collector: 'cluster',
+    error: 'boom',
+  });
 });
 
 test('logfmt quotes values with spaces and leaves out undefined fields', () => {

@@ -4,7 +4,14 @@ import { HistogramAccumulator, type MetricDefinition } from '../../../src/metric
 import { createPrometheusView } from '../../../src/metrics/prometheus.ts';
 import { SeriesStore, Snapshot } from '../../../src/metrics/series-store.ts';
 
-const latency: MetricDefinition = { name: 'test_latency_seconds', type: 'histogram', labels: ['api'], help: 'Latency.', unit: 's', buckets: [0.01, 0.1, 1] };
+const latency: MetricDefinition = {
+  name: 'test_latency_seconds',
+  type: 'histogram',
+  labels: ['api'],
+  help: 'Latency.',
+  unit: 's',
+  buckets: [0.01, 0.1, 1],
+};
 
 function observed(...values: number[]): HistogramAccumulator {
   const histogram = new HistogramAccumulator(latency.buckets!);
@@ -32,14 +39,17 @@ test('renders cumulative _bucket lines with le, then _sum and _count, with the d
   const view = createPrometheusView([latency], store, { cluster: 'east' });
   const { body } = await view.render(undefined);
   assert.match(body, /# TYPE test_latency_seconds histogram/);
-  assert.deepEqual(body.split('\n').filter((line) => line.startsWith('test_')), [
-    'test_latency_seconds_bucket{api="Produce",cluster="east",le="0.01"} 1',
-    'test_latency_seconds_bucket{api="Produce",cluster="east",le="0.1"} 3',
-    'test_latency_seconds_bucket{api="Produce",cluster="east",le="1"} 3',
-    'test_latency_seconds_bucket{api="Produce",cluster="east",le="+Inf"} 4',
-    'test_latency_seconds_sum{api="Produce",cluster="east"} 3.105',
-    'test_latency_seconds_count{api="Produce",cluster="east"} 4',
-  ]);
+  assert.deepEqual(
+    body.split('\n').filter((line) => line.startsWith('test_')),
+    [
+      'test_latency_seconds_bucket{api="Produce",cluster="east",le="0.01"} 1',
+      'test_latency_seconds_bucket{api="Produce",cluster="east",le="0.1"} 3',
+      'test_latency_seconds_bucket{api="Produce",cluster="east",le="1"} 3',
+      'test_latency_seconds_bucket{api="Produce",cluster="east",le="+Inf"} 4',
+      'test_latency_seconds_sum{api="Produce",cluster="east"} 3.105',
+      'test_latency_seconds_count{api="Produce",cluster="east"} 4',
+    ],
+  );
   const openMetrics = (await view.render('application/openmetrics-text')).body;
   assert.match(openMetrics, /# TYPE test_latency_seconds histogram\n/);
   assert.match(openMetrics, /test_latency_seconds_bucket\{api="Produce",cluster="east",le="\+Inf"\} 4\n/);

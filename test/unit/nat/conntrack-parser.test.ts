@@ -6,7 +6,9 @@ import { parseConntrackLine, type ConntrackEntry } from '../../../src/nat/conntr
 import { canonicalIp } from '../../../src/nat/ip-text.ts';
 
 const fixture = (name: string): string[] =>
-  readFileSync(new URL(`../../fixtures/nat/${name}`, import.meta.url), 'utf8').split('\n').filter((line) => line !== '');
+  readFileSync(new URL(`../../fixtures/nat/${name}`, import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 
 const tcpEntries = (lines: readonly string[]): ConntrackEntry[] =>
   lines.map(parseConntrackLine).filter((entry): entry is ConntrackEntry => typeof entry === 'object');
@@ -33,8 +35,10 @@ describe('parseConntrackLine', () => {
     const ipv6 = fromProc.filter((entry) => entry.ipVersion === 6);
     assert.equal(ipv6.length, 2);
     for (const entry of ipv6) {
-      assert.deepEqual([entry.original.src, entry.original.dst, entry.reply.src, entry.reply.dst],
-        ['fd00:203:1::2', 'fd00:203:2::2', 'fd00:203:2::2', 'fd00:203:2::1']);
+      assert.deepEqual(
+        [entry.original.src, entry.original.dst, entry.reply.src, entry.reply.dst],
+        ['fd00:203:1::2', 'fd00:203:2::2', 'fd00:203:2::2', 'fd00:203:2::1'],
+      );
     }
   });
 
@@ -46,7 +50,7 @@ describe('parseConntrackLine', () => {
     assert.deepEqual(entry.reply, { src: '10.203.2.99', dst: '10.203.2.1', sport: 9092, dport: 42756 });
   });
 
-  it('keeps the DNAT entry\'s original destination (the virtual address) apart from the real server', () => {
+  it("keeps the DNAT entry's original destination (the virtual address) apart from the real server", () => {
     const entry = tcpEntries(fixture('proc-nf_conntrack.txt')).find((candidate) => candidate.original.dst === '10.203.3.10')!;
     assert.equal(entry.reply.src, '10.203.2.2');
     assert.equal(entry.reply.dst, '10.203.2.1');
@@ -56,16 +60,22 @@ describe('parseConntrackLine', () => {
     for (const name of ['proc-nf_conntrack.txt', 'conntrack-L.txt']) {
       assert.equal(parseConntrackLine(fixture(name).find((text) => /^(ipv4\s+2\s+)?udp\s/.test(text))!), 'not-tcp');
     }
-    for (const line of ['', 'garbage line', 'tcp 6 abc ESTABLISHED', 'tcp 6 10 ESTABLISHED src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2',
+    for (const line of [
+      '',
+      'garbage line',
+      'tcp 6 abc ESTABLISHED',
+      'tcp 6 10 ESTABLISHED src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2',
       'tcp 6 10 ESTABLISHED src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2 src=1.2.3.5 dst=1.2.3.4 sport=99999 dport=1',
-      'ipv6 10 tcp 6 10 ESTABLISHED src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2 src=1.2.3.5 dst=1.2.3.4 sport=2 dport=1']) {
+      'ipv6 10 tcp 6 10 ESTABLISHED src=1.2.3.4 dst=1.2.3.5 sport=1 dport=2 src=1.2.3.5 dst=1.2.3.4 sport=2 dport=1',
+    ]) {
       assert.equal(parseConntrackLine(line), 'malformed', line);
     }
   });
 
   it('ignores accounting and other key=value fields between and after the tuples', () => {
-    const line = 'ipv4     2 tcp      6 300 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=5000 dport=9092 packets=3 bytes=180 '
-      + 'src=10.0.0.2 dst=10.0.0.9 sport=9092 dport=61000 packets=2 bytes=120 [ASSURED] mark=0 secctx=system_u zone=0 use=2';
+    const line =
+      'ipv4     2 tcp      6 300 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=5000 dport=9092 packets=3 bytes=180 ' +
+      'src=10.0.0.2 dst=10.0.0.9 sport=9092 dport=61000 packets=2 bytes=120 [ASSURED] mark=0 secctx=system_u zone=0 use=2';
     const entry = parseConntrackLine(line) as ConntrackEntry;
     assert.deepEqual(entry.original, { src: '10.0.0.1', dst: '10.0.0.2', sport: 5000, dport: 9092 });
     assert.deepEqual(entry.reply, { src: '10.0.0.2', dst: '10.0.0.9', sport: 9092, dport: 61000 });
@@ -75,11 +85,20 @@ describe('parseConntrackLine', () => {
     const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((octets) => octets.join('.'));
     const port = fc.integer({ min: 0, max: 65535 });
     const tuple = fc.record({ src: ipv4, dst: ipv4, sport: port, dport: port });
-    fc.assert(fc.property(tuple, tuple, fc.boolean(), fc.constantFrom('ESTABLISHED', 'TIME_WAIT', 'CLOSE_WAIT'), (original, reply, proc, state) => {
-      const text = (t: typeof original) => `src=${t.src} dst=${t.dst} sport=${t.sport} dport=${t.dport}`;
-      const line = `${proc ? 'ipv4     2 ' : ''}tcp      6 42 ${state} ${text(original)} ${text(reply)} [ASSURED] mark=0 use=1`;
-      assert.deepEqual(parseConntrackLine(line), { ipVersion: 4, state, timeoutSeconds: 42, original: { ...original }, reply: { ...reply }, flags: ['ASSURED'] });
-    }));
+    fc.assert(
+      fc.property(tuple, tuple, fc.boolean(), fc.constantFrom('ESTABLISHED', 'TIME_WAIT', 'CLOSE_WAIT'), (original, reply, proc, state) => {
+        const text = (t: typeof original) => `src=${t.src} dst=${t.dst} sport=${t.sport} dport=${t.dport}`;
+        const line = `${proc ? 'ipv4     2 ' : ''}tcp      6 42 ${state} ${text(original)} ${text(reply)} [ASSURED] mark=0 use=1`;
+        assert.deepEqual(parseConntrackLine(line), {
+          ipVersion: 4,
+          state,
+          timeoutSeconds: 42,
+          original: { ...original },
+          reply: { ...reply },
+          flags: ['ASSURED'],
+        });
+      }),
+    );
   });
 });
 

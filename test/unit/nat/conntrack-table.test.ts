@@ -31,9 +31,18 @@ describe('ConntrackTable', () => {
     const status = await table.refresh();
     assert.equal(status.state, 'ready');
     assert.equal(status.state === 'ready' && status.entries, 6);
-    assert.deepEqual(table.originalClient({ ip: '10.203.2.1', port: 43010 }, { ip: '10.203.2.2', port: 9092 }), { ip: '10.203.1.2', port: 43010 });
-    assert.deepEqual(table.originalClient({ ip: 'fd00:203:2::1', port: 55738 }, { ip: 'fd00:203:2::2', port: 9092 }), { ip: 'fd00:203:1::2', port: 55738 });
-    assert.deepEqual(table.originalClient({ ip: 'fd00:203:2:0:0:0:0:1', port: 55738 }, { ip: 'FD00:203:2::2', port: 9092 }), { ip: 'fd00:203:1::2', port: 55738 });
+    assert.deepEqual(table.originalClient({ ip: '10.203.2.1', port: 43010 }, { ip: '10.203.2.2', port: 9092 }), {
+      ip: '10.203.1.2',
+      port: 43010,
+    });
+    assert.deepEqual(table.originalClient({ ip: 'fd00:203:2::1', port: 55738 }, { ip: 'fd00:203:2::2', port: 9092 }), {
+      ip: 'fd00:203:1::2',
+      port: 55738,
+    });
+    assert.deepEqual(table.originalClient({ ip: 'fd00:203:2:0:0:0:0:1', port: 55738 }, { ip: 'FD00:203:2::2', port: 9092 }), {
+      ip: 'fd00:203:1::2',
+      port: 55738,
+    });
     assert.equal(table.originalClient({ ip: '10.203.2.1', port: 43011 }, { ip: '10.203.2.2', port: 9092 }), undefined);
     assert.equal(table.originalClient({ ip: '10.203.1.2', port: 43010 }, { ip: '10.203.2.2', port: 9092 }), undefined);
   });
@@ -49,8 +58,11 @@ describe('ConntrackTable', () => {
   });
 
   it('reports no original client when only the broker side was translated', async () => {
-    const path = file('dnat-only', 'ipv4     2 tcp      6 300 ESTABLISHED src=10.9.0.5 dst=10.96.0.10 sport=40000 dport=9092 '
-      + 'src=10.9.1.7 dst=10.9.0.5 sport=9092 dport=40000 [ASSURED] mark=0 zone=0 use=2\n');
+    const path = file(
+      'dnat-only',
+      'ipv4     2 tcp      6 300 ESTABLISHED src=10.9.0.5 dst=10.96.0.10 sport=40000 dport=9092 ' +
+        'src=10.9.1.7 dst=10.9.0.5 sport=9092 dport=40000 [ASSURED] mark=0 zone=0 use=2\n',
+    );
     const table = new ConntrackTable({ file: path, source: 'proc' });
     await table.refresh();
     const client = { ip: '10.9.0.5', port: 40000 };
@@ -72,22 +84,35 @@ describe('ConntrackTable', () => {
     assert.equal(status.malformedLines, 0);
   });
 
-  it('reads the conntrack tool\'s output for both address families when asked to', async () => {
-    const tool = fakeTool('conntrack-ok', `[ "$5" = ipv6 ] && pattern=':' || pattern='^[a-z]* *[0-9]* [0-9]* [A-Z_]* src=[0-9.]* '\ngrep -e "$pattern" '${join(fixtures, 'conntrack-L.txt')}'\necho 'conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.' >&2`);
+  it("reads the conntrack tool's output for both address families when asked to", async () => {
+    const tool = fakeTool(
+      'conntrack-ok',
+      `[ "$5" = ipv6 ] && pattern=':' || pattern='^[a-z]* *[0-9]* [0-9]* [A-Z_]* src=[0-9.]* '\ngrep -e "$pattern" '${join(fixtures, 'conntrack-L.txt')}'\necho 'conntrack v1.4.7 (conntrack-tools): 3 flow entries have been shown.' >&2`,
+    );
     const table = new ConntrackTable({ source: 'tool', toolCommand: tool, brokerPorts: [9092] });
     const status = await table.refresh();
     assert.ok(status.state === 'ready', JSON.stringify(status));
     assert.equal(status.entries, 6);
     assert.match(status.source, /-L -p tcp$/);
-    assert.deepEqual(table.originalClient({ ip: 'fd00:203:2::1', port: 55740 }, { ip: 'fd00:203:2::2', port: 9092 }), { ip: 'fd00:203:1::2', port: 55740 });
+    assert.deepEqual(table.originalClient({ ip: 'fd00:203:2::1', port: 55740 }, { ip: 'fd00:203:2::2', port: 9092 }), {
+      ip: 'fd00:203:1::2',
+      port: 55740,
+    });
   });
 
   it('falls back to the tool when the file is missing, and says why when neither works, once', async () => {
     const reported: string[] = [];
-    const table = new ConntrackTable({ file: join(dir, 'no-such-file'), toolCommand: join(dir, 'no-such-tool'), onUnavailable: (reason) => reported.push(reason) });
+    const table = new ConntrackTable({
+      file: join(dir, 'no-such-file'),
+      toolCommand: join(dir, 'no-such-tool'),
+      onUnavailable: (reason) => reported.push(reason),
+    });
     const status = await table.refresh();
     assert.equal(status.state, 'unavailable');
-    assert.match(status.state === 'unavailable' ? status.reason : '', /no-such-file is missing \(the nf_conntrack module is not loaded.*\); the conntrack tool \(.*no-such-tool\) is not installed/);
+    assert.match(
+      status.state === 'unavailable' ? status.reason : '',
+      /no-such-file is missing \(the nf_conntrack module is not loaded.*\); the conntrack tool \(.*no-such-tool\) is not installed/,
+    );
     await table.refresh();
     assert.equal(reported.length, 1);
     assert.equal(table.originalClient({ ip: '10.0.0.1', port: 1 }, { ip: '10.0.0.2', port: 9092 }), undefined);
@@ -95,7 +120,10 @@ describe('ConntrackTable', () => {
     const denied = fakeTool('conntrack-denied', `echo 'conntrack v1.4.7 (conntrack-tools): Operation not permitted' >&2\nexit 1`);
     const tool = new ConntrackTable({ file: join(dir, 'no-such-file'), toolCommand: denied });
     const deniedStatus = await tool.refresh();
-    assert.match(deniedStatus.state === 'unavailable' ? deniedStatus.reason : '', /-f ipv4 failed \(exit 1\): .*Operation not permitted \(needs root or CAP_NET_ADMIN\)/);
+    assert.match(
+      deniedStatus.state === 'unavailable' ? deniedStatus.reason : '',
+      /-f ipv4 failed \(exit 1\): .*Operation not permitted \(needs root or CAP_NET_ADMIN\)/,
+    );
   });
 
   it('reads again on a miss at most once per interval, and joins a read under way', async () => {
@@ -114,7 +142,9 @@ describe('ConntrackTable', () => {
     const broker = { ip: '10.203.2.2', port: 9092 };
     await Promise.all([table.refresh(), table.refresh()]);
     assert.equal(reads, 1);
-    lines.push('tcp      6 300 ESTABLISHED src=10.203.1.2 dst=10.203.2.2 sport=40000 dport=9092 src=10.203.2.2 dst=10.203.2.1 sport=9092 dport=40000 [ASSURED] mark=0 use=1');
+    lines.push(
+      'tcp      6 300 ESTABLISHED src=10.203.1.2 dst=10.203.2.2 sport=40000 dport=9092 src=10.203.2.2 dst=10.203.2.1 sport=9092 dport=40000 [ASSURED] mark=0 use=1',
+    );
     assert.equal(table.originalClient(client, broker), undefined);
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(reads, 1, 'a miss within the interval does not read');
@@ -126,8 +156,9 @@ describe('ConntrackTable', () => {
   });
 
   it('parses a large table without holding the event loop', async () => {
-    const line = (i: number) => `ipv4     2 tcp      6 431999 ESTABLISHED src=10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255} dst=10.255.0.1 sport=${1024 + (i % 60000)} dport=9092 `
-      + `src=10.255.0.1 dst=10.254.0.1 sport=9092 dport=${1024 + (i % 60000)} [ASSURED] mark=0 zone=0 use=2`;
+    const line = (i: number) =>
+      `ipv4     2 tcp      6 431999 ESTABLISHED src=10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255} dst=10.255.0.1 sport=${1024 + (i % 60000)} dport=9092 ` +
+      `src=10.255.0.1 dst=10.254.0.1 sport=9092 dport=${1024 + (i % 60000)} [ASSURED] mark=0 zone=0 use=2`;
     const count = 100_000;
     const path = file('large', Array.from({ length: count }, (_, i) => line(i)).join('\n') + '\n');
     const table = new ConntrackTable({ file: path, source: 'proc', maxEntries: 50_000 });

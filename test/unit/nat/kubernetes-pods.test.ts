@@ -15,14 +15,43 @@ const dir = mkdtempSync(join(tmpdir(), 'sonar-k8s-'));
 function certificate(name: string): { key: string; cert: string } {
   const key = join(dir, `${name}.key`);
   const cert = join(dir, `${name}.crt`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=kubernetes', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=kubernetes',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
 }
 
 const PODS = [
-  { metadata: { namespace: 'shop', name: 'orders-7d9f' }, spec: {}, status: { podIP: '10.244.1.7', podIPs: [{ ip: '10.244.1.7' }, { ip: 'fd00:10:244:1::7' }] } },
-  { metadata: { namespace: 'kube-system', name: 'kube-proxy-x1' }, spec: { hostNetwork: true }, status: { podIP: '192.168.0.10', podIPs: [{ ip: '192.168.0.10' }] } },
+  {
+    metadata: { namespace: 'shop', name: 'orders-7d9f' },
+    spec: {},
+    status: { podIP: '10.244.1.7', podIPs: [{ ip: '10.244.1.7' }, { ip: 'fd00:10:244:1::7' }] },
+  },
+  {
+    metadata: { namespace: 'kube-system', name: 'kube-proxy-x1' },
+    spec: { hostNetwork: true },
+    status: { podIP: '192.168.0.10', podIPs: [{ ip: '192.168.0.10' }] },
+  },
   { metadata: { namespace: 'shop', name: 'billing-55c1' }, spec: {}, status: { podIP: '10.244.2.9' } },
   { metadata: { namespace: 'data', name: 'etl-0' }, spec: {}, status: { podIPs: [{ ip: '10.244.3.3' }] } },
   { metadata: { namespace: 'data', name: 'pending-0' }, spec: {}, status: {} },
@@ -52,7 +81,12 @@ before(async () => {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
     };
-    if (request.headers.authorization !== `Bearer ${TOKEN}`) return reply(403, { kind: 'Status', reason: 'Forbidden', message: 'pods is forbidden: User "system:serviceaccount:x:y" cannot list resource "pods"' });
+    if (request.headers.authorization !== `Bearer ${TOKEN}`)
+      return reply(403, {
+        kind: 'Status',
+        reason: 'Forbidden',
+        message: 'pods is forbidden: User "system:serviceaccount:x:y" cannot list resource "pods"',
+      });
     if (url.pathname !== '/api/v1/pods' || url.searchParams.get('fieldSelector') !== 'status.phase=Running') return reply(404, {});
     const limit = Number(url.searchParams.get('limit'));
     const from = Number(url.searchParams.get('continue') ?? 0);
@@ -61,7 +95,11 @@ before(async () => {
       return reply(410, { kind: 'Status', reason: 'Expired', message: 'The provided continue parameter is too old' });
     }
     const next = from + limit < PODS.length ? String(from + limit) : undefined;
-    reply(200, { kind: 'PodList', metadata: { resourceVersion: '4711', ...(next ? { continue: next } : {}) }, items: PODS.slice(from, from + limit) });
+    reply(200, {
+      kind: 'PodList',
+      metadata: { resourceVersion: '4711', ...(next ? { continue: next } : {}) },
+      items: PODS.slice(from, from + limit),
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
@@ -76,7 +114,10 @@ const inCluster = () => ({ KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERV
 describe('KubernetesPods', () => {
   it('is disabled outside a cluster, and says why', async () => {
     const pods = new KubernetesPods({ env: {} });
-    assert.deepEqual(await pods.refresh(), { state: 'disabled', reason: 'not in a Kubernetes cluster (KUBERNETES_SERVICE_HOST is not set)' });
+    assert.deepEqual(await pods.refresh(), {
+      state: 'disabled',
+      reason: 'not in a Kubernetes cluster (KUBERNETES_SERVICE_HOST is not set)',
+    });
     pods.start();
     pods.stop();
     assert.equal(pods.podByIp('10.244.1.7'), undefined);
@@ -86,8 +127,18 @@ describe('KubernetesPods', () => {
     requests.length = 0;
     const pods = new KubernetesPods({ env: inCluster(), serviceAccountDir: serviceAccount('good', serverCert), pageSize: 2 });
     const status = await pods.refresh();
-    assert.deepEqual(status.state === 'ready' && { pods: status.pods, resourceVersion: status.resourceVersion }, { pods: 3, resourceVersion: '4711' });
-    assert.deepEqual(requests.map((url) => [url.searchParams.get('limit'), url.searchParams.get('continue')]), [['2', null], ['2', '2'], ['2', '4']]);
+    assert.deepEqual(status.state === 'ready' && { pods: status.pods, resourceVersion: status.resourceVersion }, {
+      pods: 3,
+      resourceVersion: '4711',
+    });
+    assert.deepEqual(
+      requests.map((url) => [url.searchParams.get('limit'), url.searchParams.get('continue')]),
+      [
+        ['2', null],
+        ['2', '2'],
+        ['2', '4'],
+      ],
+    );
     assert.deepEqual(pods.podByIp('10.244.1.7'), { namespace: 'shop', pod: 'orders-7d9f' });
     assert.deepEqual(pods.podByIp('fd00:10:244:1:0:0:0:7'), { namespace: 'shop', pod: 'orders-7d9f' });
     assert.deepEqual(pods.podByIp('10.244.2.9'), { namespace: 'shop', pod: 'billing-55c1' });
@@ -100,7 +151,10 @@ describe('KubernetesPods', () => {
     expireNextContinue = true;
     const pods = new KubernetesPods({ env: inCluster(), serviceAccountDir: serviceAccount('good', serverCert), pageSize: 2 });
     assert.equal((await pods.refresh()).state, 'ready');
-    assert.deepEqual(requests.map((url) => url.searchParams.get('continue')), [null, '2', null, '2', '4']);
+    assert.deepEqual(
+      requests.map((url) => url.searchParams.get('continue')),
+      [null, '2', null, '2', '4'],
+    );
     assert.deepEqual(pods.podByIp('10.244.3.3'), { namespace: 'data', pod: 'etl-0' });
   });
 
@@ -113,7 +167,10 @@ describe('KubernetesPods', () => {
     const status = await pods.refresh();
     await pods.refresh();
     assert.equal(status.state, 'failed');
-    assert.match(status.state === 'failed' ? status.reason : '', /HTTP 403 \(the service account needs RBAC permission to list pods in all namespaces\): .*cannot list resource/);
+    assert.match(
+      status.state === 'failed' ? status.reason : '',
+      /HTTP 403 \(the service account needs RBAC permission to list pods in all namespaces\): .*cannot list resource/,
+    );
     assert.equal(status.state === 'failed' && status.pods, 3);
     assert.deepEqual(pods.podByIp('10.244.2.9'), { namespace: 'shop', pod: 'billing-55c1' });
     assert.equal(failures.length, 1);

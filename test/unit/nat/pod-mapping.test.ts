@@ -16,7 +16,10 @@ function sniffer(...argv: string[]) {
 
 function recordingLogger() {
   const lines: Record<string, unknown>[] = [];
-  return { lines, logger: createLogger({ level: 'debug', format: 'json', write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }) };
+  return {
+    lines,
+    logger: createLogger({ level: 'debug', format: 'json', write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }),
+  };
 }
 
 test('off by default: no mapping and nothing logged', () => {
@@ -36,7 +39,12 @@ test('outside a cluster it stays off and says so in one line', () => {
 
 test('without the sniffer it has no effect and says so', () => {
   const { lines, logger } = recordingLogger();
-  assert.equal(kubernetesPodMapping(sniffer('--kafka.server=broker:9092', '--sniff.kubernetes-pods'), logger, { env: { KUBERNETES_SERVICE_HOST: '10.0.0.1' } }), undefined);
+  assert.equal(
+    kubernetesPodMapping(sniffer('--kafka.server=broker:9092', '--sniff.kubernetes-pods'), logger, {
+      env: { KUBERNETES_SERVICE_HOST: '10.0.0.1' },
+    }),
+    undefined,
+  );
   assert.equal(lines.length, 1);
   assert.match(JSON.stringify(lines[0]), /no effect without the sniffer/);
 });
@@ -44,9 +52,14 @@ test('without the sniffer it has no effect and says so', () => {
 test('in a cluster, a list that fails is logged once with its reason', async () => {
   const { lines, logger } = recordingLogger();
   const empty = mkdtempSync(join(tmpdir(), 'sonar-sa-'));
-  const pods = kubernetesPodMapping(sniffer('--sniff.interface=lo', '--sniff.kubernetes-pods', '--sniff.kubernetes-pods-refresh=5s'), logger, {
-    env: { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '1' }, serviceAccountDir: empty,
-  });
+  const pods = kubernetesPodMapping(
+    sniffer('--sniff.interface=lo', '--sniff.kubernetes-pods', '--sniff.kubernetes-pods-refresh=5s'),
+    logger,
+    {
+      env: { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '1' },
+      serviceAccountDir: empty,
+    },
+  );
   assert.ok(pods !== undefined);
   assert.equal(pods.status().state, 'not-read');
   assert.equal((await pods.refresh()).state, 'failed');

@@ -41,11 +41,14 @@ describe('checkRequestFrameStart', () => {
   const clientId = `0005${text('sonar')}`;
 
   it('accepts real request frames', () => {
-    const message = encodeRequest({ apiKey: 3, apiVersion: 12, correlationId: 1, clientId: 'sonar' }, {
-      topics: null,
-      allowAutoTopicCreation: true,
-      includeTopicAuthorizedOperations: false,
-    });
+    const message = encodeRequest(
+      { apiKey: 3, apiVersion: 12, correlationId: 1, clientId: 'sonar' },
+      {
+        topics: null,
+        allowAutoTopicCreation: true,
+        includeTopicAuthorizedOperations: false,
+      },
+    );
     assert.equal(checkRequestFrameStart(frame(message)), 'plausible');
     assert.equal(checkRequestFrameStart(requestFrame(0, 9, 0, clientId)), 'plausible');
     assert.equal(checkRequestFrameStart(requestFrame(0, 9, 0, 'ffff')), 'plausible');

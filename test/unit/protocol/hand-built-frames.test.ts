@@ -26,8 +26,12 @@ const BATCH = [
   'ffff', // producerEpoch
   'ffffffff', // baseSequence
   '00000002', // recordCount
-  '10 00 00 00 01 04', text('v1'), '00', // record: length 8, attrs, tsDelta 0, offsetDelta 0, key null, value len 2, no headers
-  '10 00 00 02 01 04', text('v2'), '00', // record: offsetDelta 1
+  '10 00 00 00 01 04',
+  text('v1'),
+  '00', // record: length 8, attrs, tsDelta 0, offsetDelta 0, key null, value len 2, no headers
+  '10 00 00 02 01 04',
+  text('v2'),
+  '00', // record: offsetDelta 1
 ].join('');
 const BATCH_LENGTH = 79;
 
@@ -43,10 +47,13 @@ describe('hand-built frames', () => {
       '0012', // api key 18
       '0003', // api version 3
       '0000002a', // correlation id 42
-      '0005', text('sonar'), // client id: int16-length string even in header v2
+      '0005',
+      text('sonar'), // client id: int16-length string even in header v2
       '00', // header tagged fields: none
-      '0c', text('kafka-sonar'), // client_software_name: compact, length 11 + 1
-      '06', text('0.1.0'), // client_software_version
+      '0c',
+      text('kafka-sonar'), // client_software_name: compact, length 11 + 1
+      '06',
+      text('0.1.0'), // client_software_version
       '00', // body tagged fields: none
     );
     const frame = readFrame(wire);
@@ -64,7 +71,8 @@ describe('hand-built frames', () => {
     const message = bytes(
       '0000002a', // correlation id; ApiVersions responses always use header v0
       '0000', // error code
-      '02', '0000 0000 000b 00', // api_keys: one entry Produce 0..11, entry tagged fields
+      '02',
+      '0000 0000 000b 00', // api_keys: one entry Produce 0..11, entry tagged fields
       '00000064', // throttle_time_ms 100
       '01', // one tagged field
       '01 08 0000000000000005', // tag 1 (FinalizedFeaturesEpoch), 8 bytes, int64 5
@@ -92,13 +100,19 @@ describe('hand-built frames', () => {
 
   it('Produce v3 request with one record batch', () => {
     const message = bytes(
-      '0000 0003 00000007', '0008', text('producer'), // header v1
+      '0000 0003 00000007',
+      '0008',
+      text('producer'), // header v1
       'ffff', // transactional_id: null
       'ffff', // acks -1
       '00007530', // timeout 30000
-      '00000001', '0006', text('orders'), // one topic
-      '00000001', '00000002', // one partition: index 2
-      '0000004f', BATCH, // records: int32 length 79
+      '00000001',
+      '0006',
+      text('orders'), // one topic
+      '00000001',
+      '00000002', // one partition: index 2
+      '0000004f',
+      BATCH, // records: int32 length 79
     );
     const decoded = ok(decodeRequest(message));
     assert.deepEqual(decoded.header, { apiKey: 0, apiVersion: 3, correlationId: 7, clientId: 'producer', headerVersion: 1 });
@@ -117,13 +131,21 @@ describe('hand-built frames', () => {
 
   it('Produce v9 request (flexible) with one record batch; records are a view, not a copy', () => {
     const message = bytes(
-      '0000 0009 00000008', '0008', text('producer'), '00', // header v2
-      '07', text('txn-1a'), // transactional_id: compact nullable string
+      '0000 0009 00000008',
+      '0008',
+      text('producer'),
+      '00', // header v2
+      '07',
+      text('txn-1a'), // transactional_id: compact nullable string
       '0001', // acks 1
       '00000bb8', // timeout 3000
-      '02', '07', text('orders'), // topic_data: 1 topic, compact name
-      '02', '00000000', // partition_data: 1 partition, index 0
-      '50', BATCH, // records: compact, 79 + 1
+      '02',
+      '07',
+      text('orders'), // topic_data: 1 topic, compact name
+      '02',
+      '00000000', // partition_data: 1 partition, index 0
+      '50',
+      BATCH, // records: compact, 79 + 1
       '00', // partition tagged fields
       '00', // topic tagged fields
       '00', // body tagged fields
@@ -143,16 +165,33 @@ describe('hand-built frames', () => {
 
   it('Metadata v12 response with a topic id', () => {
     const message = bytes(
-      '00000009', '00', // header v1: correlation id 9, tagged fields
+      '00000009',
+      '00', // header v1: correlation id 9, tagged fields
       '00000000', // throttle_time_ms
-      '02', '00000001', '09', text('broker-1'), '00002384', '00', '00', // one broker: id 1, host, port 9092, rack null
-      '04', text('abc'), // cluster_id
+      '02',
+      '00000001',
+      '09',
+      text('broker-1'),
+      '00002384',
+      '00',
+      '00', // one broker: id 1, host, port 9092, rack null
+      '04',
+      text('abc'), // cluster_id
       '00000001', // controller_id
       '02', // one topic
-      '0000', '07', text('orders'), UUID_0_TO_15, '00', // error, name, topic_id, is_internal false
-      '02', '0000 00000000 00000001 00000005', // one partition: error, index 0, leader 1, leader epoch 5
-      '03 00000001 00000002', '02 00000001', '01', '00', // replicas [1,2], isr [1], offline [], tagged
-      '80000000', '00', // topic_authorized_operations INT32_MIN, topic tagged fields
+      '0000',
+      '07',
+      text('orders'),
+      UUID_0_TO_15,
+      '00', // error, name, topic_id, is_internal false
+      '02',
+      '0000 00000000 00000001 00000005', // one partition: error, index 0, leader 1, leader epoch 5
+      '03 00000001 00000002',
+      '02 00000001',
+      '01',
+      '00', // replicas [1,2], isr [1], offline [], tagged
+      '80000000',
+      '00', // topic_authorized_operations INT32_MIN, topic tagged fields
       '00', // body tagged fields
     );
     const decoded = ok(decodeResponse(message, 3, 12));
@@ -180,19 +219,29 @@ describe('hand-built frames', () => {
 
   it('Fetch v13 request with a topic id and the tagged ClusterId field', () => {
     const message = bytes(
-      '0001 000d 0000000b', '000a', text('consumer-1'), '00', // header v2
+      '0001 000d 0000000b',
+      '000a',
+      text('consumer-1'),
+      '00', // header v2
       'ffffffff', // replica_id -1
       '000001f4', // max_wait_ms 500
       '00000001', // min_bytes
       '03200000', // max_bytes 52428800
       '01', // isolation_level READ_COMMITTED
-      '00000000', 'ffffffff', // session id, session epoch
-      '02', UUID_ALL_FF, // one topic, by id
-      '02', '00000003 00000007 0000000000000064 ffffffff ffffffffffffffff 00100000', '00', // one partition
+      '00000000',
+      'ffffffff', // session id, session epoch
+      '02',
+      UUID_ALL_FF, // one topic, by id
+      '02',
+      '00000003 00000007 0000000000000064 ffffffff ffffffffffffffff 00100000',
+      '00', // one partition
       '00', // topic tagged fields
       '01', // forgotten_topics_data: empty
-      '07', text('rack-a'), // rack_id
-      '01', '00 07 07', text('kraft1'), // tagged: tag 0 (ClusterId), 7 bytes, compact string
+      '07',
+      text('rack-a'), // rack_id
+      '01',
+      '00 07 07',
+      text('kraft1'), // tagged: tag 0 (ClusterId), 7 bytes, compact string
     );
     const decoded = ok(decodeRequest(message));
     assert.deepEqual(decoded.header, { apiKey: 1, apiVersion: 13, correlationId: 11, clientId: 'consumer-1', headerVersion: 2 });

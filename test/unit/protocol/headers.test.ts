@@ -14,15 +14,27 @@ import { bytes, text } from './support/hex.ts';
 
 describe('header versions', () => {
   it('request header v2 exactly for flexible versions, v1 before', () => {
-    assert.deepEqual([8, 9, 13].map((v) => requestHeaderVersion(0, v)), [1, 2, 2]); // Produce flexible from 9
-    assert.deepEqual([11, 12, 18].map((v) => requestHeaderVersion(1, v)), [1, 2, 2]); // Fetch from 12
-    assert.deepEqual([2, 3].map((v) => requestHeaderVersion(18, v)), [1, 2]); // ApiVersions from 3
+    assert.deepEqual(
+      [8, 9, 13].map((v) => requestHeaderVersion(0, v)),
+      [1, 2, 2],
+    ); // Produce flexible from 9
+    assert.deepEqual(
+      [11, 12, 18].map((v) => requestHeaderVersion(1, v)),
+      [1, 2, 2],
+    ); // Fetch from 12
+    assert.deepEqual(
+      [2, 3].map((v) => requestHeaderVersion(18, v)),
+      [1, 2],
+    ); // ApiVersions from 3
     assert.equal(requestHeaderVersion(17, 1), 1); // SaslHandshake is never flexible
     assert.equal(requestHeaderVersion(4, 4), 2); // LeaderAndIsr (3.9-only) flexible from 4
   });
 
   it('ControlledShutdown v0 is the only request with header v0', () => {
-    assert.deepEqual([0, 1, 2, 3].map((v) => requestHeaderVersion(7, v)), [0, 1, 1, 2]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((v) => requestHeaderVersion(7, v)),
+      [0, 1, 1, 2],
+    );
   });
 
   it('versions newer than known keep the last flexibility; unknown keys give undefined', () => {
@@ -32,8 +44,14 @@ describe('header versions', () => {
   });
 
   it('response header v1 for flexible versions, except ApiVersions which is always v0', () => {
-    assert.deepEqual([8, 9].map((v) => responseHeaderVersion(0, v)), [0, 1]);
-    assert.deepEqual([0, 3, 4, 5].map((v) => responseHeaderVersion(18, v)), [0, 0, 0, 0]);
+    assert.deepEqual(
+      [8, 9].map((v) => responseHeaderVersion(0, v)),
+      [0, 1],
+    );
+    assert.deepEqual(
+      [0, 3, 4, 5].map((v) => responseHeaderVersion(18, v)),
+      [0, 0, 0, 0],
+    );
     assert.equal(responseHeaderVersion(999, 0), undefined);
   });
 });
@@ -71,7 +89,10 @@ describe('header decoding', () => {
 
 describe('api key and error code tables', () => {
   it('names every api key from 0 to 94, using the 4.x name where one changed', () => {
-    assert.deepEqual([...API_KEY_NAMES.keys()], Array.from({ length: 95 }, (_, i) => i));
+    assert.deepEqual(
+      [...API_KEY_NAMES.keys()],
+      Array.from({ length: 95 }, (_, i) => i),
+    );
     assert.deepEqual([0, 1, 3, 4, 18, 68, 74, 88].map(apiKeyName), [
       'Produce',
       'Fetch',
@@ -86,7 +107,10 @@ describe('api key and error code tables', () => {
   });
 
   it('error codes -1..133 from Errors.java, unique names', () => {
-    assert.deepEqual([...ERROR_CODE_NAMES.keys()], Array.from({ length: 135 }, (_, i) => i - 1));
+    assert.deepEqual(
+      [...ERROR_CODE_NAMES.keys()],
+      Array.from({ length: 135 }, (_, i) => i - 1),
+    );
     assert.equal(new Set(ERROR_CODE_NAMES.values()).size, 135);
     const expected: [number, string][] = [
       [-1, 'UNKNOWN_SERVER_ERROR'],

@@ -61,7 +61,14 @@ const topicData = [
   {
     topic: 'orders',
     partitions: [
-      { partition: 0, messages: [{ key: 'k1', value: 'v1' }, { key: 'k2', value: 'v2' }, { key: null, value: 'v3' }] },
+      {
+        partition: 0,
+        messages: [
+          { key: 'k1', value: 'v1' },
+          { key: 'k2', value: 'v2' },
+          { key: null, value: 'v3' },
+        ],
+      },
       { partition: 5, messages: [{ key: 'k4', value: 'value-4' }] },
     ],
   },
@@ -99,7 +106,10 @@ describe('kafkajs Produce requests', () => {
         const topics = decoded.body['topicData'] as unknown as ProduceTopic[];
         assert.deepEqual(
           topics.map((t) => [t.name, t.partitionData.map((p) => p.index)]),
-          [['orders', [0, 5]], ['payments', [1]]],
+          [
+            ['orders', [0, 5]],
+            ['payments', [1]],
+          ],
         );
         const counts = topics.flatMap((t) => t.partitionData.map((p) => summarizeRecords(p.records)));
         for (const summary of counts) assert.equal(summary.error, null);
@@ -110,23 +120,36 @@ describe('kafkajs Produce requests', () => {
         for (const summary of counts) assert.equal(summary.compressionCodecs, codecBit);
         if (version >= 3) {
           // Record batches (magic 2): one batch per partition, exact record counts.
-          assert.deepEqual(counts.map((s) => [s.batches, s.records, s.magics]), [[1, 3, 4], [1, 1, 4], [1, 1, 4]]);
+          assert.deepEqual(
+            counts.map((s) => [s.batches, s.records, s.magics]),
+            [
+              [1, 3, 4],
+              [1, 1, 4],
+              [1, 1, 4],
+            ],
+          );
           for (const summary of counts) assert.equal(summary.transactionalBatches, 1);
           for (const summary of counts) assert.equal(summary.approximate, false);
         } else if (compressed) {
           // Magic 1 gzip wrapper: inner messages are compressed, so one (approximate) record per wrapper.
-          assert.deepEqual(counts.map((s) => [s.batches, s.records, s.magics, s.approximate]), [
-            [1, 1, 2, true],
-            [1, 1, 2, true],
-            [1, 1, 2, true],
-          ]);
+          assert.deepEqual(
+            counts.map((s) => [s.batches, s.records, s.magics, s.approximate]),
+            [
+              [1, 1, 2, true],
+              [1, 1, 2, true],
+              [1, 1, 2, true],
+            ],
+          );
         } else {
           const magicBit = version === 2 ? 2 : 1;
-          assert.deepEqual(counts.map((s) => [s.batches, s.records, s.magics, s.approximate]), [
-            [3, 3, magicBit, false],
-            [1, 1, magicBit, false],
-            [1, 1, magicBit, false],
-          ]);
+          assert.deepEqual(
+            counts.map((s) => [s.batches, s.records, s.magics, s.approximate]),
+            [
+              [3, 3, magicBit, false],
+              [1, 1, magicBit, false],
+              [1, 1, magicBit, false],
+            ],
+          );
         }
       });
     }
@@ -177,10 +200,13 @@ describe('kafkajs Fetch requests', () => {
       assert.equal(topics.length, 1);
       assert.equal(topics[0]!.topic, 'orders');
       const partitions = topics[0]!.partitions;
-      assert.deepEqual(partitions.map((p) => [p.partition, p.fetchOffset, p.partitionMaxBytes]), [
-        [0, 42, 1048576],
-        [3, 9007199254740993n, 65536],
-      ]);
+      assert.deepEqual(
+        partitions.map((p) => [p.partition, p.fetchOffset, p.partitionMaxBytes]),
+        [
+          [0, 42, 1048576],
+          [3, 9007199254740993n, 65536],
+        ],
+      );
       if (version >= 9) assert.equal(partitions[0]!.currentLeaderEpoch, -1);
       if (version >= 5) assert.equal(partitions[0]!.logStartOffset, -1);
     });
@@ -192,7 +218,10 @@ describe('kafkajs Metadata requests', () => {
     it(`v${version}`, async () => {
       const decoded = await decodeKafkajs(metadata, version, { topics: ['orders', 'payments'], allowAutoTopicCreation: false });
       const topics = decoded.body['topics'] as { name: string }[];
-      assert.deepEqual(topics.map((t) => t.name), ['orders', 'payments']);
+      assert.deepEqual(
+        topics.map((t) => t.name),
+        ['orders', 'payments'],
+      );
       if (version >= 4) assert.equal(decoded.body['allowAutoTopicCreation'], false);
       else assert.equal('allowAutoTopicCreation' in decoded.body, false);
     });

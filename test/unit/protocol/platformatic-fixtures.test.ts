@@ -66,7 +66,16 @@ describe('@platformatic/kafka Produce requests', () => {
       assert.deepEqual([decoded.body['transactionalId'], decoded.body['acks'], decoded.body['timeoutMs']], [null, -1, 5000]);
       const topics = decoded.body['topicData'] as { name: string; partitionData: { index: number; records: Buffer }[] }[];
       const shape = topics.map((t) => [t.name, t.partitionData.map((p) => [p.index, summarizeRecords(p.records).records])]);
-      assert.deepEqual(shape, [['orders', [[0, 2], [4, 1]]], ['audit', [[1, 1]]]]);
+      assert.deepEqual(shape, [
+        [
+          'orders',
+          [
+            [0, 2],
+            [4, 1],
+          ],
+        ],
+        ['audit', [[1, 1]]],
+      ]);
     });
   }
 });
@@ -101,7 +110,10 @@ describe('@platformatic/kafka Metadata and ApiVersions requests', () => {
       const body = lib[`metadataV${version}`]!.createRequest(['orders', 'audit'], true, true);
       const decoded = decodeFrame(frameLikePlatformatic(3, version, body), 3, version);
       const topics = decoded.body['topics'] as Record<string, unknown>[];
-      assert.deepEqual(topics.map((t) => t['name']), ['orders', 'audit']);
+      assert.deepEqual(
+        topics.map((t) => t['name']),
+        ['orders', 'audit'],
+      );
       if (version >= 10) assert.equal(topics[0]!['topicId'], 'AAAAAAAAAAAAAAAAAAAAAA');
       if (version >= 4) assert.equal(decoded.body['allowAutoTopicCreation'], true);
     });
@@ -131,7 +143,9 @@ describe('responses from our encoder parse identically with @platformatic/kafka'
           name: 'orders',
           topicId: TOPIC_ID,
           isInternal: false,
-          partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 3, replicaNodes: [1, 2], isrNodes: [1], offlineReplicas: [] }],
+          partitions: [
+            { errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 3, replicaNodes: [1, 2], isrNodes: [1], offlineReplicas: [] },
+          ],
           topicAuthorizedOperations: 8,
         },
       ],
@@ -166,10 +180,20 @@ describe('responses from our encoder parse identically with @platformatic/kafka'
       nodeEndpoints: [{ nodeId: 2, host: 'b2', port: 9093, rack: 'r' }],
     };
     const parsed = lib['produceV10']!.parseResponse(1, 0, 10, lib.Reader.from(encodeBody(0, 10, 'response', body)));
-    assert.deepEqual(bigintsToStrings(parsed), bigintsToStrings({
-      ...body,
-      responses: [{ name: 'orders', partitionResponses: [{ ...body.responses[0]!.partitionResponses[0]!, baseOffset: 100n, logAppendTimeMs: -1n, logStartOffset: 0n }] }],
-    }));
+    assert.deepEqual(
+      bigintsToStrings(parsed),
+      bigintsToStrings({
+        ...body,
+        responses: [
+          {
+            name: 'orders',
+            partitionResponses: [
+              { ...body.responses[0]!.partitionResponses[0]!, baseOffset: 100n, logAppendTimeMs: -1n, logStartOffset: 0n },
+            ],
+          },
+        ],
+      }),
+    );
   });
 
   it('Fetch v16 response: platformatic parses the batches we count', () => {
@@ -215,7 +239,10 @@ describe('responses from our encoder parse identically with @platformatic/kafka'
     assert.equal(parsed.responses[0]!.topicId, TOPIC_ID_DASHED);
     assert.equal(theirs.highWatermark, 6n);
     assert.equal(theirs.records.length, 2);
-    assert.equal(theirs.records.reduce((n, b) => n + b.records.length, 0), 6);
+    assert.equal(
+      theirs.records.reduce((n, b) => n + b.records.length, 0),
+      6,
+    );
 
     const decoded = decodeResponse(encodeResponse(1, 16, 1, body), 1, 16);
     assert.ok(decoded.ok);

@@ -174,8 +174,14 @@ describe('Reader arrays and tagged fields', () => {
   });
 
   it('array helpers read each element with the given function', () => {
-    assert.deepEqual(reader('00000002', '0001', '0002').array((r) => r.int16()), [1, 2]);
-    assert.deepEqual(reader('03', '0001', '0002').compactArray((r) => r.int16()), [1, 2]);
+    assert.deepEqual(
+      reader('00000002', '0001', '0002').array((r) => r.int16()),
+      [1, 2],
+    );
+    assert.deepEqual(
+      reader('03', '0001', '0002').compactArray((r) => r.int16()),
+      [1, 2],
+    );
     throwsDecodeError(() => reader('ffffffff').array((r) => r.int16()), /array/);
   });
 

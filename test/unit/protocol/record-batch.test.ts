@@ -96,13 +96,10 @@ describe('summarizeRecords on magic 2 record batches', () => {
     const whole = Buffer.concat([first, second]);
     for (let cut = first.length; cut < whole.length; cut++) {
       const summary = summarizeRecords(whole.subarray(0, cut));
-      assert.deepEqual([summary.batches, summary.records, summary.bytes, summary.partialBytes, summary.error], [
-        1,
-        3,
-        first.length,
-        cut - first.length,
-        null,
-      ]);
+      assert.deepEqual(
+        [summary.batches, summary.records, summary.bytes, summary.partialBytes, summary.error],
+        [1, 3, first.length, cut - first.length, null],
+      );
     }
   });
 
@@ -160,7 +157,9 @@ describe('summarizeRecords on legacy message sets (magic 0 and 1)', () => {
   });
 
   it('counts a compressed wrapper as one record and flags the count as approximate', () => {
-    const summary = summarizeRecords(Buffer.concat([legacyMessage(1, { codec: COMPRESSION_SNAPPY, value: 'compressed-inner-set' }), legacyMessage(1)]));
+    const summary = summarizeRecords(
+      Buffer.concat([legacyMessage(1, { codec: COMPRESSION_SNAPPY, value: 'compressed-inner-set' }), legacyMessage(1)]),
+    );
     assert.deepEqual([summary.batches, summary.records, summary.approximate], [2, 2, true]);
     assert.equal(summary.compressionCodecs, (1 << COMPRESSION_SNAPPY) | (1 << COMPRESSION_NONE));
   });

@@ -132,7 +132,9 @@ describe('every strict prefix of a valid message fails cleanly', () => {
     const produce = API_SPECS[0]!;
     fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: 13 }).chain((version) => fc.tuple(fc.constant(version), bodyArbitrary(produce.apiKey, version, 'request'))),
+        fc
+          .integer({ min: 0, max: 13 })
+          .chain((version) => fc.tuple(fc.constant(version), bodyArbitrary(produce.apiKey, version, 'request'))),
         fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
         ([version, body], flips) => {
           const message = encodeRequest({ apiKey: 0, apiVersion: version, correlationId: 1, clientId: 'x' }, body);

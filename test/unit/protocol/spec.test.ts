@@ -46,7 +46,7 @@ describe('generator', () => {
 });
 
 describe('union of 3.9 and latest definitions', () => {
-  it('every api key spans exactly the union of both folders\' versions', { skip: noReference }, () => {
+  it("every api key spans exactly the union of both folders' versions", { skip: noReference }, () => {
     const ranges = new Map<string, number[]>();
     for (const folder of ['3.9', 'latest']) {
       for (const file of readdirSync(path.join(REFERENCE, folder)).filter((f) => f.endsWith('.json'))) {
@@ -117,7 +117,10 @@ describe('union of 3.9 and latest definitions', () => {
 
 describe('ApiKey constants', () => {
   it('one entry per api, in key order, named like its spec', () => {
-    assert.deepEqual(Object.entries(ApiKey), API_SPECS.map((spec) => [spec.name, spec.apiKey]));
+    assert.deepEqual(
+      Object.entries(ApiKey),
+      API_SPECS.map((spec) => [spec.name, spec.apiKey]),
+    );
     for (const [name, key] of Object.entries(ApiKey)) assert.equal(apiKeyName(key), name);
     assert.equal(ApiKey.Produce, 0);
     assert.equal(ApiKey.ApiVersions, 18);

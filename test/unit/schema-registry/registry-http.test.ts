@@ -31,8 +31,27 @@ const listen = (server: Server): Promise<void> => new Promise((resolve) => serve
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sonar-registry-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   http = createHttpServer(handler);
   https = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, handler);
   await Promise.all([listen(http), listen(https)]);
@@ -45,18 +64,27 @@ after(() => {
 });
 
 const connection = (overrides: Partial<RegistryConnection> = {}): RegistryConnection => ({
-  baseUrl: `http://127.0.0.1:${portOf(http)}/registry`, username: '', password: '', tls: undefined, timeoutMs: 1000, ...overrides,
+  baseUrl: `http://127.0.0.1:${portOf(http)}/registry`,
+  username: '',
+  password: '',
+  tls: undefined,
+  timeoutMs: 1000,
+  ...overrides,
 });
 
 test('GET parses JSON under the base path and sends basic auth when configured', async () => {
-  assert.deepEqual(await getJson(connection({ username: 'sonar', password: 's3cret' }), '/subjects', AbortSignal.timeout(5000)), ['orders-value']);
+  assert.deepEqual(await getJson(connection({ username: 'sonar', password: 's3cret' }), '/subjects', AbortSignal.timeout(5000)), [
+    'orders-value',
+  ]);
   assert.equal(requests.at(-1)!.headers.authorization, `Basic ${Buffer.from('sonar:s3cret').toString('base64')}`);
   await getJson(connection(), '/subjects', AbortSignal.timeout(5000));
   assert.equal(requests.at(-1)!.headers.authorization, undefined);
 });
 
-test('an error answer carries the HTTP status and Confluent\'s error code', async () => {
-  const error = await getJson(connection(), '/config/orders-value?defaultToGlobal=false', AbortSignal.timeout(5000)).catch((caught: unknown) => caught);
+test("an error answer carries the HTTP status and Confluent's error code", async () => {
+  const error = await getJson(connection(), '/config/orders-value?defaultToGlobal=false', AbortSignal.timeout(5000)).catch(
+    (caught: unknown) => caught,
+  );
   assert.ok(error instanceof RegistryHttpError);
   assert.equal(error.status, 404);
   assert.equal(error.errorCode, 40408);
@@ -69,8 +97,14 @@ test('a registry that does not answer in time fails with the timeout', async () 
 
 test('TLS: the CA file is trusted, an unknown certificate is refused, and insecure skips verification', async () => {
   const base = `https://127.0.0.1:${portOf(https)}/registry`;
-  await assert.rejects(getJson(connection({ baseUrl: base, tls: { rejectUnauthorized: true } }), '/subjects', AbortSignal.timeout(5000)), /self.signed|DEPTH_ZERO|certificate/i);
+  await assert.rejects(
+    getJson(connection({ baseUrl: base, tls: { rejectUnauthorized: true } }), '/subjects', AbortSignal.timeout(5000)),
+    /self.signed|DEPTH_ZERO|certificate/i,
+  );
   const trusted = connection({ baseUrl: base, tls: { ca: readFileSync(join(dir, 'cert.pem')), rejectUnauthorized: true } });
   assert.deepEqual(await getJson(trusted, '/subjects', AbortSignal.timeout(5000)), ['orders-value']);
-  assert.deepEqual(await getJson(connection({ baseUrl: base, tls: { rejectUnauthorized: false } }), '/subjects', AbortSignal.timeout(5000)), ['orders-value']);
+  assert.deepEqual(
+    await getJson(connection({ baseUrl: base, tls: { rejectUnauthorized: false } }), '/subjects', AbortSignal.timeout(5000)),
+    ['orders-value'],
+  );
 });

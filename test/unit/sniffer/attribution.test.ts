@@ -23,7 +23,13 @@ function rawFrame(bytes: Buffer | string): Buffer {
   return Buffer.concat([size, body]);
 }
 
-function fetchV16(correlationId: number, sessionId: number, epoch: number, topics: [string, number[]][], forgotten: [string, number[]][] = []): Buffer {
+function fetchV16(
+  correlationId: number,
+  sessionId: number,
+  epoch: number,
+  topics: [string, number[]][],
+  forgotten: [string, number[]][] = [],
+): Buffer {
   return requestFrame(FETCH, 16, correlationId, 'consumer-1', {
     replicaId: -1,
     sessionId,
@@ -37,11 +43,23 @@ describe('fetch', () => {
   it('keeps the partitions of a fetch session: incremental fetches list only what changed', () => {
     const conversation = new TcpConversation()
       .send('client', fetchV16(1, 0, 0, [[ORDERS_ID, [0, 1, 2]]]))
-      .send('server', responseFrame(FETCH, 16, 1, { sessionId: 77, responses: [{ topicId: ORDERS_ID, partitions: [{ partitionIndex: 1, records: recordBatch(4) }] }] }))
+      .send(
+        'server',
+        responseFrame(FETCH, 16, 1, {
+          sessionId: 77,
+          responses: [{ topicId: ORDERS_ID, partitions: [{ partitionIndex: 1, records: recordBatch(4) }] }],
+        }),
+      )
       .send('client', fetchV16(2, 77, 1, [[PAYMENTS_ID, [5]]]))
       .send('server', responseFrame(FETCH, 16, 2, { sessionId: 77 }))
       .send('client', fetchV16(3, 77, 2, [], [[ORDERS_ID, [0]]]))
-      .send('server', responseFrame(FETCH, 16, 3, { sessionId: 77, responses: [{ topicId: PAYMENTS_ID, partitions: [{ partitionIndex: 5, records: recordBatch(2) }] }] }))
+      .send(
+        'server',
+        responseFrame(FETCH, 16, 3, {
+          sessionId: 77,
+          responses: [{ topicId: PAYMENTS_ID, partitions: [{ partitionIndex: 5, records: recordBatch(2) }] }],
+        }),
+      )
       .send('client', fetchV16(4, 55, 9, [[ORDERS_ID, [8]]]))
       .close();
     const { exchanges } = sniff(conversation.segments);
@@ -52,8 +70,14 @@ describe('fetch', () => {
       `${ORDERS_ID}:1/2:0 ${PAYMENTS_ID}:5:2`,
       `${ORDERS_ID}:8:0`,
     ]);
-    assert.deepEqual(exchanges.map((e) => e.details.fetchSessionIncomplete ?? false), [false, false, false, true]);
-    assert.deepEqual(exchanges.map((e) => e.role), ['consumer', 'consumer', 'consumer', 'consumer']);
+    assert.deepEqual(
+      exchanges.map((e) => e.details.fetchSessionIncomplete ?? false),
+      [false, false, false, true],
+    );
+    assert.deepEqual(
+      exchanges.map((e) => e.role),
+      ['consumer', 'consumer', 'consumer', 'consumer'],
+    );
   });
 
   it('tells follower fetches (replica id, or ReplicaState from v15) from consumer fetches', () => {
@@ -63,7 +87,14 @@ describe('fetch', () => {
       .send('client', requestFrame(FETCH, 15, 3, 'consumer', { sessionEpoch: -1 }))
       .close();
     const { exchanges } = sniff(conversation.segments);
-    assert.deepEqual(exchanges.map((e) => [e.role, e.details.replicaId]), [['follower', 2], ['follower', 3], ['consumer', -1]]);
+    assert.deepEqual(
+      exchanges.map((e) => [e.role, e.details.replicaId]),
+      [
+        ['follower', 2],
+        ['follower', 3],
+        ['consumer', -1],
+      ],
+    );
   });
 });
 
@@ -74,16 +105,28 @@ describe('topic ids', () => {
       .send('server', responseFrame(FETCH, 16, 1))
       .send('client', requestFrame(METADATA, 12, 2, 'consumer-1', { topics: [{ name: 'orders', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }] }))
       .send('server', responseFrame(METADATA, 12, 2, { topics: [{ name: 'orders', topicId: ORDERS_ID, partitions: [] }] }))
-      .send('client', fetchV16(3, 0, -1, [[ORDERS_ID, [0]], [PAYMENTS_ID, [1]]]))
+      .send(
+        'client',
+        fetchV16(3, 0, -1, [
+          [ORDERS_ID, [0]],
+          [PAYMENTS_ID, [1]],
+        ]),
+      )
       .send('server', responseFrame(FETCH, 16, 3))
       .close();
     const { exchanges, resolved } = sniff(conversation.segments);
     const fetches = exchanges.filter((e) => e.apiName === 'Fetch');
-    assert.deepEqual(fetches[0]!.topics.map((t) => [t.topic, t.resolved]), [[ORDERS_ID, false]]);
-    assert.deepEqual(fetches[1]!.topics.map((t) => [t.topic, t.topicId, t.resolved]), [
-      ['orders', ORDERS_ID, true],
-      [PAYMENTS_ID, PAYMENTS_ID, false],
-    ]);
+    assert.deepEqual(
+      fetches[0]!.topics.map((t) => [t.topic, t.resolved]),
+      [[ORDERS_ID, false]],
+    );
+    assert.deepEqual(
+      fetches[1]!.topics.map((t) => [t.topic, t.topicId, t.resolved]),
+      [
+        ['orders', ORDERS_ID, true],
+        [PAYMENTS_ID, PAYMENTS_ID, false],
+      ],
+    );
     assert.deepEqual(resolved, [[ORDERS_ID, 'orders']]);
   });
 
@@ -91,7 +134,10 @@ describe('topic ids', () => {
     const conversation = new TcpConversation().send('client', fetchV16(1, 0, -1, [[PAYMENTS_ID, [0]]])).close();
     const topics: string[] = [];
     const resolved: [string, string][] = [];
-    const sniffer = new Sniffer({ exchange: (e) => topics.push(e.topics[0]!.topic), topicResolved: (id, name) => resolved.push([id, name]) });
+    const sniffer = new Sniffer({
+      exchange: (e) => topics.push(e.topics[0]!.topic),
+      topicResolved: (id, name) => resolved.push([id, name]),
+    });
     sniffer.topics.learnTopic(PAYMENTS_ID, 'payments');
     for (const segment of conversation.segments) sniffer.push(segment);
     sniffer.finish();
@@ -102,11 +148,38 @@ describe('topic ids', () => {
 
 describe('groups', () => {
   it('reads subscribed topics from JoinGroup and the assignment from SyncGroup', () => {
-    const subscription = new Writer().int16(1).int32(2).int16(6).raw(Buffer.from('orders')).int16(8).raw(Buffer.from('payments')).int32(-1).int32(0).toBuffer();
+    const subscription = new Writer()
+      .int16(1)
+      .int32(2)
+      .int16(6)
+      .raw(Buffer.from('orders'))
+      .int16(8)
+      .raw(Buffer.from('payments'))
+      .int32(-1)
+      .int32(0)
+      .toBuffer();
     const assignment = new Writer().int16(1).int32(1).int16(6).raw(Buffer.from('orders')).int32(2).int32(0).int32(3).int32(-1).toBuffer();
     const conversation = new TcpConversation()
-      .send('client', requestFrame(JOIN_GROUP, 9, 1, 'c1', { groupId: 'billing', memberId: '', protocolType: 'consumer', protocols: [{ name: 'range', metadata: subscription }], reason: null }))
-      .send('server', responseFrame(JOIN_GROUP, 9, 1, { generationId: 4, memberId: 'c1-uuid', leader: 'c1-uuid', protocolName: 'range', protocolType: 'consumer' }))
+      .send(
+        'client',
+        requestFrame(JOIN_GROUP, 9, 1, 'c1', {
+          groupId: 'billing',
+          memberId: '',
+          protocolType: 'consumer',
+          protocols: [{ name: 'range', metadata: subscription }],
+          reason: null,
+        }),
+      )
+      .send(
+        'server',
+        responseFrame(JOIN_GROUP, 9, 1, {
+          generationId: 4,
+          memberId: 'c1-uuid',
+          leader: 'c1-uuid',
+          protocolName: 'range',
+          protocolType: 'consumer',
+        }),
+      )
       .send('client', requestFrame(SYNC_GROUP, 5, 2, 'c1', { groupId: 'billing', generationId: 4, memberId: 'c1-uuid' }))
       .send('server', responseFrame(SYNC_GROUP, 5, 2, { assignment }))
       .close();
@@ -114,19 +187,44 @@ describe('groups', () => {
     const [join, sync] = exchanges;
     assert.deepEqual(join!.details.subscribedTopics, ['orders', 'payments']);
     assert.deepEqual([join!.details.groupId, join!.details.memberId, join!.details.generationId], ['billing', 'c1-uuid', 4]);
-    assert.deepEqual(sync!.topics.map((t) => [t.topic, t.partitions]), [['orders', [0, 3]]]);
+    assert.deepEqual(
+      sync!.topics.map((t) => [t.topic, t.partitions]),
+      [['orders', [0, 3]]],
+    );
     assert.deepEqual([join!.role, sync!.role], ['group', 'group']);
   });
 
   it('reads the subscription and the topic-id assignment of KIP-848 heartbeats', () => {
     const conversation = new TcpConversation()
-      .send('client', requestFrame(CONSUMER_GROUP_HEARTBEAT, 1, 1, 'c2', { groupId: 'billing', memberId: 'm-1', memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: null }))
-      .send('server', responseFrame(CONSUMER_GROUP_HEARTBEAT, 1, 1, { memberId: 'm-1', memberEpoch: 3, assignment: { topicPartitions: [{ topicId: ORDERS_ID, partitions: [0, 1] }] } }))
+      .send(
+        'client',
+        requestFrame(CONSUMER_GROUP_HEARTBEAT, 1, 1, 'c2', {
+          groupId: 'billing',
+          memberId: 'm-1',
+          memberEpoch: 0,
+          subscribedTopicNames: ['orders'],
+          topicPartitions: null,
+        }),
+      )
+      .send(
+        'server',
+        responseFrame(CONSUMER_GROUP_HEARTBEAT, 1, 1, {
+          memberId: 'm-1',
+          memberEpoch: 3,
+          assignment: { topicPartitions: [{ topicId: ORDERS_ID, partitions: [0, 1] }] },
+        }),
+      )
       .close();
     const [heartbeat] = sniff(conversation.segments).exchanges;
     assert.deepEqual(heartbeat!.details.subscribedTopics, ['orders']);
     assert.deepEqual([heartbeat!.details.groupId, heartbeat!.details.memberId, heartbeat!.details.generationId], ['billing', 'm-1', 3]);
-    assert.deepEqual(heartbeat!.topics.map((t) => [t.topic, t.partitions]), [['orders', []], [ORDERS_ID, [0, 1]]]);
+    assert.deepEqual(
+      heartbeat!.topics.map((t) => [t.topic, t.partitions]),
+      [
+        ['orders', []],
+        [ORDERS_ID, [0, 1]],
+      ],
+    );
   });
 });
 
@@ -157,7 +255,10 @@ describe('SASL', () => {
       .send('server', responseFrame(METADATA, 8, 2))
       .close();
     const { exchanges, opened, sniffer } = sniff(conversation.segments);
-    assert.deepEqual(exchanges.map((e) => e.apiName), ['SaslHandshake', 'Metadata']);
+    assert.deepEqual(
+      exchanges.map((e) => e.apiName),
+      ['SaslHandshake', 'Metadata'],
+    );
     assert.deepEqual(opened[0]!.sasl, { mechanism: 'SCRAM-SHA-512', principal: 'bob,jr', authenticated: true });
     assert.equal(sniffer.counters.saslRawTokens, 2);
     assert.equal(sniffer.counters.undecodableRequests, 0);
@@ -168,7 +269,10 @@ describe('SASL', () => {
       .send('client', requestFrame(SASL_HANDSHAKE, 1, 1, 's', { mechanism: 'SCRAM-SHA-256' }))
       .send('server', responseFrame(SASL_HANDSHAKE, 1, 1))
       .send('client', requestFrame(SASL_AUTHENTICATE, 1, 2, 's', { authBytes: Buffer.from('n,,n=carol,r=abc') }))
-      .send('server', responseFrame(SASL_AUTHENTICATE, 1, 2, { errorCode: 58, errorMessage: 'Authentication failed', authBytes: Buffer.alloc(0) }))
+      .send(
+        'server',
+        responseFrame(SASL_AUTHENTICATE, 1, 2, { errorCode: 58, errorMessage: 'Authentication failed', authBytes: Buffer.alloc(0) }),
+      )
       .close();
     const { opened, exchanges } = sniff(conversation.segments);
     assert.deepEqual(opened[0]!.sasl, { mechanism: 'SCRAM-SHA-256', principal: 'carol', authenticated: false });

@@ -8,7 +8,10 @@ const METADATA = 3;
 /** A few request/response pairs, as a mid-stream capture would see them. */
 function metadataTraffic(conversation: TcpConversation, from: number, count: number): TcpConversation {
   for (let id = from; id < from + count; id++) {
-    conversation.send('client', requestFrame(METADATA, 12, id, 'app', { topics: [{ name: `topic-${id}`, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }] }));
+    conversation.send(
+      'client',
+      requestFrame(METADATA, 12, id, 'app', { topics: [{ name: `topic-${id}`, topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }] }),
+    );
     conversation.send('server', responseFrame(METADATA, 12, id));
   }
   return conversation;
@@ -25,36 +28,70 @@ function clientHello(): Buffer {
 }
 
 function tlsRecords(count: number): Buffer {
-  return Buffer.concat(Array.from({ length: count }, () => Buffer.concat([Buffer.from([0x17, 0x03, 0x03, 0x00, 0x40]), Buffer.alloc(64, 0xab)])));
+  return Buffer.concat(
+    Array.from({ length: count }, () => Buffer.concat([Buffer.from([0x17, 0x03, 0x03, 0x00, 0x40]), Buffer.alloc(64, 0xab)])),
+  );
 }
 
 describe('which side is the broker', () => {
   it('learns it from the first request when the connection starts with a SYN', () => {
     const conversation = metadataTraffic(new TcpConversation({ client: LOW_CLIENT, server: HIGH_BROKER }), 1, 2).close();
     const { opened, exchanges } = sniff(conversation.segments);
-    assert.deepEqual([opened[0]!.client, opened[0]!.broker, opened[0]!.directionEvidence, opened[0]!.midStream], [LOW_CLIENT, HIGH_BROKER, 'first-request', false]);
-    assert.deepEqual(exchanges.map((e) => [e.correlationId, e.outcome]), [[1, 'answered'], [2, 'answered']]);
+    assert.deepEqual(
+      [opened[0]!.client, opened[0]!.broker, opened[0]!.directionEvidence, opened[0]!.midStream],
+      [LOW_CLIENT, HIGH_BROKER, 'first-request', false],
+    );
+    assert.deepEqual(
+      exchanges.map((e) => [e.correlationId, e.outcome]),
+      [
+        [1, 'answered'],
+        [2, 'answered'],
+      ],
+    );
   });
 
   it('finds it in a capture that starts mid-connection, whatever the ports suggest', () => {
     const conversation = metadataTraffic(new TcpConversation({ client: LOW_CLIENT, server: HIGH_BROKER, handshake: false }), 7, 4).close();
     const { opened, exchanges } = sniff(conversation.segments);
     assert.deepEqual([opened[0]!.client, opened[0]!.broker, opened[0]!.midStream], [LOW_CLIENT, HIGH_BROKER, true]);
-    assert.deepEqual(exchanges.map((e) => e.correlationId), [7, 8, 9, 10]);
+    assert.deepEqual(
+      exchanges.map((e) => e.correlationId),
+      [7, 8, 9, 10],
+    );
   });
 
   it('takes it from configured broker ports, several listeners allowed', () => {
     const first = metadataTraffic(new TcpConversation({ client: LOW_CLIENT, server: HIGH_BROKER, handshake: false }), 1, 2).close();
-    const second = metadataTraffic(new TcpConversation({ client: { address: '10.0.0.9', port: 1000 }, server: { address: '10.0.0.8', port: 9093 } }), 1, 1).close();
+    const second = metadataTraffic(
+      new TcpConversation({ client: { address: '10.0.0.9', port: 1000 }, server: { address: '10.0.0.8', port: 9093 } }),
+      1,
+      1,
+    ).close();
     const { opened } = sniff([...first.segments, ...second.segments], { brokerPorts: [9093, 39092] });
-    assert.deepEqual(opened.map((c) => [c.broker.port, c.directionEvidence]), [[39092, 'broker-port'], [9093, 'broker-port']]);
+    assert.deepEqual(
+      opened.map((c) => [c.broker.port, c.directionEvidence]),
+      [
+        [39092, 'broker-port'],
+        [9093, 'broker-port'],
+      ],
+    );
   });
 
   it('remembers brokers it has seen, so a later mid-stream connection to one needs no guessing', () => {
     const first = metadataTraffic(new TcpConversation({ client: LOW_CLIENT, server: HIGH_BROKER }), 1, 1).close();
-    const later = metadataTraffic(new TcpConversation({ client: { address: '10.0.0.9', port: 2000 }, server: HIGH_BROKER, handshake: false }), 5, 1).close();
+    const later = metadataTraffic(
+      new TcpConversation({ client: { address: '10.0.0.9', port: 2000 }, server: HIGH_BROKER, handshake: false }),
+      5,
+      1,
+    ).close();
     const { opened } = sniff([...first.segments, ...later.segments]);
-    assert.deepEqual(opened.map((c) => [c.client.port, c.directionEvidence]), [[LOW_CLIENT.port, 'first-request'], [2000, 'known-broker']]);
+    assert.deepEqual(
+      opened.map((c) => [c.client.port, c.directionEvidence]),
+      [
+        [LOW_CLIENT.port, 'first-request'],
+        [2000, 'known-broker'],
+      ],
+    );
   });
 });
 
@@ -64,7 +101,10 @@ describe('what is not Kafka in clear text', () => {
     const { opened, exchanges, closed, sniffer } = sniff(conversation.segments);
     assert.equal(exchanges.length, 0);
     assert.deepEqual([opened[0]!.tls, opened[0]!.directionEvidence], [true, 'tls-client-hello']);
-    assert.deepEqual([closed[0]!.connection.stats.bytesFromClient, closed[0]!.connection.stats.bytesFromBroker], [clientHello().length, 3 * 69]);
+    assert.deepEqual(
+      [closed[0]!.connection.stats.bytesFromClient, closed[0]!.connection.stats.bytesFromBroker],
+      [clientHello().length, 3 * 69],
+    );
     assert.equal(sniffer.counters.tlsConnections, 1);
   });
 

@@ -42,6 +42,8 @@ describe('topic tally', () => {
     assert.deepEqual(tally.traffic(new TopicResolver()), []);
     tally.add({ name: 't' }, 9, 1, 1, 1);
     tally.add({ name: 't' }, 3, 1, 1, 1);
-    assert.deepEqual(tally.traffic(new TopicResolver()), [{ topic: 't', topicId: undefined, resolved: true, partitions: [3, 9], records: 2, bytes: 2, batches: 2 }]);
+    assert.deepEqual(tally.traffic(new TopicResolver()), [
+      { topic: 't', topicId: undefined, resolved: true, partitions: [3, 9], records: 2, bytes: 2, batches: 2 },
+    ]);
   });
 });

@@ -8,7 +8,12 @@ const METADATA = 3;
 const API_VERSIONS = 18;
 
 function produceV9(correlationId: number, acks: number, partitions: { index: number; records: Buffer | null }[], topic = 'orders'): Buffer {
-  return requestFrame(PRODUCE, 9, correlationId, 'producer-1', { transactionalId: null, acks, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: partitions }] });
+  return requestFrame(PRODUCE, 9, correlationId, 'producer-1', {
+    transactionalId: null,
+    acks,
+    timeoutMs: 30_000,
+    topicData: [{ name: topic, partitionData: partitions }],
+  });
 }
 
 /** A legacy (magic 0 or 1) message set entry: offset, size, crc, magic, attributes, [timestamp], key, value. */
@@ -44,13 +49,19 @@ describe('request/response pairing', () => {
     assert.deepEqual(exchange!.connection.broker, BROKER);
     assert.deepEqual(exchange!.connection.software, { name: 'librdkafka', version: '2.0.2' });
     assert.equal(opened.length, 1);
-    assert.deepEqual(closed.map((c) => c.reason), ['fin']);
+    assert.deepEqual(
+      closed.map((c) => c.reason),
+      ['fin'],
+    );
   });
 
   it('reports a Produce with acks=0 at once, since no response comes', () => {
     const conversation = new TcpConversation().send('client', produceV9(7, 0, [{ index: 0, records: recordBatch(3) }])).close();
     const { exchanges, sniffer } = sniff(conversation.segments);
-    assert.deepEqual(exchanges.map((e) => [e.outcome, e.records, e.details.acks]), [['no-response', 3, 0]]);
+    assert.deepEqual(
+      exchanges.map((e) => [e.outcome, e.records, e.details.acks]),
+      [['no-response', 3, 0]],
+    );
     assert.equal(sniffer.counters.noResponseExpected, 1);
   });
 
@@ -61,7 +72,13 @@ describe('request/response pairing', () => {
       .send('client', requestFrame(METADATA, 12, 2, 'c', { topics: null }))
       .close();
     const { exchanges, sniffer } = sniff(conversation.segments);
-    assert.deepEqual(exchanges.map((e) => [e.correlationId, e.outcome]), [[1, 'unanswered'], [2, 'unanswered']]);
+    assert.deepEqual(
+      exchanges.map((e) => [e.correlationId, e.outcome]),
+      [
+        [1, 'unanswered'],
+        [2, 'unanswered'],
+      ],
+    );
     assert.equal(sniffer.counters.responsesWithoutRequest, 1);
     assert.equal(sniffer.counters.unanswered, 2);
   });
@@ -72,13 +89,26 @@ describe('request/response pairing', () => {
       .send('server', responseFrame(METADATA, 12, 3))
       .close();
     const { exchanges } = sniff(conversation.segments);
-    assert.deepEqual(exchanges.map((e) => [e.correlationId, e.outcome]), [[1, 'unanswered'], [2, 'unanswered'], [3, 'answered']]);
+    assert.deepEqual(
+      exchanges.map((e) => [e.correlationId, e.outcome]),
+      [
+        [1, 'unanswered'],
+        [2, 'unanswered'],
+        [3, 'answered'],
+      ],
+    );
   });
 
   it('bounds the requests waiting for a response per connection', () => {
-    const conversation = new TcpConversation().send('client', Buffer.concat([1, 2, 3, 4, 5].map((id) => requestFrame(METADATA, 12, id, 'c', { topics: null }))));
+    const conversation = new TcpConversation().send(
+      'client',
+      Buffer.concat([1, 2, 3, 4, 5].map((id) => requestFrame(METADATA, 12, id, 'c', { topics: null }))),
+    );
     const { exchanges, sniffer } = sniff(conversation.segments, { maxPendingRequests: 2 });
-    assert.deepEqual(exchanges.map((e) => e.correlationId), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      exchanges.map((e) => e.correlationId),
+      [1, 2, 3, 4, 5],
+    );
     assert.equal(sniffer.counters.pendingOverflow, 3);
   });
 });
@@ -90,7 +120,10 @@ describe('header exceptions', () => {
       .send('server', responseFrame(7, 0, 11, { remainingPartitions: [] }))
       .close();
     const [exchange] = sniff(conversation.segments).exchanges;
-    assert.deepEqual([exchange!.apiName, exchange!.apiVersion, exchange!.clientId, exchange!.outcome, exchange!.role], ['ControlledShutdown', 0, null, 'answered', 'broker']);
+    assert.deepEqual(
+      [exchange!.apiName, exchange!.apiVersion, exchange!.clientId, exchange!.outcome, exchange!.role],
+      ['ControlledShutdown', 0, null, 'answered', 'broker'],
+    );
     assert.equal(exchange!.problem, undefined);
   });
 
@@ -113,7 +146,12 @@ describe('records, bytes and errors', () => {
     const legacy = requestFrame(PRODUCE, 2, 2, 'old-client', {
       acks: 1,
       timeoutMs: 1000,
-      topicData: [{ name: 'legacy', partitionData: [{ index: 1, records: Buffer.concat([legacyMessage(1, 'a'), legacyMessage(1, 'bb'), legacyMessage(0, 'c')]) }] }],
+      topicData: [
+        {
+          name: 'legacy',
+          partitionData: [{ index: 1, records: Buffer.concat([legacyMessage(1, 'a'), legacyMessage(1, 'bb'), legacyMessage(0, 'c')]) }],
+        },
+      ],
     });
     const conversation = new TcpConversation()
       .send('client', v2)
@@ -124,17 +162,30 @@ describe('records, bytes and errors', () => {
     const { exchanges } = sniff(conversation.segments);
     const [modern, old] = exchanges;
     assert.equal(modern!.records, 14);
-    assert.deepEqual(modern!.topics.map((t) => [t.topic, t.partitions, t.records]), [['orders', [0, 3], 14]]);
+    assert.deepEqual(
+      modern!.topics.map((t) => [t.topic, t.partitions, t.records]),
+      [['orders', [0, 3], 14]],
+    );
     assert.equal(modern!.recordBytes, recordBatch(5).length + recordBatch(1).length + recordBatch(7).length + recordBatch(2).length);
     assert.equal(modern!.details.controlRecords, 1);
     assert.deepEqual(modern!.details.compression, ['none', 'zstd']);
     assert.equal(old!.records, 3);
-    assert.deepEqual(old!.topics.map((t) => [t.topic, t.partitions]), [['legacy', [1]]]);
+    assert.deepEqual(
+      old!.topics.map((t) => [t.topic, t.partitions]),
+      [['legacy', [1]]],
+    );
   });
 
   it('reports the error codes of the response, per partition where it carries them', () => {
     const conversation = new TcpConversation()
-      .send('client', produceV9(5, -1, [{ index: 0, records: recordBatch(1) }, { index: 1, records: recordBatch(1) }, { index: 2, records: recordBatch(1) }]))
+      .send(
+        'client',
+        produceV9(5, -1, [
+          { index: 0, records: recordBatch(1) },
+          { index: 1, records: recordBatch(1) },
+          { index: 2, records: recordBatch(1) },
+        ]),
+      )
       .send(
         'server',
         responseFrame(PRODUCE, 9, 5, {
@@ -153,7 +204,10 @@ describe('records, bytes and errors', () => {
 
   it('reports a request too large to buffer with its header, acks and sizes, and pairs its response', () => {
     const big = produceV9(9, 1, [{ index: 0, records: recordBatch(100, { size: 50_000 }) }]);
-    const conversation = new TcpConversation().send('client', big).send('server', responseFrame(PRODUCE, 9, 9)).close();
+    const conversation = new TcpConversation()
+      .send('client', big)
+      .send('server', responseFrame(PRODUCE, 9, 9))
+      .close();
     const { exchanges, sniffer } = sniff(conversation.segments, { maxFrameBytes: 10_000 });
     assert.equal(exchanges.length, 1);
     const [exchange] = exchanges;

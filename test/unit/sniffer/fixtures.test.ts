@@ -35,7 +35,10 @@ for (const { name, capture, truth } of sniffFixtures()) {
 
     it('counts the records produced to each topic as the end offsets moved', () => {
       const produced = sumBy(produces(learned.exchanges), (_e, topic) => topic);
-      const withoutAcks = sumBy(produces(learned.exchanges).filter((e) => e.outcome === 'no-response'), (_e, topic) => topic);
+      const withoutAcks = sumBy(
+        produces(learned.exchanges).filter((e) => e.outcome === 'no-response'),
+        (_e, topic) => topic,
+      );
       for (const [topic, expected] of Object.entries(truth.topics)) {
         assert.equal(produced.get(topic) ?? 0, expected.produced, `${topic} produced`);
         assert.equal(produced.get(topic) ?? 0, expected.endOffsetDelta - expected.controlRecords, `${topic} end offsets`);
@@ -46,7 +49,9 @@ for (const { name, capture, truth } of sniffFixtures()) {
     it('counts the records each consumer fetched as the consumer read them', () => {
       const fetched = sumBy(consumerFetches(learned.exchanges), (e, topic) => `${e.clientId}|${topic}`);
       const expected = new Map(
-        Object.entries(truth.topics).flatMap(([topic, t]) => Object.entries(t.consumed).map(([clientId, count]): [string, number] => [`${clientId}|${topic}`, count])),
+        Object.entries(truth.topics).flatMap(([topic, t]) =>
+          Object.entries(t.consumed).map(([clientId, count]): [string, number] => [`${clientId}|${topic}`, count]),
+        ),
       );
       assert.deepEqual(fetched, expected);
       for (const [topic, t] of Object.entries(truth.topics)) {
@@ -65,12 +70,16 @@ for (const { name, capture, truth } of sniffFixtures()) {
       assert.deepEqual(consumers, new Set(truth.clients.filter((c) => c.role === 'consumer').map((c) => c.clientId)));
       for (const client of truth.clients) {
         // Software is told per connection (ApiVersions v3+); a client need not send it on every connection.
-        const software = new Set(learned.exchanges.filter((e) => e.clientId === client.clientId).flatMap((e) => e.connection.software?.name ?? []));
+        const software = new Set(
+          learned.exchanges.filter((e) => e.clientId === client.clientId).flatMap((e) => e.connection.software?.name ?? []),
+        );
         assert.deepEqual(software, new Set(client.software === null ? [] : [client.software]), `software of ${client.clientId}`);
         const ownProduces = produces(learned.exchanges).filter((e) => e.clientId === client.clientId);
-        if (client.acks !== undefined) assert.deepEqual(new Set(ownProduces.map((e) => e.details.acks)), new Set([client.acks]), `acks of ${client.clientId}`);
+        if (client.acks !== undefined)
+          assert.deepEqual(new Set(ownProduces.map((e) => e.details.acks)), new Set([client.acks]), `acks of ${client.clientId}`);
         if (client.compression !== undefined) {
-          for (const produce of ownProduces) assert.ok(produce.details.compression?.includes(client.compression), `${client.clientId} compression`);
+          for (const produce of ownProduces)
+            assert.ok(produce.details.compression?.includes(client.compression), `${client.clientId} compression`);
         }
       }
     });
@@ -80,7 +89,10 @@ for (const { name, capture, truth } of sniffFixtures()) {
         const own = learned.exchanges.filter((e) => e.details.groupId === group.groupId);
         assert.deepEqual(new Set(own.map((e) => e.clientId)), new Set(group.clientIds), `${group.groupId} clients`);
         const membership = group.protocol === 'classic' ? 'JoinGroup' : 'ConsumerGroupHeartbeat';
-        assert.ok(own.some((e) => e.apiName === membership && e.details.memberId !== undefined), `${group.groupId} ${membership} with a member id`);
+        assert.ok(
+          own.some((e) => e.apiName === membership && e.details.memberId !== undefined),
+          `${group.groupId} ${membership} with a member id`,
+        );
         const subscribed = new Set(own.flatMap((e) => e.details.subscribedTopics ?? []));
         assert.deepEqual(subscribed, new Set(group.topics), `${group.groupId} subscription`);
       }
@@ -88,11 +100,16 @@ for (const { name, capture, truth } of sniffFixtures()) {
 
     it('reads the SASL mechanism and principal of authenticated clients, and the transactional ids', () => {
       for (const client of truth.clients) {
-        const sasl = new Set(learned.exchanges.filter((e) => e.clientId === client.clientId).map((e) => JSON.stringify(e.connection.sasl ?? null)));
-        const expected = client.principal === undefined ? null : { mechanism: client.mechanism, principal: client.principal, authenticated: true };
+        const sasl = new Set(
+          learned.exchanges.filter((e) => e.clientId === client.clientId).map((e) => JSON.stringify(e.connection.sasl ?? null)),
+        );
+        const expected =
+          client.principal === undefined ? null : { mechanism: client.mechanism, principal: client.principal, authenticated: true };
         assert.deepEqual(sasl, new Set([JSON.stringify(expected)]), `SASL of ${client.clientId}`);
       }
-      const transactionalIds = new Set(learned.exchanges.filter((e) => e.apiKey === INIT_PRODUCER_ID && e.details.transactionalId).map((e) => e.details.transactionalId));
+      const transactionalIds = new Set(
+        learned.exchanges.filter((e) => e.apiKey === INIT_PRODUCER_ID && e.details.transactionalId).map((e) => e.details.transactionalId),
+      );
       assert.deepEqual(transactionalIds, new Set(truth.transactionalIds));
     });
 
@@ -104,14 +121,23 @@ for (const { name, capture, truth } of sniffFixtures()) {
       assert.equal(counters.framing.damagedFrames, 0);
       assert.equal(counters.framing.huntedBytes, 0);
       assert.equal(counters.otherConnections, 0);
-      assert.deepEqual(learned.exchanges.filter((e) => e.problem !== undefined).map((e) => e.problem), []);
+      assert.deepEqual(
+        learned.exchanges.filter((e) => e.problem !== undefined).map((e) => e.problem),
+        [],
+      );
       const unanswered = learned.exchanges.filter((e) => e.outcome === 'unanswered');
-      assert.deepEqual(unanswered.map((e) => `${e.apiName} ${e.correlationId}`), []);
+      assert.deepEqual(
+        unanswered.map((e) => `${e.apiName} ${e.correlationId}`),
+        [],
+      );
       assert.equal(counters.requests, learned.exchanges.length);
     });
 
     it('gives the same exchanges with configured broker ports as when it learns the broker side', () => {
-      const summary = (capture: SniffedCapture) => capture.exchanges.map((e) => `${e.connection.client.port} ${e.apiName} v${e.apiVersion} #${e.correlationId} ${e.outcome} ${e.records}`);
+      const summary = (capture: SniffedCapture) =>
+        capture.exchanges.map(
+          (e) => `${e.connection.client.port} ${e.apiName} v${e.apiVersion} #${e.correlationId} ${e.outcome} ${e.records}`,
+        );
       assert.deepEqual(summary(configured), summary(learned));
       assert.ok(configured.connections.every((c) => c.directionEvidence === 'broker-port'));
       assert.ok(learned.connections.every((c) => c.directionEvidence !== 'broker-port'));

@@ -59,7 +59,10 @@ describe('frame assembler, in step', () => {
           start = cut;
         }
         assemble.data(bytes.subarray(start), 0);
-        assert.deepEqual(delivered.map((d) => d.bytes), stream.map(messageOf));
+        assert.deepEqual(
+          delivered.map((d) => d.bytes),
+          stream.map(messageOf),
+        );
         assert.equal(counters.frames, stream.length);
         assert.equal(assemble.bufferedBytes, 0);
       }),
@@ -105,7 +108,10 @@ describe('frame assembler, in step', () => {
     assemble.data(first!.subarray(0, 10), 0);
     assemble.gap(first!.length - 10, 0);
     assemble.data(second!, 0);
-    assert.deepEqual(delivered.map((d) => d.kind), ['gap', 'frame']);
+    assert.deepEqual(
+      delivered.map((d) => d.kind),
+      ['gap', 'frame'],
+    );
     assert.equal(counters.framingLost, 0);
   });
 
@@ -129,7 +135,10 @@ describe('frame assembler, in step', () => {
     const garbage = Buffer.from([0xff, 0xff, 0xff, 0xf0, 1, 2, 3]);
     const { frames: assemble, delivered, counters } = assembler();
     assemble.data(Buffer.concat([garbage, ...stream]), 0);
-    assert.deepEqual(delivered.map((d) => d.bytes), stream.map(messageOf));
+    assert.deepEqual(
+      delivered.map((d) => d.bytes),
+      stream.map(messageOf),
+    );
     assert.equal(counters.implausibleFrames, 1);
     assert.equal(counters.huntedBytes, garbage.length - 1);
   });
@@ -139,7 +148,10 @@ describe('frame assembler, in step', () => {
     const negativeCorrelation = requestFrame(18, 3, -5, 'client-a', { clientSoftwareName: 'a', clientSoftwareVersion: '1' });
     const { frames: assemble, delivered, counters } = assembler();
     assemble.data(Buffer.concat([negativeCorrelation, ...stream]), 0);
-    assert.deepEqual(delivered.map((d) => d.bytes), stream.map(messageOf));
+    assert.deepEqual(
+      delivered.map((d) => d.bytes),
+      stream.map(messageOf),
+    );
     assert.equal(counters.implausibleFrames, 1);
     assert.equal(counters.huntedBytes, negativeCorrelation.length - 1);
   });
@@ -150,14 +162,20 @@ describe('frame assembler, hunting', () => {
     const stream = frames(4);
     const { frames: assemble, delivered } = assembler({ inStep: false });
     assemble.data(Buffer.concat([stream[0]!.subarray(9), ...stream.slice(1)]), 0);
-    assert.deepEqual(delivered.map((d) => d.bytes), stream.slice(1).map(messageOf));
+    assert.deepEqual(
+      delivered.map((d) => d.bytes),
+      stream.slice(1).map(messageOf),
+    );
   });
 
   it('takes a lone frame that ends exactly where the bytes received end (a segment boundary)', () => {
     const [first, second] = frames(2);
     const { frames: assemble, delivered } = assembler({ inStep: false });
     assemble.data(Buffer.concat([first!.subarray(9), second!]), 0);
-    assert.deepEqual(delivered.map((d) => d.bytes), [messageOf(second!)]);
+    assert.deepEqual(
+      delivered.map((d) => d.bytes),
+      [messageOf(second!)],
+    );
   });
 
   it('takes a lone frame followed by the start of another only when the stream ends there', () => {
@@ -166,20 +184,29 @@ describe('frame assembler, hunting', () => {
     assemble.data(Buffer.concat([first!.subarray(9), second!, third!.subarray(0, 9)]), 0);
     assert.equal(delivered.length, 0);
     assemble.end(0);
-    assert.deepEqual(delivered.map((d) => [d.kind, d.bytes]), [
-      ['frame', messageOf(second!)],
-      ['gap', messageOf(third!).subarray(0, 5)],
-    ]);
+    assert.deepEqual(
+      delivered.map((d) => [d.kind, d.bytes]),
+      [
+        ['frame', messageOf(second!)],
+        ['gap', messageOf(third!).subarray(0, 5)],
+      ],
+    );
     assert.equal(counters.truncatedBytes, 5);
   });
 
   it('does not resync on a frame start inside the bytes of another frame', () => {
     // A complete request frame hidden inside a client software name, then a real frame.
     const [hidden, real, next] = frames(3, 'client-b');
-    const carrier = requestFrame(18, 3, 1, 'client-b', { clientSoftwareName: `zz${hidden!.toString('latin1')}`, clientSoftwareVersion: '1' });
+    const carrier = requestFrame(18, 3, 1, 'client-b', {
+      clientSoftwareName: `zz${hidden!.toString('latin1')}`,
+      clientSoftwareVersion: '1',
+    });
     const { frames: assemble, delivered } = assembler({ inStep: false });
     assemble.data(Buffer.concat([carrier.subarray(5), real!, next!]), 0);
-    assert.deepEqual(delivered.map((d) => d.bytes), [messageOf(real!), messageOf(next!)]);
+    assert.deepEqual(
+      delivered.map((d) => d.bytes),
+      [messageOf(real!), messageOf(next!)],
+    );
   });
 
   it('believes a plausible frame too large to chain only when the judge finds it convincing alone', () => {
@@ -189,7 +216,10 @@ describe('frame assembler, hunting', () => {
       const { frames: assemble, delivered } = assembler({ inStep: false, judge, limits: { maxHuntBytes: 256 } });
       assemble.data(Buffer.concat([Buffer.from([1, 2, 3]), big.subarray(0, 300)]), 0);
       assemble.data(big.subarray(300), 0);
-      assert.deepEqual(delivered.map((d) => d.bytes), convincing ? [messageOf(big)] : []);
+      assert.deepEqual(
+        delivered.map((d) => d.bytes),
+        convincing ? [messageOf(big)] : [],
+      );
     }
   });
 

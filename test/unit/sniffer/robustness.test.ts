@@ -60,7 +60,8 @@ describe('random bytes', () => {
   });
 
   it('after lost bytes do not keep the frames that follow from being found', () => {
-    const frames = (from: number) => Buffer.concat(Array.from({ length: 6 }, (_, i) => requestFrame(3, 9, from + i, 'app', { topics: null })));
+    const frames = (from: number) =>
+      Buffer.concat(Array.from({ length: 6 }, (_, i) => requestFrame(3, 9, from + i, 'app', { topics: null })));
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 500 }), fc.integer({ min: 1, max: 100 }), (garbage, lost) => {
         const conversation = new TcpConversation({ handshake: false })
@@ -129,22 +130,31 @@ describe('real traffic', () => {
       assert.ok(sniffer.reassemblyCounters.gapBytes > 0);
       whole.push(exchanges.filter((e) => e.problem === undefined && e.outcome === 'answered').length);
     }
-    assert.deepEqual(whole, [...whole].sort((a, b) => a - b), `whole exchanges by snap length: ${whole.join(', ')}`);
+    assert.deepEqual(
+      whole,
+      [...whole].sort((a, b) => a - b),
+      `whole exchanges by snap length: ${whole.join(', ')}`,
+    );
     assert.ok(whole.at(-1)! > 0 && whole.at(-1)! < original.length);
   });
 
   it('with segments reordered and duplicated gives the same exchanges', () => {
     const original = sniffChecked(kcat).exchanges.map(requestKey).sort();
     fc.assert(
-      fc.property(fc.array(fc.nat({ max: kcat.length - 2 }), { maxLength: 40 }), fc.array(fc.nat({ max: kcat.length - 1 }), { maxLength: 40 }), (swaps, duplicates) => {
-        const segments = [...kcat];
-        // Reordered within one direction: a response cannot overtake the request it answers.
-        for (const at of swaps) {
-          if (segments[at]!.sourcePort === segments[at + 1]!.sourcePort) [segments[at], segments[at + 1]] = [segments[at + 1]!, segments[at]!];
-        }
-        for (const at of duplicates) segments.splice(at, 0, segments[at]!);
-        assert.deepEqual(sniffChecked(segments).exchanges.map(requestKey).sort(), original);
-      }),
+      fc.property(
+        fc.array(fc.nat({ max: kcat.length - 2 }), { maxLength: 40 }),
+        fc.array(fc.nat({ max: kcat.length - 1 }), { maxLength: 40 }),
+        (swaps, duplicates) => {
+          const segments = [...kcat];
+          // Reordered within one direction: a response cannot overtake the request it answers.
+          for (const at of swaps) {
+            if (segments[at]!.sourcePort === segments[at + 1]!.sourcePort)
+              [segments[at], segments[at + 1]] = [segments[at + 1]!, segments[at]!];
+          }
+          for (const at of duplicates) segments.splice(at, 0, segments[at]!);
+          assert.deepEqual(sniffChecked(segments).exchanges.map(requestKey).sort(), original);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -178,7 +188,10 @@ describe('real traffic', () => {
             counters.unanswered +
             counters.responsesWithoutRequest +
             counters.otherConnections;
-          assert.ok(dropped.some((index) => segments[index]!.payload.length > 0), 'exchanges differ though no data was dropped');
+          assert.ok(
+            dropped.some((index) => segments[index]!.payload.length > 0),
+            'exchanges differ though no data was dropped',
+          );
           assert.ok(lossCounted > 0, 'exchanges lost without counting the loss');
         }),
         { numRuns: 150 },

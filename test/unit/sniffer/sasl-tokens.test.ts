@@ -19,10 +19,14 @@ describe('SASL user names', () => {
 
   it('never returns anything of a PLAIN password', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }).filter((s) => !s.includes('\u0000')), fc.string({ minLength: 6 }), (user, password) => {
-        const name = saslUsername('PLAIN', Buffer.from(`\u0000${user}\u0000${password}`));
-        assert.equal(name, user);
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }).filter((s) => !s.includes('\u0000')),
+        fc.string({ minLength: 6 }),
+        (user, password) => {
+          const name = saslUsername('PLAIN', Buffer.from(`\u0000${user}\u0000${password}`));
+          assert.equal(name, user);
+        },
+      ),
     );
   });
 

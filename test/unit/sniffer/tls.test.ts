@@ -21,6 +21,9 @@ describe('TLS recognition', () => {
     const records = Buffer.concat([record(23, 100), record(23, 2000), record(23, 50), record(21, 2)]);
     assert.equal(containsTlsRecords(Buffer.concat([Buffer.from([1, 2, 3]), records])), true);
     assert.equal(containsTlsRecords(record(23, 100)), false);
-    assert.equal(containsTlsRecords(Buffer.concat(Array.from({ length: 5 }, (_, i) => requestFrame(3, 12, i, 'c', { topics: null })))), false);
+    assert.equal(
+      containsTlsRecords(Buffer.concat(Array.from({ length: 5 }, (_, i) => requestFrame(3, 12, i, 'c', { topics: null })))),
+      false,
+    );
   });
 });

@@ -19,13 +19,35 @@ function tsharkPdus(capture: string, brokerPorts: readonly number[]): TsharkPdu[
   const decodeAs = brokerPorts.flatMap((port) => ['-d', `tcp.port==${port},kafka`]);
   const output = execFileSync(
     'tshark',
-    ['-r', capture, ...decodeAs, '-Y', 'kafka', '-T', 'fields', '-E', 'separator=\t', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'kafka.api_key', '-e', 'kafka.api_version', '-e', 'kafka.correlation_id'],
+    [
+      '-r',
+      capture,
+      ...decodeAs,
+      '-Y',
+      'kafka',
+      '-T',
+      'fields',
+      '-E',
+      'separator=\t',
+      '-e',
+      'tcp.srcport',
+      '-e',
+      'tcp.dstport',
+      '-e',
+      'kafka.api_key',
+      '-e',
+      'kafka.api_version',
+      '-e',
+      'kafka.correlation_id',
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 },
   );
   const pdus: TsharkPdu[] = [];
   for (const line of output.split('\n')) {
     if (line === '') continue;
-    const [source, destination, keys, versions, correlations] = line.split('\t').map((field) => (field === '' ? [] : field.split(',').map(Number)));
+    const [source, destination, keys, versions, correlations] = line
+      .split('\t')
+      .map((field) => (field === '' ? [] : field.split(',').map(Number)));
     const fromBroker = brokerPorts.includes(source![0]!);
     // tshark names the API of a response only when it matched the request; then every PDU has one.
     const keysAligned = keys!.length === correlations!.length;
@@ -42,7 +64,8 @@ function tsharkPdus(capture: string, brokerPorts: readonly number[]): TsharkPdu[
   return pdus;
 }
 
-const requestKey = (clientPort: number, apiKey: number | undefined, apiVersion: number | undefined, correlationId: number) => `${clientPort} key ${apiKey} v${apiVersion} #${correlationId}`;
+const requestKey = (clientPort: number, apiKey: number | undefined, apiVersion: number | undefined, correlationId: number) =>
+  `${clientPort} key ${apiKey} v${apiVersion} #${correlationId}`;
 const responseKey = (clientPort: number, correlationId: number) => `${clientPort} #${correlationId}`;
 
 function sorted(values: string[]): string[] {
@@ -59,7 +82,9 @@ for (const { name, capture, truth } of sniffFixtures()) {
     });
 
     it('on every request tshark decodes', () => {
-      const theirs = pdus.filter((pdu) => pdu.direction === 'request').map((pdu) => requestKey(pdu.clientPort, pdu.apiKey, pdu.apiVersion, pdu.correlationId));
+      const theirs = pdus
+        .filter((pdu) => pdu.direction === 'request')
+        .map((pdu) => requestKey(pdu.clientPort, pdu.apiKey, pdu.apiVersion, pdu.correlationId));
       const ours = sniffed.exchanges.map((e) => requestKey(e.connection.client.port, e.apiKey, e.apiVersion, e.correlationId));
       assert.ok(theirs.length > 0, 'tshark decoded no request');
       assert.deepEqual(sorted(ours), sorted(theirs));
@@ -68,11 +93,19 @@ for (const { name, capture, truth } of sniffFixtures()) {
     it('on every response tshark decodes, and on its API where tshark names it', () => {
       const theirs = pdus.filter((pdu) => pdu.direction === 'response');
       const answered = sniffed.exchanges.filter((e) => e.outcome === 'answered');
-      assert.deepEqual(sorted(answered.map((e) => responseKey(e.connection.client.port, e.correlationId))), sorted(theirs.map((pdu) => responseKey(pdu.clientPort, pdu.correlationId))));
+      assert.deepEqual(
+        sorted(answered.map((e) => responseKey(e.connection.client.port, e.correlationId))),
+        sorted(theirs.map((pdu) => responseKey(pdu.clientPort, pdu.correlationId))),
+      );
       const ourApi = new Map(answered.map((e) => [responseKey(e.connection.client.port, e.correlationId), e.apiKey]));
       const named = theirs.filter((pdu) => pdu.apiKey !== undefined);
       assert.ok(named.length > 0, 'tshark named the API of no response');
-      for (const pdu of named) assert.equal(ourApi.get(responseKey(pdu.clientPort, pdu.correlationId)), pdu.apiKey, `response #${pdu.correlationId} to ${pdu.clientPort}`);
+      for (const pdu of named)
+        assert.equal(
+          ourApi.get(responseKey(pdu.clientPort, pdu.correlationId)),
+          pdu.apiKey,
+          `response #${pdu.correlationId} to ${pdu.clientPort}`,
+        );
     });
   });
 }

@@ -17,7 +17,10 @@ describe('flow table', () => {
     assert.equal(table.set('b', 'B'), undefined);
     table.touch('a', 'A');
     assert.deepEqual(table.set('c', 'C'), ['b', 'B']);
-    assert.deepEqual([...table.entries()].map(([key]) => key), ['a', 'c']);
+    assert.deepEqual(
+      [...table.entries()].map(([key]) => key),
+      ['a', 'c'],
+    );
     assert.equal(table.set('a', 'A2'), undefined, 'replacing an entry evicts nothing');
     assert.equal(table.size, 2);
   });

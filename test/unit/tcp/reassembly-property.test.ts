@@ -24,10 +24,13 @@ const streamScenario = fc
     const bounds = [0, ...points.filter((point) => point > 0 && point < stream.length), stream.length];
     const cuts: Cut[] = [];
     for (let i = 0; i + 1 < bounds.length; i++) if (bounds[i]! < bounds[i + 1]!) cuts.push({ start: bounds[i]!, end: bounds[i + 1]! });
-    const copies = stream.length === 0 ? [] : retransmissions.map(([at, length]) => {
-      const start = at % stream.length;
-      return { start, end: Math.min(stream.length, start + length) };
-    });
+    const copies =
+      stream.length === 0
+        ? []
+        : retransmissions.map(([at, length]) => {
+            const start = at % stream.length;
+            return { start, end: Math.min(stream.length, start + length) };
+          });
     return { stream: Buffer.from(stream), cuts, copies, initialSequence };
   });
 
@@ -112,7 +115,10 @@ describe('TCP reassembly properties', () => {
       fc.property(streamScenario, streamScenario, fc.infiniteStream(fc.nat()), (clientSide, serverSide, randomness) => {
         const { reassembler, sides } = observe(LARGE_BOUNDS);
         const segments: TcpSegment[] = [];
-        for (const [from, scenario] of [['client', clientSide], ['server', serverSide]] as const) {
+        for (const [from, scenario] of [
+          ['client', clientSide],
+          ['server', serverSide],
+        ] as const) {
           for (const cut of [...scenario.cuts, ...scenario.cuts.filter(() => randomness.next().value % 4 === 0), ...scenario.copies]) {
             segments.push(dataSegment(from, scenario, cut, 0));
           }
@@ -146,7 +152,10 @@ describe('TCP reassembly properties', () => {
         const runs = uncoveredRuns(scenario.stream.length, delivered);
         assert.deepEqual(sides.client.gaps, runs);
         assert.deepEqual(Buffer.concat(sides.client.data), withGapsZeroed(scenario.stream, runs));
-        assert.equal(reassembler.counters.gapBytes, runs.reduce((sum, [, length]) => sum + length, 0));
+        assert.equal(
+          reassembler.counters.gapBytes,
+          runs.reduce((sum, [, length]) => sum + length, 0),
+        );
       }),
       { numRuns: 300 },
     );

@@ -34,7 +34,15 @@ describe('TCP reassembly', () => {
     assert.deepEqual([info.startKnown('client'), info.startKnown('server')], [true, true]);
     const counters = reassembler.counters;
     assert.deepEqual(
-      [counters.packets, counters.deliveredBytes, counters.connectionsOpened, counters.connectionsClosed, counters.flowsOpen, counters.segmentsAfterClose, counters.gaps],
+      [
+        counters.packets,
+        counters.deliveredBytes,
+        counters.connectionsOpened,
+        counters.connectionsClosed,
+        counters.flowsOpen,
+        counters.segmentsAfterClose,
+        counters.gaps,
+      ],
       [8, 11, 1, 1, 0, 1, 0],
     );
   });
@@ -171,7 +179,10 @@ describe('TCP reassembly', () => {
     reassembler.push(segment({ sequence: C + 1, payload: 'bye', fin: true }));
     reassembler.push(segment({ sequence: C + 5, payload: 'late' }));
     reassembler.push(segment({ from: 'server', sequence: S + 1, payload: 'still sending' }));
-    assert.equal(connections[0]!.events.some((event) => event.type === 'closed'), false);
+    assert.equal(
+      connections[0]!.events.some((event) => event.type === 'closed'),
+      false,
+    );
     reassembler.push(segment({ from: 'server', sequence: S + 19, fin: true }));
     reassembler.push(segment({ from: 'server', sequence: S + 14, payload: 'more!' }));
     assert.equal(connections[0]!.text.client, 'bye');
@@ -284,7 +295,10 @@ describe('TCP reassembly', () => {
     reassembler.push(segment({ client: client(1001), sequence: 2, payload: 'a', time: 3 }));
     reassembler.push(segment({ client: client(1003), sequence: 1, payload: 'c', time: 4 }));
     assert.deepEqual(connections[1]!.events.at(-1), { type: 'closed', reason: 'evicted', time: 4 });
-    assert.equal(connections[0]!.events.some((event) => event.type === 'closed'), false);
+    assert.equal(
+      connections[0]!.events.some((event) => event.type === 'closed'),
+      false,
+    );
     assert.deepEqual([reassembler.counters.flowsEvicted, reassembler.counters.flowsOpen, reassembler.counters.flowsTracked], [1, 2, 2]);
   });
 

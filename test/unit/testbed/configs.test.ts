@@ -24,7 +24,12 @@ test('a KRaft node joins a static quorum of combined nodes', () => {
 
 test('a TLS node adds an SSL listener with PEM stores that requires client certificates; KRaft only', () => {
   const node = { ...quorum[0]!, tlsPort: 9392 };
-  const files = { caFile: '/t/ca.pem', brokerKeystoreFile: '/t/broker-keystore.pem', clientCertFile: '/t/client.pem', clientKeyFile: '/t/client-key.pem' };
+  const files = {
+    caFile: '/t/ca.pem',
+    brokerKeystoreFile: '/t/broker-keystore.pem',
+    clientCertFile: '/t/client.pem',
+    clientKeyFile: '/t/client-key.pem',
+  };
   const properties = withTlsListener(kraftNodeProperties({ node, quorum, dataDir: '/d' }), node, files);
   assert.equal(properties.listeners, 'PLAINTEXT://127.0.0.1:9091,CONTROLLER://127.0.0.1:9191,SSL://127.0.0.1:9392');
   assert.equal(properties['advertised.listeners'], 'PLAINTEXT://127.0.0.1:9091,SSL://127.0.0.1:9392');
@@ -41,7 +46,14 @@ test('a KRaft node may serve clients on another address while its controller sta
   assert.equal(properties.listeners, 'PLAINTEXT://10.203.7.1:9092,CONTROLLER://127.0.0.1:9192');
   assert.equal(properties['advertised.listeners'], 'PLAINTEXT://10.203.7.1:9092');
   assert.equal(properties['controller.quorum.voters'], '1@127.0.0.1:9192');
-  assert.deepEqual(resolveShape({ mode: 'kraft', brokers: 1, listenHost: '10.203.7.1' }), { mode: 'kraft', brokers: 1, zookeepers: 0, registry: false, prometheus: false, listenHost: '10.203.7.1' });
+  assert.deepEqual(resolveShape({ mode: 'kraft', brokers: 1, listenHost: '10.203.7.1' }), {
+    mode: 'kraft',
+    brokers: 1,
+    zookeepers: 0,
+    registry: false,
+    prometheus: false,
+    listenHost: '10.203.7.1',
+  });
   assert.equal(resolveShape({ mode: 'kraft', brokers: 1, listenHost: '127.0.0.1' }).listenHost, undefined, 'loopback is the default shape');
 });
 
@@ -70,9 +82,7 @@ test('a ZooKeeper ensemble lists every member, a single member runs standalone',
 });
 
 test('Prometheus reads file_sd targets and rule files from the test bed directories', () => {
-  const config = parse(
-    renderPrometheusConfig({ port: 1, alertmanagerPort: 2, targetsDir: '/t', rulesDir: '/r' }),
-  ) as Record<string, any>;
+  const config = parse(renderPrometheusConfig({ port: 1, alertmanagerPort: 2, targetsDir: '/t', rulesDir: '/r' })) as Record<string, any>;
   assert.equal(config.global.scrape_interval, '2s');
   assert.deepEqual(config.rule_files, ['/r/*.yml']);
   assert.deepEqual(config.scrape_configs[0].file_sd_configs[0].files, ['/t/*.json']);
@@ -90,6 +100,9 @@ test('the throwaway pom carries classifiers, types and exclusions', () => {
       { groupId: 'g', artifactId: 'app', version: '2', type: 'tar.gz', classifier: 'all' },
     ],
   });
-  assert.match(pom, /<artifactId>a<\/artifactId>\s*<version>1<\/version>\s*<exclusions>\s*<exclusion><groupId>g<\/groupId><artifactId>x<\/artifactId><\/exclusion>/);
+  assert.match(
+    pom,
+    /<artifactId>a<\/artifactId>\s*<version>1<\/version>\s*<exclusions>\s*<exclusion><groupId>g<\/groupId><artifactId>x<\/artifactId><\/exclusion>/,
+  );
   assert.match(pom, /<type>tar\.gz<\/type>\s*<classifier>all<\/classifier>/);
 });

@@ -2,8 +2,22 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { REDACTED, redactSecrets } from '../../../../src/api/admin/audit-redaction.ts';
 
-const SECRET_NAMES = ['ssl.key.password', 'sasl.jaas.config', 'ssl.keystore.key', 'x.secret', 'listener.name.internal.ssl.keystore.password', 'SSL.KEY.PASSWORD'];
-const ORDINARY_NAMES = ['retention.ms', 'cleanup.policy', 'ssl.keystore.location', 'ssl.keystore.type', 'min.insync.replicas', 'keys.per.batch'];
+const SECRET_NAMES = [
+  'ssl.key.password',
+  'sasl.jaas.config',
+  'ssl.keystore.key',
+  'x.secret',
+  'listener.name.internal.ssl.keystore.password',
+  'SSL.KEY.PASSWORD',
+];
+const ORDINARY_NAMES = [
+  'retention.ms',
+  'cleanup.policy',
+  'ssl.keystore.location',
+  'ssl.keystore.type',
+  'min.insync.replicas',
+  'keys.per.batch',
+];
 
 describe('redactSecrets', () => {
   test('REDACTED is what replaces a secret', () => {
@@ -12,8 +26,20 @@ describe('redactSecrets', () => {
 
   for (const name of SECRET_NAMES) {
     test(`${name}: value redacted in an array of {name, value} under a field`, () => {
-      const body = { data: [{ name, value: 'hunter2' }, { name: 'retention.ms', value: '1000' }], validate_only: true };
-      assert.deepEqual(redactSecrets(body), { data: [{ name, value: REDACTED }, { name: 'retention.ms', value: '1000' }], validate_only: true });
+      const body = {
+        data: [
+          { name, value: 'hunter2' },
+          { name: 'retention.ms', value: '1000' },
+        ],
+        validate_only: true,
+      };
+      assert.deepEqual(redactSecrets(body), {
+        data: [
+          { name, value: REDACTED },
+          { name: 'retention.ms', value: '1000' },
+        ],
+        validate_only: true,
+      });
     });
   }
 
@@ -45,7 +71,10 @@ describe('redactSecrets', () => {
   });
 
   test('PUT: the name is in the path, the value in the body', () => {
-    assert.deepEqual(redactSecrets({ value: 'hunter2', validate_only: false }, 'ssl.key.password'), { value: REDACTED, validate_only: false });
+    assert.deepEqual(redactSecrets({ value: 'hunter2', validate_only: false }, 'ssl.key.password'), {
+      value: REDACTED,
+      validate_only: false,
+    });
     assert.deepEqual(redactSecrets({ value: null }, 'ssl.key.password'), { value: null });
     assert.deepEqual(redactSecrets({ value: 'hunter2' }), { value: 'hunter2' }, 'without a name in the path nothing is known to be secret');
   });
@@ -59,15 +88,37 @@ describe('redactSecrets', () => {
   });
 
   test('the topic create body: secret configs redacted, topic fields kept', () => {
-    const body = { topic_name: 'orders', partitions_count: 3, configs: [{ name: 'x.secret', value: 's' }, { name: 'retention.ms', value: '5' }] };
-    assert.deepEqual(redactSecrets(body), { topic_name: 'orders', partitions_count: 3, configs: [{ name: 'x.secret', value: REDACTED }, { name: 'retention.ms', value: '5' }] });
+    const body = {
+      topic_name: 'orders',
+      partitions_count: 3,
+      configs: [
+        { name: 'x.secret', value: 's' },
+        { name: 'retention.ms', value: '5' },
+      ],
+    };
+    assert.deepEqual(redactSecrets(body), {
+      topic_name: 'orders',
+      partitions_count: 3,
+      configs: [
+        { name: 'x.secret', value: REDACTED },
+        { name: 'retention.ms', value: '5' },
+      ],
+    });
   });
 
   test('values that are not objects or entries without a string name pass through', () => {
     assert.equal(redactSecrets(undefined), undefined);
     assert.equal(redactSecrets(null), null);
     assert.equal(redactSecrets('text', 'x.secret'), 'text');
-    assert.deepEqual(redactSecrets([1, 'a', null, [{ name: 'x.secret', value: 's' }], { value: 's' }]), [1, 'a', null, [{ name: 'x.secret', value: 's' }], { value: 's' }]);
-    assert.deepEqual(redactSecrets({ changes: [{ topic: 'orders', partition: 0, before: 5, after: 0 }] }), { changes: [{ topic: 'orders', partition: 0, before: 5, after: 0 }] });
+    assert.deepEqual(redactSecrets([1, 'a', null, [{ name: 'x.secret', value: 's' }], { value: 's' }]), [
+      1,
+      'a',
+      null,
+      [{ name: 'x.secret', value: 's' }],
+      { value: 's' },
+    ]);
+    assert.deepEqual(redactSecrets({ changes: [{ topic: 'orders', partition: 0, before: 5, after: 0 }] }), {
+      changes: [{ topic: 'orders', partition: 0, before: 5, after: 0 }],
+    });
   });
 });

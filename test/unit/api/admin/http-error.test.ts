@@ -7,7 +7,12 @@ import type { ErrorClass } from '../../../../src/kafka/error-table.ts';
 
 describe('toHttpError', () => {
   for (const [errorClass, status] of [
-    ['invalid', 400], ['forbidden', 403], ['not-found', 404], ['conflict', 409], ['unavailable', 503], ['internal', 500],
+    ['invalid', 400],
+    ['forbidden', 403],
+    ['not-found', 404],
+    ['conflict', 409],
+    ['unavailable', 503],
+    ['internal', 500],
   ] as const satisfies readonly (readonly [ErrorClass, number])[]) {
     test(`${errorClass} is ${status}, with the message`, () => {
       const error = toHttpError(new AdminError(errorClass, `failed: ${errorClass}`));

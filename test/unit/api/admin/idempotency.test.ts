@@ -4,7 +4,13 @@ import { HttpError } from '../../../../src/api/admin/http-error.ts';
 import { IdempotencyStore } from '../../../../src/api/admin/idempotency.ts';
 import type { RouteResult } from '../../../../src/api/admin/route.ts';
 
-const scope = (key: string, extra: Partial<{ user: string; method: string; path: string }> = {}) => ({ user: 'alice', method: 'post', path: '/v3/clusters/c1/topics', key, ...extra });
+const scope = (key: string, extra: Partial<{ user: string; method: string; path: string }> = {}) => ({
+  user: 'alice',
+  method: 'post',
+  path: '/v3/clusters/c1/topics',
+  key,
+  ...extra,
+});
 
 /** A work function that counts its runs and answers `status` with the run number. */
 function counted(status = 201): { work: () => Promise<RouteResult>; runs: () => number } {
@@ -58,15 +64,25 @@ describe('IdempotencyStore', () => {
     assert.equal((await store.run(scope('k', { method: 'put' }), {}, work)).replayed, false);
     assert.equal((await store.run(scope('k2'), {}, work)).replayed, false);
     assert.equal(runs(), 5);
-    assert.equal((await store.run(scope('k', { user: 'bob' }), { other: true }, work).catch((error: HttpError) => error.status)), 422, 'bob\'s key remembers bob\'s body');
+    assert.equal(
+      await store.run(scope('k', { user: 'bob' }), { other: true }, work).catch((error: HttpError) => error.status),
+      422,
+      "bob's key remembers bob's body",
+    );
   });
 
   test('the same key while the first request runs is a 409; afterwards it replays', async () => {
     const store = new IdempotencyStore();
     let release!: () => void;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     let runs = 0;
-    const slow = async (): Promise<RouteResult> => { runs += 1; await gate; return { status: 200, body: 'done' }; };
+    const slow = async (): Promise<RouteResult> => {
+      runs += 1;
+      await gate;
+      return { status: 200, body: 'done' };
+    };
     const first = store.run(scope('k'), {}, slow);
     await assert.rejects(store.run(scope('k'), {}, slow), httpStatus(409, /still running/));
     await assert.rejects(store.run(scope('k'), { other: 1 }, slow), httpStatus(409), 'another body while running is also a 409');
@@ -80,7 +96,10 @@ describe('IdempotencyStore', () => {
     const store = new IdempotencyStore();
     let status = 503;
     let runs = 0;
-    const work = async (): Promise<RouteResult> => { runs += 1; return { status }; };
+    const work = async (): Promise<RouteResult> => {
+      runs += 1;
+      return { status };
+    };
     assert.deepEqual(await store.run(scope('k'), {}, work), { result: { status: 503 }, replayed: false });
     status = 500;
     assert.equal((await store.run(scope('k'), {}, work)).replayed, false);
@@ -92,7 +111,12 @@ describe('IdempotencyStore', () => {
 
   test('work that throws is not stored and frees the key', async () => {
     const store = new IdempotencyStore();
-    await assert.rejects(store.run(scope('k'), {}, async () => { throw new Error('boom'); }), /boom/);
+    await assert.rejects(
+      store.run(scope('k'), {}, async () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     const { work, runs } = counted();
     assert.equal((await store.run(scope('k'), {}, work)).replayed, false);
     assert.equal(runs(), 1);
@@ -110,7 +134,11 @@ describe('IdempotencyStore', () => {
     assert.equal((await store.run(scope('a'), {}, work)).replayed, false, 'a was evicted');
     assert.equal(runs(), 4);
     assert.equal((await store.run(scope('c'), {}, work)).replayed, true, 'c is kept');
-    assert.equal((await store.run(scope('b'), {}, work)).replayed, false, 'b was the oldest stored when a came back (replays do not refresh)');
+    assert.equal(
+      (await store.run(scope('b'), {}, work)).replayed,
+      false,
+      'b was the oldest stored when a came back (replays do not refresh)',
+    );
     assert.equal(runs(), 5);
   });
 

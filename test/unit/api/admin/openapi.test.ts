@@ -10,7 +10,17 @@ import { route, type AdminRoute } from '../../../../src/api/admin/route.ts';
 const handle = async () => ({ status: 204 });
 
 function fakeRoute(path: string, extra: Partial<AdminRoute> = {}): AdminRoute {
-  return route({ method: 'get', root: 'v3', path, operation: 'test.op', resource: 'topic', action: 'view', summary: 'A test route.', handle, ...extra });
+  return route({
+    method: 'get',
+    root: 'v3',
+    path,
+    operation: 'test.op',
+    resource: 'topic',
+    action: 'view',
+    summary: 'A test route.',
+    handle,
+    ...extra,
+  });
 }
 
 interface Operation {
@@ -24,7 +34,10 @@ interface Operation {
 
 describe('openApiPath', () => {
   test(':param becomes {param}, under the cluster', () => {
-    assert.equal(openApiPath(fakeRoute('/topics/:topic_name/partitions/:partition_id')), '/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}');
+    assert.equal(
+      openApiPath(fakeRoute('/topics/:topic_name/partitions/:partition_id')),
+      '/v3/clusters/{cluster_id}/topics/{topic_name}/partitions/{partition_id}',
+    );
   });
 
   test('an unscoped route has no cluster, the sonar root its own prefix', () => {
@@ -34,16 +47,29 @@ describe('openApiPath', () => {
   });
 
   test('escaped colons of custom methods stay literal colons, not parameters', () => {
-    assert.equal(openApiPath(fakeRoute('/topics/:topic_name/configs\\:alter')), '/v3/clusters/{cluster_id}/topics/{topic_name}/configs:alter');
-    assert.equal(openApiPath(fakeRoute('/consumer-groups/:consumer_group_id/offsets\\:reset', { root: 'sonar' })), '/sonar/v1/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/offsets:reset');
+    assert.equal(
+      openApiPath(fakeRoute('/topics/:topic_name/configs\\:alter')),
+      '/v3/clusters/{cluster_id}/topics/{topic_name}/configs:alter',
+    );
+    assert.equal(
+      openApiPath(fakeRoute('/consumer-groups/:consumer_group_id/offsets\\:reset', { root: 'sonar' })),
+      '/sonar/v1/clusters/{cluster_id}/consumer-groups/{consumer_group_id}/offsets:reset',
+    );
     assert.equal(openApiPath(fakeRoute('/acls\\:batch')), '/v3/clusters/{cluster_id}/acls:batch');
   });
 });
 
 describe('openApiDocument of the real route table', () => {
   const routes = adminRoutes({} as AdminService);
-  const document = openApiDocument(routes, '1.2.3') as { openapi: string; info: { version: string }; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> } };
-  const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+  const document = openApiDocument(routes, '1.2.3') as {
+    openapi: string;
+    info: { version: string };
+    paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+  };
+  const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+  );
   const routeOf = (operationId: string): AdminRoute => routes.find((entry) => entry.operation === operationId)!;
 
   test('an OpenAPI 3.1 document of the version given', () => {
@@ -68,8 +94,16 @@ describe('openApiDocument of the real route table', () => {
 
   test('the custom-method paths are in the document as literal colons', () => {
     const paths = Object.keys(document.paths);
-    for (const suffix of ['/configs:alter', '/offsets:reset', '/acls:batch']) assert.ok(paths.some((path) => path.endsWith(suffix)), suffix);
-    assert.deepEqual(paths.filter((path) => path.includes('\\') || /:(?!(alter|reset|batch)$)/.test(path)), [], 'no backslash, and a colon only before a custom method');
+    for (const suffix of ['/configs:alter', '/offsets:reset', '/acls:batch'])
+      assert.ok(
+        paths.some((path) => path.endsWith(suffix)),
+        suffix,
+      );
+    assert.deepEqual(
+      paths.filter((path) => path.includes('\\') || /:(?!(alter|reset|batch)$)/.test(path)),
+      [],
+      'no backslash, and a colon only before a custom method',
+    );
   });
 
   test('every path parameter is declared, required, and nothing else is', () => {
@@ -99,7 +133,10 @@ describe('openApiDocument of the real route table', () => {
         assert.equal(operation.requestBody, undefined, `${method} ${path}`);
       }
     }
-    assert.ok(operations.some((entry) => entry.operation.requestBody), 'some routes take a body');
+    assert.ok(
+      operations.some((entry) => entry.operation.requestBody),
+      'some routes take a body',
+    );
   });
 
   test('401 and 403 responses, and basic security, on every operation', () => {
@@ -130,8 +167,14 @@ describe('openApiDocument of the real route table', () => {
   });
 
   test('a route with a body of its own shows its fields', () => {
-    const custom = fakeRoute('/things', { method: 'post', operation: 'things.create', body: z.object({ name: z.string(), count: z.number().int().optional() }).strict() });
-    const operation = (openApiDocument([custom], '0') as { paths: Record<string, Record<string, Operation>> }).paths['/v3/clusters/{cluster_id}/things']!['post']!;
+    const custom = fakeRoute('/things', {
+      method: 'post',
+      operation: 'things.create',
+      body: z.object({ name: z.string(), count: z.number().int().optional() }).strict(),
+    });
+    const operation = (openApiDocument([custom], '0') as { paths: Record<string, Record<string, Operation>> }).paths[
+      '/v3/clusters/{cluster_id}/things'
+    ]!['post']!;
     const schema = operation.requestBody!.content['application/json']!.schema;
     assert.deepEqual(schema['required'], ['name']);
     assert.deepEqual(Object.keys(schema['properties'] as object), ['name', 'count']);

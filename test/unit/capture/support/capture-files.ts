@@ -87,13 +87,23 @@ export class PcapngWriter {
   }
 
   enhancedPacket(interfaceId: number, timestampUnits: bigint, data: Buffer, originalLength = data.length): Buffer {
-    return this.block(6, Buffer.concat([this.u32(interfaceId), this.timestamp(timestampUnits), this.u32(data.length), this.u32(originalLength), data]));
+    return this.block(
+      6,
+      Buffer.concat([this.u32(interfaceId), this.timestamp(timestampUnits), this.u32(data.length), this.u32(originalLength), data]),
+    );
   }
 
   obsoletePacket(interfaceId: number, timestampUnits: bigint, data: Buffer, originalLength = data.length): Buffer {
     return this.block(
       2,
-      Buffer.concat([this.u16(interfaceId), this.u16(0), this.timestamp(timestampUnits), this.u32(data.length), this.u32(originalLength), data]),
+      Buffer.concat([
+        this.u16(interfaceId),
+        this.u16(0),
+        this.timestamp(timestampUnits),
+        this.u32(data.length),
+        this.u32(originalLength),
+        data,
+      ]),
     );
   }
 

@@ -31,10 +31,11 @@ export interface TsharkFrame {
 }
 
 export function tsharkFrames(captureName: string): TsharkFrame[] {
-  const [, ...lines] = readFileSync(fixturePath(`${captureName}.tshark.tsv`), 'utf8').trimEnd().split('\n');
+  const [, ...lines] = readFileSync(fixturePath(`${captureName}.tshark.tsv`), 'utf8')
+    .trimEnd()
+    .split('\n');
   return lines.map((line) => {
-    const [number, epoch, cap, len, ipSrc, ipv6Src, srcPort, ipDst, ipv6Dst, dstPort, seq, ack, tcpLen, flags, stream] =
-      line.split('\t');
+    const [number, epoch, cap, len, ipSrc, ipv6Src, srcPort, ipDst, ipv6Dst, dstPort, seq, ack, tcpLen, flags, stream] = line.split('\t');
     return {
       number: Number(number),
       epoch: epoch!,

@@ -34,8 +34,7 @@ export function tcp(fields: TcpFields = {}): Buffer {
   bytes.writeUInt32BE(fields.acknowledgment ?? 0, 8);
   bytes[12] = (fields.dataOffsetWords ?? headerLength / 4) << 4;
   const flags = fields.flags ?? { ack: true };
-  bytes[13] =
-    (flags.fin ? 0x01 : 0) | (flags.syn ? 0x02 : 0) | (flags.rst ? 0x04 : 0) | (flags.psh ? 0x08 : 0) | (flags.ack ? 0x10 : 0);
+  bytes[13] = (flags.fin ? 0x01 : 0) | (flags.syn ? 0x02 : 0) | (flags.rst ? 0x04 : 0) | (flags.psh ? 0x08 : 0) | (flags.ack ? 0x10 : 0);
   bytes.writeUInt16BE(fields.window ?? 65535, 14);
   options.copy(bytes, 20);
   payload.copy(bytes, headerLength);

@@ -5,31 +5,100 @@ import type { ClusterState, GroupState } from '../../../../src/collectors/cluste
 import { buildClusterSnapshot, type SnapshotSettings } from '../../../../src/collectors/cluster/cluster-snapshot.ts';
 import type { Snapshot } from '../../../../src/metrics/series-store.ts';
 
-const settings: SnapshotSettings = { collector: 'cluster', granularity: 'partition', maxSeries: 100_000, topicInfoConfigs: ['cleanup.policy', 'min.insync.replicas'] };
+const settings: SnapshotSettings = {
+  collector: 'cluster',
+  granularity: 'partition',
+  maxSeries: 100_000,
+  topicInfoConfigs: ['cleanup.policy', 'min.insync.replicas'],
+};
 
 function group(overrides: Partial<GroupState>): GroupState {
-  return { id: 'billing', type: 'classic', state: 'Stable', protocolType: 'consumer', protocol: 'range', coordinator: 1, members: [], offsets: new Map(), error: undefined, ...overrides };
+  return {
+    id: 'billing',
+    type: 'classic',
+    state: 'Stable',
+    protocolType: 'consumer',
+    protocol: 'range',
+    coordinator: 1,
+    members: [],
+    offsets: new Map(),
+    error: undefined,
+    ...overrides,
+  };
 }
 
 function state(overrides: Partial<ClusterState> = {}): ClusterState {
   return {
-    timeSeconds: 1000, clusterId: 'c1', controllerId: 2,
-    brokers: [{ id: 1, host: 'b1', port: 9092, rack: 'r1' }, { id: 2, host: 'b2', port: 9092, rack: null }],
-    topics: [{
-      name: 'orders', id: 'id-orders', internal: false,
-      partitions: [
-        { partition: 0, leader: 1, replicas: [1, 2], isr: [1, 2], offlineReplicas: [] },
-        { partition: 1, leader: 1, replicas: [2, 1], isr: [1], offlineReplicas: [2] },
-        { partition: 2, leader: -1, replicas: [2], isr: [], offlineReplicas: [2] },
+    timeSeconds: 1000,
+    clusterId: 'c1',
+    controllerId: 2,
+    brokers: [
+      { id: 1, host: 'b1', port: 9092, rack: 'r1' },
+      { id: 2, host: 'b2', port: 9092, rack: null },
+    ],
+    topics: [
+      {
+        name: 'orders',
+        id: 'id-orders',
+        internal: false,
+        partitions: [
+          { partition: 0, leader: 1, replicas: [1, 2], isr: [1, 2], offlineReplicas: [] },
+          { partition: 1, leader: 1, replicas: [2, 1], isr: [1], offlineReplicas: [2] },
+          { partition: 2, leader: -1, replicas: [2], isr: [], offlineReplicas: [2] },
+        ],
+      },
+    ],
+    topicConfigs: new Map([
+      [
+        'orders',
+        new Map([
+          ['cleanup.policy', 'delete'],
+          ['min.insync.replicas', '2'],
+        ]),
       ],
-    }],
-    topicConfigs: new Map([['orders', new Map([['cleanup.policy', 'delete'], ['min.insync.replicas', '2']])]]),
-    offsets: new Map([['orders', new Map([[0, { earliest: 0, latest: 100 }], [1, { earliest: 50, latest: 80 }]])]]),
-    logDirs: [{ broker: 1, path: '/data', error: 'NONE', totalBytes: 1000, usableBytes: 400, partitions: [{ topic: 'orders', partition: 0, sizeBytes: 300, future: false }] },
-      { broker: 2, path: '/data', error: 'KAFKA_STORAGE_ERROR', totalBytes: -1, usableBytes: -1, partitions: [] }],
-    groups: [group({ offsets: new Map([['orders', new Map([[0, 100], [1, 20]])]]), members: [{ memberId: 'm1', clientId: 'c', clientHost: 'h', assignment: new Map([['orders', [0, 1]]]) }] })],
+    ]),
+    offsets: new Map([
+      [
+        'orders',
+        new Map([
+          [0, { earliest: 0, latest: 100 }],
+          [1, { earliest: 50, latest: 80 }],
+        ]),
+      ],
+    ]),
+    logDirs: [
+      {
+        broker: 1,
+        path: '/data',
+        error: 'NONE',
+        totalBytes: 1000,
+        usableBytes: 400,
+        partitions: [{ topic: 'orders', partition: 0, sizeBytes: 300, future: false }],
+      },
+      { broker: 2, path: '/data', error: 'KAFKA_STORAGE_ERROR', totalBytes: -1, usableBytes: -1, partitions: [] },
+    ],
+    groups: [
+      group({
+        offsets: new Map([
+          [
+            'orders',
+            new Map([
+              [0, 100],
+              [1, 20],
+            ]),
+          ],
+        ]),
+        members: [{ memberId: 'm1', clientId: 'c', clientHost: 'h', assignment: new Map([['orders', [0, 1]]]) }],
+      }),
+    ],
     quorum: undefined,
-    stages: { errors: new Map([['log_dirs', 'broker 3: timeout']]), durations: new Map([['metadata', 0.1], ['log_dirs', 2]]) },
+    stages: {
+      errors: new Map([['log_dirs', 'broker 3: timeout']]),
+      durations: new Map([
+        ['metadata', 0.1],
+        ['log_dirs', 2],
+      ]),
+    },
     ...overrides,
   };
 }
@@ -51,7 +120,11 @@ test('cluster, broker and partition health', () => {
   assert.equal(value(snapshot, 'kafka_broker_info', { id: '1', address: 'b1:9092', rack: 'r1' }), 1);
   assert.equal(value(snapshot, 'kafka_cluster_active_controller_id'), 2);
   assert.equal(value(snapshot, 'kafka_cluster_info', { cluster_id: 'c1', metadata_mode: 'zookeeper' }), 1);
-  assert.equal(value(snapshot, 'kafka_cluster_under_replicated_partitions'), 2, 'isr smaller than replicas, as kafka_exporter counts it (the offline partition included)');
+  assert.equal(
+    value(snapshot, 'kafka_cluster_under_replicated_partitions'),
+    2,
+    'isr smaller than replicas, as kafka_exporter counts it (the offline partition included)',
+  );
   assert.equal(value(snapshot, 'kafka_cluster_under_min_isr_partitions'), 2, 'partition 1 has 1 of min 2 in sync; partition 2 has none');
   assert.equal(value(snapshot, 'kafka_cluster_offline_partitions'), 1);
   assert.equal(value(snapshot, 'kafka_topic_partition_leader_is_preferred', { partition: '0' }), 1);
@@ -92,24 +165,56 @@ test('consumer groups: lag clamped at 0, sums, assignment, offsets below the log
 
 test('lag seconds: caught up is 0; behind is the age of the log end at the committed offset', () => {
   const history = new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 });
-  const first = state({ timeSeconds: 1000, offsets: new Map([['orders', new Map([[0, { earliest: 0, latest: 100 }], [1, { earliest: 0, latest: 20 }]])]]) });
+  const first = state({
+    timeSeconds: 1000,
+    offsets: new Map([
+      [
+        'orders',
+        new Map([
+          [0, { earliest: 0, latest: 100 }],
+          [1, { earliest: 0, latest: 20 }],
+        ]),
+      ],
+    ]),
+  });
   history.recordOffsets(first);
   buildClusterSnapshot(first, history, settings);
-  const second = state({ timeSeconds: 1010, offsets: new Map([['orders', new Map([[0, { earliest: 0, latest: 100 }], [1, { earliest: 0, latest: 40 }]])]]) });
+  const second = state({
+    timeSeconds: 1010,
+    offsets: new Map([
+      [
+        'orders',
+        new Map([
+          [0, { earliest: 0, latest: 100 }],
+          [1, { earliest: 0, latest: 40 }],
+        ]),
+      ],
+    ]),
+  });
   history.recordOffsets(second);
   const snapshot = buildClusterSnapshot(second, history, settings);
   assert.equal(value(snapshot, 'kafka_consumergroup_group_lag_seconds', { group: 'billing', partition: '0', estimate: 'caught_up' }), 0);
-  assert.equal(value(snapshot, 'kafka_consumergroup_group_lag_seconds', { group: 'billing', partition: '1', estimate: 'interpolated' }), 10);
+  assert.equal(
+    value(snapshot, 'kafka_consumergroup_group_lag_seconds', { group: 'billing', partition: '1', estimate: 'interpolated' }),
+    10,
+  );
   assert.equal(value(snapshot, 'kafka_consumergroup_group_max_lag_seconds', { group: 'billing' }), 10);
 });
 
-test('ERR when a group\'s offsets could not be read', () => {
-  const snapshot = buildClusterSnapshot(state({ groups: [group({ offsets: undefined, error: 'COORDINATOR_NOT_AVAILABLE' })] }), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), settings);
+test("ERR when a group's offsets could not be read", () => {
+  const snapshot = buildClusterSnapshot(
+    state({ groups: [group({ offsets: undefined, error: 'COORDINATOR_NOT_AVAILABLE' })] }),
+    new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }),
+    settings,
+  );
   assert.equal(value(snapshot, 'kafka_consumergroup_status', { consumergroup: 'billing', status: 'ERR' }), 1);
 });
 
 test('topic granularity leaves out per-partition series', () => {
-  const snapshot = buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), { ...settings, granularity: 'topic' });
+  const snapshot = buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), {
+    ...settings,
+    granularity: 'topic',
+  });
   assert.equal(count(snapshot, 'kafka_topic_partition_current_offset'), 0);
   assert.equal(count(snapshot, 'kafka_consumergroup_lag'), 0);
   assert.equal(value(snapshot, 'kafka_consumergroup_lag_sum', { consumergroup: 'billing', topic: 'orders' }), 60);
@@ -117,7 +222,10 @@ test('topic granularity leaves out per-partition series', () => {
 });
 
 test('the series budget keeps cluster-level series and counts what it dropped', () => {
-  const snapshot = buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), { ...settings, maxSeries: 20 });
+  const snapshot = buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), {
+    ...settings,
+    maxSeries: 20,
+  });
   assert.equal(snapshot.size, 20);
   assert.ok(snapshot.dropped > 20);
   assert.equal(value(snapshot, 'kafka_up'), 1);

@@ -52,17 +52,29 @@ test('a truncated log restarts the history', () => {
 });
 
 test('bounded: never more points than the capacity, and estimates stay monotonic in the offset', () => {
-  fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 500 }), fc.integer({ min: 4, max: 40 }), (increments, capacity) => {
-    const history = new OffsetHistory(capacity);
-    let offset = 0;
-    increments.forEach((increment, index) => { offset += increment; history.record(index, offset); });
-    assert.ok(history.points.length <= capacity);
-    const now = increments.length;
-    let previous = Infinity;
-    for (let committed = 0; committed <= offset; committed += Math.max(1, Math.floor(offset / 20))) {
-      const { seconds } = history.estimateLagSeconds(committed, now)!;
-      assert.ok(seconds >= 0 && seconds <= previous + 1e-9, `lag seconds must not grow as the committed offset grows (${committed}: ${seconds} > ${previous})`);
-      previous = seconds;
-    }
-  }));
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 500 }),
+      fc.integer({ min: 4, max: 40 }),
+      (increments, capacity) => {
+        const history = new OffsetHistory(capacity);
+        let offset = 0;
+        increments.forEach((increment, index) => {
+          offset += increment;
+          history.record(index, offset);
+        });
+        assert.ok(history.points.length <= capacity);
+        const now = increments.length;
+        let previous = Infinity;
+        for (let committed = 0; committed <= offset; committed += Math.max(1, Math.floor(offset / 20))) {
+          const { seconds } = history.estimateLagSeconds(committed, now)!;
+          assert.ok(
+            seconds >= 0 && seconds <= previous + 1e-9,
+            `lag seconds must not grow as the committed offset grows (${committed}: ${seconds} > ${previous})`,
+          );
+          previous = seconds;
+        }
+      },
+    ),
+  );
 });

@@ -5,12 +5,16 @@ import type { QuorumDescription } from '../../../../src/kafka/describe-quorum.ts
 import type { Snapshot } from '../../../../src/metrics/series-store.ts';
 
 function value(snapshot: Snapshot, name: string, labels: Record<string, string> = {}): number | undefined {
-  return [...snapshot.series(name) ?? []].find((sample) => Object.entries(labels).every(([key, expected]) => sample.labels[key] === expected))?.value;
+  return [...(snapshot.series(name) ?? [])].find((sample) =>
+    Object.entries(labels).every(([key, expected]) => sample.labels[key] === expected),
+  )?.value;
 }
 
 const NOW = 1_800_000_000_000;
 const quorum: QuorumDescription = {
-  leaderId: 2, leaderEpoch: 7, highWatermark: 1200,
+  leaderId: 2,
+  leaderEpoch: 7,
+  highWatermark: 1200,
   voters: [
     { replicaId: 1, logEndOffset: 1150, lastFetchTimestampMs: NOW - 30_000, lastCaughtUpTimestampMs: NOW - 45_000 },
     { replicaId: 2, logEndOffset: 1210, lastFetchTimestampMs: NOW, lastCaughtUpTimestampMs: NOW },
@@ -29,7 +33,7 @@ test('leader, epoch, high watermark and replica counts', () => {
   assert.equal(value(snapshot, 'kafka_quorum_observers'), 1);
 });
 
-test('lag behind the leader\'s log end offset, never negative, and ages in seconds', () => {
+test("lag behind the leader's log end offset, never negative, and ages in seconds", () => {
   const snapshot = buildQuorumSnapshot(quorum, NOW);
   assert.equal(value(snapshot, 'kafka_quorum_replica_lag', { replica_id: '1', role: 'voter' }), 60);
   assert.equal(value(snapshot, 'kafka_quorum_replica_lag', { replica_id: '2', role: 'voter' }), 0);

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
-  isNotServing, isWhitelistRefusal, parseCons, parseEnvi, parseMntr, parseRuok, parseSrvr, parseWchs,
+  isNotServing,
+  isWhitelistRefusal,
+  parseCons,
+  parseEnvi,
+  parseMntr,
+  parseRuok,
+  parseSrvr,
+  parseWchs,
 } from '../../../../src/collectors/zookeeper/four-letter-word-parsers.ts';
 
 /** Answers captured from the test bed's ZooKeeper 3.8.4 (Kafka 3.9.2) with `printf WORD | nc`. */
@@ -29,8 +36,16 @@ test('mntr of a follower has no leader-only keys', () => {
 test('srvr: version, latencies in ms, counters, mode and node count', () => {
   assert.deepEqual(parseSrvr(fixture('srvr-leader.txt')), {
     version: '3.8.4-9316c2a7a97e1666d8f4593f34dd6fc36ecc436c, built on 2024-02-12 22:16 UTC',
-    minLatencyMs: 0, avgLatencyMs: 3.0563, maxLatencyMs: 20, received: 74, sent: 78, connections: 2, outstanding: 0,
-    zxid: '0x10000002e', mode: 'leader', nodeCount: 29,
+    minLatencyMs: 0,
+    avgLatencyMs: 3.0563,
+    maxLatencyMs: 20,
+    received: 74,
+    sent: 78,
+    connections: 2,
+    outstanding: 0,
+    zxid: '0x10000002e',
+    mode: 'leader',
+    nodeCount: 29,
   });
   assert.equal(parseSrvr(fixture('srvr-standalone.txt')).mode, 'standalone');
 });
@@ -52,7 +67,10 @@ test('cons: one entry per connection, with a session id only on client sessions'
   assert.equal(connections.length, 2);
   assert.deepEqual(connections[0], { address: '127.0.0.1', queued: 0, received: 72, sent: 75, sessionId: '0x2000011af4d0000' });
   assert.deepEqual(connections[1], { address: '127.0.0.1', queued: 0, received: 1, sent: 0, sessionId: undefined });
-  assert.deepEqual(parseCons(' /[0:0:0:0:0:0:0:1]:5000[1](queued=0,recved=3,sent=3,sid=0x1)\n').map((entry) => entry.address), ['0:0:0:0:0:0:0:1']);
+  assert.deepEqual(
+    parseCons(' /[0:0:0:0:0:0:0:1]:5000[1](queued=0,recved=3,sent=3,sid=0x1)\n').map((entry) => entry.address),
+    ['0:0:0:0:0:0:0:1'],
+  );
 });
 
 test('wchs: connections, watched paths and watches', () => {

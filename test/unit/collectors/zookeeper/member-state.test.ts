@@ -24,7 +24,7 @@ test('a leader answering every word: mntr values in base units, leader-only numb
   assert.equal(member.approximateDataSizeBytes, 1088);
   assert.equal(member.maxFileDescriptors, 20000);
   assert.equal(member.uptimeSeconds, 19.688);
-  assert.equal(member.watches, 12, 'mntr\'s zk_watch_count first');
+  assert.equal(member.watches, 12, "mntr's zk_watch_count first");
   assert.equal(member.watchedPaths, 6);
   assert.deepEqual([...member.clientConnections!], [['127.0.0.1', 1]], 'the 4lw connection itself is not a client session');
   assert.deepEqual([...member.commands.values()], ['answered', 'answered', 'answered', 'answered', 'answered', 'answered']);
@@ -46,7 +46,9 @@ test('a follower has no leader-only numbers (absent, not 0)', () => {
 
 test('mntr refused by the whitelist: reported as refused, srvr fills in what it can, the rest stays unknown', () => {
   const answers = new Map<FourLetterWord, string>([
-    ['mntr', fixture('mntr-refused.txt')], ['srvr', fixture('srvr-standalone.txt')], ['ruok', 'imok'],
+    ['mntr', fixture('mntr-refused.txt')],
+    ['srvr', fixture('srvr-standalone.txt')],
+    ['ruok', 'imok'],
     ['envi', 'envi is not executed because it is not in the whitelist.\n'],
   ]);
   const member = summarizeMember({ server: 'zk:2181', answers, failures: new Map() });
@@ -62,14 +64,21 @@ test('mntr refused by the whitelist: reported as refused, srvr fills in what it 
 });
 
 test('a member that cannot be reached is down with the reason', () => {
-  const failures = new Map<FourLetterWord, string>([['mntr', '127.0.0.1:1: ECONNREFUSED'], ['srvr', '127.0.0.1:1: ECONNREFUSED']]);
+  const failures = new Map<FourLetterWord, string>([
+    ['mntr', '127.0.0.1:1: ECONNREFUSED'],
+    ['srvr', '127.0.0.1:1: ECONNREFUSED'],
+  ]);
   const member = summarizeMember({ server: '127.0.0.1:1', answers: new Map(), failures });
   assert.equal(member.up, false);
   assert.equal(member.error, '127.0.0.1:1: ECONNREFUSED');
 });
 
 test('a member without quorum answers ruok but is down: not serving', () => {
-  const answers = new Map<FourLetterWord, string>([['ruok', 'imok'], ['srvr', fixture('srvr-not-serving.txt')], ['mntr', fixture('mntr-not-serving.txt')]]);
+  const answers = new Map<FourLetterWord, string>([
+    ['ruok', 'imok'],
+    ['srvr', fixture('srvr-not-serving.txt')],
+    ['mntr', fixture('mntr-not-serving.txt')],
+  ]);
   const member = summarizeMember({ server: 'zk:2181', answers, failures: new Map() });
   assert.equal(member.up, false);
   assert.match(member.error!, /not currently serving/);

@@ -211,7 +211,13 @@ export function isFlexible(apiKey: number, version: number, direction: Direction
   return from !== null && version >= from;
 }
 
-export function encodeBody(apiKey: number, version: number, direction: Direction, body: DecodedStruct, options: EncodeOptions = {}): Buffer {
+export function encodeBody(
+  apiKey: number,
+  version: number,
+  direction: Direction,
+  body: DecodedStruct,
+  options: EncodeOptions = {},
+): Buffer {
   const message = messageSpec(apiKey, direction);
   const w = new Writer();
   new SchemaEncoder(version, options).struct(w, message.fields, isFlexible(apiKey, version, direction), body);
@@ -239,7 +245,13 @@ export function encodeRequest(header: RequestHeaderInput, body: DecodedStruct, o
   return Buffer.concat([encodeRequestHeader(header), encodeBody(header.apiKey, header.apiVersion, 'request', body, options)]);
 }
 
-export function encodeResponse(apiKey: number, apiVersion: number, correlationId: number, body: DecodedStruct, options?: EncodeOptions): Buffer {
+export function encodeResponse(
+  apiKey: number,
+  apiVersion: number,
+  correlationId: number,
+  body: DecodedStruct,
+  options?: EncodeOptions,
+): Buffer {
   const w = new Writer().int32(correlationId);
   if (apiKey !== 18 && isFlexible(apiKey, apiVersion, 'response')) w.uvarint(0);
   return Buffer.concat([w.toBuffer(), encodeBody(apiKey, apiVersion, 'response', body, options)]);

@@ -54,7 +54,13 @@ export function body(apiKey: number, version: number, direction: Direction, give
 }
 
 /** A request frame (with its size prefix). */
-export function requestFrame(apiKey: number, apiVersion: number, correlationId: number, clientId: string | null, given: DecodedStruct = {}): Buffer {
+export function requestFrame(
+  apiKey: number,
+  apiVersion: number,
+  correlationId: number,
+  clientId: string | null,
+  given: DecodedStruct = {},
+): Buffer {
   return frame(encodeRequest({ apiKey, apiVersion, correlationId, clientId }, body(apiKey, apiVersion, 'request', given)));
 }
 
