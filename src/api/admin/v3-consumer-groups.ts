@@ -2,7 +2,7 @@ import type { AdminService } from '../../admin/admin-service.ts';
 import type { GroupDescription, GroupMember, GroupSummary, PartitionLag } from '../../admin/consumer-groups.ts';
 import { crn, list, related, resource, type ResourceLinks } from './envelope.ts';
 import { HttpError } from './http-error.ts';
-import { groupId } from './names.ts';
+import { groupId, topicName } from './names.ts';
 import { route, type AdminRoute } from './route.ts';
 import { topicUrl } from './v3-topics.ts';
 
@@ -26,8 +26,11 @@ function groupResource(
   });
 }
 
+const consumerUrl = (links: ResourceLinks, group: string, memberId: string): string =>
+  `${groupUrl(links, group)}/consumers/${encodeURIComponent(memberId)}`;
+
 function consumerResource(links: ResourceLinks, group: string, member: GroupMember): Record<string, unknown> {
-  const self = `${groupUrl(links, group)}/consumers/${encodeURIComponent(member.memberId)}`;
+  const self = consumerUrl(links, group, member.memberId);
   return resource('KafkaConsumer', self, crn(links, `consumer-group=${group}`, `consumer=${member.memberId}`), {
     cluster_id: links.clusterId,
     consumer_group_id: group,
@@ -37,6 +40,36 @@ function consumerResource(links: ResourceLinks, group: string, member: GroupMemb
     client_host: member.clientHost,
     assignments: related(`${self}/assignments`),
   });
+}
+
+function assignmentResource(
+  links: ResourceLinks,
+  group: string,
+  memberId: string,
+  topic: string,
+  partition: number,
+): Record<string, unknown> {
+  const self = `${consumerUrl(links, group, memberId)}/assignments/${encodeURIComponent(topic)}/partitions/${partition}`;
+  return resource(
+    'KafkaConsumerAssignment',
+    self,
+    crn(links, `consumer-group=${group}`, `consumer=${memberId}`, `assignment=${topic}`, `partition=${partition}`),
+    {
+      cluster_id: links.clusterId,
+      consumer_group_id: group,
+      consumer_id: memberId,
+      topic_name: topic,
+      partition_id: partition,
+      partition: related(`${topicUrl(links, topic)}/partitions/${partition}`),
+      lag: related(`${groupUrl(links, group)}/lags/${encodeURIComponent(topic)}/partitions/${partition}`),
+    },
+  );
+}
+
+/** A partition number from a path; 404 (no such partition) for anything that is not one. */
+function partitionNumber(raw: string | undefined, what: string): number {
+  if (!/^\d{1,9}$/.test(raw ?? '')) throw new HttpError(404, `${what} has no partition ${JSON.stringify(raw)}`);
+  return Number(raw);
 }
 
 function lagResource(links: ResourceLinks, group: string, lag: PartitionLag): Record<string, unknown> {
@@ -59,6 +92,12 @@ function lagResource(links: ResourceLinks, group: string, lag: PartitionLag): Re
 export function consumerGroupRoutes(service: AdminService): AdminRoute[] {
   const byId = (params: Readonly<Record<string, string>>): string => groupId(params['consumer_group_id']);
   const view = { resource: 'consumer-group' as const, action: 'view' as const, name: byId };
+  const memberOf = async (params: Readonly<Record<string, string>>): Promise<{ group: GroupDescription; member: GroupMember }> => {
+    const group = await service.groups.describe(byId(params));
+    const member = group.members.find((entry) => entry.memberId === params['consumer_id']);
+    if (!member) throw new HttpError(404, `group ${group.id} has no consumer ${params['consumer_id']}`);
+    return { group, member };
+  };
   return [
     route({
       method: 'get',
@@ -116,35 +155,49 @@ export function consumerGroupRoutes(service: AdminService): AdminRoute[] {
     route({
       method: 'get',
       root: 'v3',
+      path: '/consumer-groups/:consumer_group_id/consumers/:consumer_id',
+      operation: 'consumer-groups.consumer',
+      answers: { kind: 'KafkaConsumer' },
+      ...view,
+      summary: 'One member of a consumer group.',
+      async handle({ params, links }) {
+        const { group, member } = await memberOf(params);
+        return { status: 200, body: consumerResource(links, group.id, member) };
+      },
+    }),
+    route({
+      method: 'get',
+      root: 'v3',
       path: '/consumer-groups/:consumer_group_id/consumers/:consumer_id/assignments',
       operation: 'consumer-groups.assignments',
       answers: { kind: 'KafkaConsumerAssignmentList', item: 'KafkaConsumerAssignment' },
       ...view,
       summary: 'The partitions assigned to one member.',
       async handle({ params, links }) {
-        const group = await service.groups.describe(byId(params));
-        const member = group.members.find((entry) => entry.memberId === params['consumer_id']);
-        if (!member) throw new HttpError(404, `group ${group.id} has no consumer ${params['consumer_id']}`);
-        const self = `${groupUrl(links, group.id)}/consumers/${encodeURIComponent(member.memberId)}/assignments`;
+        const { group, member } = await memberOf(params);
+        const self = `${consumerUrl(links, group.id, member.memberId)}/assignments`;
         const data = [...member.assignment].flatMap(([topic, partitions]) =>
-          partitions.map((partition) =>
-            resource(
-              'KafkaConsumerAssignment',
-              `${self}/${encodeURIComponent(topic)}/partitions/${partition}`,
-              crn(links, `consumer-group=${group.id}`, `consumer=${member.memberId}`, `assignment=${topic}`, `partition=${partition}`),
-              {
-                cluster_id: links.clusterId,
-                consumer_group_id: group.id,
-                consumer_id: member.memberId,
-                topic_name: topic,
-                partition_id: partition,
-                partition: related(`${topicUrl(links, topic)}/partitions/${partition}`),
-                lag: related(`${groupUrl(links, group.id)}/lags/${encodeURIComponent(topic)}/partitions/${partition}`),
-              },
-            ),
-          ),
+          partitions.map((partition) => assignmentResource(links, group.id, member.memberId, topic, partition)),
         );
         return { status: 200, body: list('KafkaConsumerAssignmentList', self, data) };
+      },
+    }),
+    route({
+      method: 'get',
+      root: 'v3',
+      path: '/consumer-groups/:consumer_group_id/consumers/:consumer_id/assignments/:topic_name/partitions/:partition_id',
+      operation: 'consumer-groups.assignment',
+      answers: { kind: 'KafkaConsumerAssignment' },
+      ...view,
+      summary: 'One partition assigned to one member.',
+      async handle({ params, links }) {
+        const { group, member } = await memberOf(params);
+        const topic = topicName(params['topic_name']);
+        const partition = partitionNumber(params['partition_id'], `the assignment of ${member.memberId} in ${topic}`);
+        if (!member.assignment.get(topic)?.includes(partition)) {
+          throw new HttpError(404, `consumer ${member.memberId} of group ${group.id} is not assigned ${topic}-${partition}`);
+        }
+        return { status: 200, body: assignmentResource(links, group.id, member.memberId, topic, partition) };
       },
     }),
     route({
@@ -166,6 +219,23 @@ export function consumerGroupRoutes(service: AdminService): AdminRoute[] {
             lags.map((lag) => lagResource(links, group.id, lag)),
           ),
         };
+      },
+    }),
+    route({
+      method: 'get',
+      root: 'v3',
+      path: '/consumer-groups/:consumer_group_id/lags/:topic_name/partitions/:partition_id',
+      operation: 'consumer-groups.lag',
+      answers: { kind: 'KafkaConsumerLag' },
+      ...view,
+      summary: 'Lag of one partition the group committed for.',
+      async handle({ params, links }) {
+        const group = await service.groups.describe(byId(params));
+        const topic = topicName(params['topic_name']);
+        const partition = partitionNumber(params['partition_id'], `the lag of group ${group.id} in ${topic}`);
+        const lag = (await service.groups.lags(group)).find((entry) => entry.topic === topic && entry.partition === partition);
+        if (!lag) throw new HttpError(404, `group ${group.id} has committed no offset for ${topic}-${partition}`);
+        return { status: 200, body: lagResource(links, group.id, lag) };
       },
     }),
     route({

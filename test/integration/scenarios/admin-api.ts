@@ -1078,6 +1078,34 @@ export function adminApiScenario(mode: KafkaMode): void {
       assert.equal((consumers.json!['data'] as unknown[]).length, 1);
       const summary = await callApi(exporter.url, 'GET', v3(`/consumer-groups/${group}/lag-summary`), { as: carol });
       assert.equal(summary.json!['total_lag'], 0);
+      const follow = async (link: unknown): Promise<Record<string, unknown>> => {
+        const answer = await callApi(exporter.url, 'GET', new URL(String(link), exporter.url).pathname, { as: carol });
+        assert.equal(answer.status, 200, `${String(link)}: ${answer.text}`);
+        return answer.json!;
+      };
+      const selfOf = (entry: unknown): unknown => ((entry as Record<string, Record<string, unknown>>)['metadata'] ?? {})['self'];
+      const [member] = consumers.json!['data'] as Record<string, unknown>[];
+      assert.equal((await follow(selfOf(member)))['consumer_id'], member!['consumer_id'], 'a consumer is served at its self link');
+      const assignments = (await follow(`${String(selfOf(member))}/assignments`))['data'] as Record<string, unknown>[];
+      assert.deepEqual(assignments.map((entry) => `${entry['topic_name']}:${entry['partition_id']}`).sort(), [...all.keys()].sort());
+      for (const assignment of assignments) {
+        const one = await follow(selfOf(assignment));
+        assert.deepEqual([one['topic_name'], one['partition_id']], [assignment['topic_name'], assignment['partition_id']]);
+      }
+      const lags = (await follow(v3(`/consumer-groups/${group}/lags`)))['data'] as Record<string, unknown>[];
+      assert.equal(lags.length, all.size);
+      for (const lag of lags) {
+        const one = await follow(selfOf(lag));
+        assert.deepEqual(
+          [one['current_offset'], one['log_end_offset'], one['lag']],
+          [all.get(`${lag['topic_name']}:${lag['partition_id']}`), 10, 0],
+          "a partition's lag at its self link: committed and end offsets as Kafka has them",
+        );
+      }
+      for (const missing of [`/lags/${topic}/partitions/7`, `/lags/${topic}/partitions/x`, `/consumers/no-such-member`]) {
+        const answer = await callApi(exporter.url, 'GET', v3(`/consumer-groups/${group}${missing}`), { as: carol });
+        assert.equal(answer.status, 404, `${missing}: ${answer.text}`);
+      }
 
       const active = await callApi(exporter.url, 'POST', sonar(`/consumer-groups/${group}/offsets:reset`), {
         as: dave,
