@@ -14,6 +14,7 @@ import type { Config, SnifferConfig } from './config/config.ts';
 import { createAdminClient } from './kafka/admin-client.ts';
 import type { Logger } from './log/logger.ts';
 import { catalogue, exporterMetrics } from './metrics/catalogue/index.ts';
+import { checkConstantLabels } from './metrics/constant-labels.ts';
 import { startOtlpPush, type OtlpPush } from './metrics/otlp.ts';
 import { createPrometheusView } from './metrics/prometheus.ts';
 import { SeriesStore, Snapshot } from './metrics/series-store.ts';
@@ -78,9 +79,13 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
   const webConfig = config.web.configFile === '' ? undefined : loadWebConfig(config.web.configFile);
   const store = new SeriesStore();
   store.set('build', new Snapshot().add(exporterMetrics.buildInfo, { version: VERSION, node_version: process.version }, 1));
-  const defaultLabels: Record<string, string> = config.clusterName ? { cluster: config.clusterName } : {};
-
   const metrics = catalogue({ topicInfoConfigs: config.collectors.cluster.topicInfoConfigs });
+  checkConstantLabels(config.constantLabels, metrics);
+  const defaultLabels: Record<string, string> = {
+    ...config.constantLabels,
+    ...(config.clusterName ? { cluster: config.clusterName } : {}),
+  };
+
   const runner = new CollectorRunner(store, logger);
   const resolver = extensions.clientAddressResolver ?? conntrackResolver(config.sniffer, logger);
   const pods = extensions.podDirectory === undefined ? kubernetesPodMapping(config.sniffer, logger) : undefined;

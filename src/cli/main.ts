@@ -5,6 +5,8 @@ import { parseArguments } from '../config/flags.ts';
 import { checkReferencedFiles } from '../config/referenced-files.ts';
 import { startExporter } from '../exporter.ts';
 import { createLogger } from '../log/logger.ts';
+import { catalogue } from '../metrics/catalogue/index.ts';
+import { checkConstantLabels } from '../metrics/constant-labels.ts';
 import { VERSION } from '../version.ts';
 import { renderHelp } from './help.ts';
 import { runReplay } from './replay.ts';
@@ -25,7 +27,9 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.positionals.length > 0)
     throw new ConfigError(`unexpected argument ${JSON.stringify(args.positionals[0])}: run kafka-sonar --help`);
   if (args.configCheck !== undefined) {
-    checkReferencedFiles(loadConfig({ configFile: args.configCheck }));
+    const checked = loadConfig({ configFile: args.configCheck });
+    checkReferencedFiles(checked);
+    checkConstantLabels(checked.constantLabels, catalogue({ topicInfoConfigs: checked.collectors.cluster.topicInfoConfigs }));
     process.stdout.write(`config file ${args.configCheck} is valid\n`);
     return 0;
   }

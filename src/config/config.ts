@@ -112,6 +112,8 @@ export interface Config {
   readonly web: { readonly listenAddress: string; readonly telemetryPath: string; readonly configFile: string };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'logfmt' };
   readonly clusterName: string;
+  /** --kafka.labels: constant labels on every series, beside the cluster label. */
+  readonly constantLabels: Readonly<Record<string, string>>;
   readonly kafka: KafkaConnectionConfig;
   readonly collectors: {
     readonly cluster: ClusterCollectorConfig;
@@ -158,14 +160,31 @@ export function resolveOptionValues(sources: ConfigSources): Map<string, OptionV
   return values;
 }
 
-function parseHeaders(entries: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
+/** name=value entries of a list option (later entries win); a ConfigError naming the option for anything else. */
+function parsePairs(entries: readonly string[], key: string): Record<string, string> {
+  const pairs: Record<string, string> = {};
   for (const entry of entries) {
     const equals = entry.indexOf('=');
-    if (equals <= 0) throw new ConfigError(`otlp.headers: expected name=value, got ${JSON.stringify(entry)}`);
-    headers[entry.slice(0, equals).trim()] = entry.slice(equals + 1).trim();
+    if (equals <= 0) throw new ConfigError(`${key}: expected name=value, got ${JSON.stringify(entry)}`);
+    pairs[entry.slice(0, equals).trim()] = entry.slice(equals + 1).trim();
   }
-  return headers;
+  return pairs;
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+function parseConstantLabels(entries: readonly string[], clusterName: string): Record<string, string> {
+  const labels = parsePairs(entries, 'kafka.labels');
+  for (const name of Object.keys(labels)) {
+    if (!LABEL_NAME.test(name) || name.startsWith('__')) {
+      throw new ConfigError(
+        `kafka.labels: ${JSON.stringify(name)} is not a Prometheus label name (a letter or _, then letters, digits or _; no leading __)`,
+      );
+    }
+    if (name === 'cluster' && clusterName !== '')
+      throw new ConfigError('kafka.labels: cluster is the label cluster.name sets: set one or the other');
+  }
+  return labels;
 }
 
 function wholeNameRegex(pattern: string, key: string): RegExp {
@@ -332,6 +351,7 @@ export function loadConfig(sources: ConfigSources): Config {
     web: { listenAddress: get('web.listen-address'), telemetryPath: get('web.telemetry-path'), configFile: get('web.config.file') },
     log: { level: get('log.level'), format: get('log.format') },
     clusterName: get('cluster.name'),
+    constantLabels: parseConstantLabels(get('kafka.labels'), get('cluster.name')),
     kafka: {
       bootstrapServers: get('kafka.server'),
       clientId: get('kafka.client-id'),
@@ -411,7 +431,11 @@ export function loadConfig(sources: ConfigSources): Config {
       },
     },
     sniffer: snifferConfig(get),
-    otlp: { endpoint: get('otlp.endpoint'), intervalSeconds: get('otlp.interval'), headers: parseHeaders(get('otlp.headers')) },
+    otlp: {
+      endpoint: get('otlp.endpoint'),
+      intervalSeconds: get('otlp.interval'),
+      headers: parsePairs(get('otlp.headers'), 'otlp.headers'),
+    },
     admin: {
       enabled: get('admin.enabled'),
       usersFile: get('admin.users-file'),

@@ -52,6 +52,13 @@ const OPTION_TABLE = [
   },
 
   {
+    key: 'kafka.labels',
+    type: 'list',
+    default: [],
+    description:
+      "Constant labels added to every metric, as name=value, repeatable or comma-separated (kafka_exporter's --kafka.labels), for example kafka_cluster=prod. A name a metric already uses is a configuration error.",
+  },
+  {
     key: 'kafka.server',
     type: 'list',
     default: [],

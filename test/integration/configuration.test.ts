@@ -47,6 +47,15 @@ test('--config.check accepts a valid file and rejects an unknown key with one cl
   );
 });
 
+test('a constant label that a metric has already is refused at start and by --config.check', async () => {
+  const atStart = await runExporterCommand(['--kafka.labels=topic=orders', '--collector.cluster.enabled=false']);
+  assert.equal(atStart.code, 2);
+  assertOneClearLine(atStart.stderr, /configuration error: kafka\.labels: topic is a label of kafka_\w+ already/);
+  const checked = await runExporterCommand(['--config.check', yamlFile('kafka:\n  labels: [env=prod, client_id=x]\n')]);
+  assert.equal(checked.code, 2);
+  assertOneClearLine(checked.stderr, /configuration error: kafka\.labels: client_id is a label of kafka_\w+ already/);
+});
+
 test('a wrong type, a missing file and a bad flag each exit non-zero with one clear line', async () => {
   const wrongType = await runExporterCommand(['--config.file', yamlFile('collector:\n  cluster:\n    interval: often\n')]);
   assert.equal(wrongType.code, 2);

@@ -15,6 +15,7 @@ before(async () => {
     '--collector.cluster.interval=1s',
     '--collector.cluster.timeout=5s',
     '--cluster.name=testbed',
+    '--kafka.labels=kafka_cluster=prod,env=test',
   ]);
 });
 
@@ -33,6 +34,10 @@ test('shows the three KRaft brokers and kafka_up 1', async () => {
   assert.deepEqual(infos.map((entry) => entry.labels.id).sort(), bed.brokers.map((broker) => String(broker.id)).sort());
   assert.deepEqual(infos.map((entry) => entry.labels.address).sort(), bed.brokers.map((broker) => `${broker.host}:${broker.port}`).sort());
   assert.ok(infos.every((entry) => entry.labels.cluster === 'testbed'));
+  assert.ok(
+    series.every((entry) => entry.labels.kafka_cluster === 'prod' && entry.labels.env === 'test'),
+    'the --kafka.labels on every series',
+  );
   assert.equal(valueOf(series, 'kafka_sonar_collector_up', { collector: 'cluster' }), 1);
   const ready = await fetch(`${exporter.url}/readyz`);
   assert.equal(ready.status, 200);

@@ -142,3 +142,28 @@ test('durations accept units', () => {
   assert.equal(config.collectors.cluster.timeoutSeconds, 1.5);
   assert.equal(config.otlp.intervalSeconds, 120);
 });
+
+test('kafka.labels: name=value pairs, repeatable or comma-separated; bad names and a second cluster label are refused', () => {
+  const labelsOf = (...argv: string[]) => loadConfig({ flags: parseArguments(argv).flags }).constantLabels;
+  assert.deepEqual(labelsOf(), {});
+  assert.deepEqual(labelsOf('--kafka.labels=kafka_cluster=prod,env=eu-1'), { kafka_cluster: 'prod', env: 'eu-1' });
+  assert.deepEqual(labelsOf('--kafka.labels=a=1', '--kafka.labels=b=x=y'), { a: '1', b: 'x=y' }, 'the value keeps its own =');
+  assert.deepEqual(labelsOf('--kafka.labels=cluster=prod'), { cluster: 'prod' }, 'cluster is free while cluster.name is not set');
+  for (const [argument, message] of [
+    ['--kafka.labels=noequals', /kafka\.labels: expected name=value, got "noequals"/],
+    ['--kafka.labels==x', /kafka\.labels: expected name=value/],
+    ['--kafka.labels=1abc=x', /kafka\.labels: "1abc" is not a Prometheus label name/],
+    ['--kafka.labels=__name__=x', /kafka\.labels: "__name__" is not a Prometheus label name/],
+    ['--kafka.labels=with-dash=x', /kafka\.labels: "with-dash" is not a Prometheus label name/],
+  ] as const) {
+    assert.throws(
+      () => labelsOf(argument),
+      (error: unknown) => error instanceof ConfigError && message.test(error.message),
+      argument,
+    );
+  }
+  assert.throws(
+    () => labelsOf('--cluster.name=prod', '--kafka.labels=cluster=other'),
+    (error: unknown) => error instanceof ConfigError && /cluster is the label cluster\.name sets/.test(error.message),
+  );
+});
