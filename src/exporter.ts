@@ -79,7 +79,10 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
   const webConfig = config.web.configFile === '' ? undefined : loadWebConfig(config.web.configFile);
   const store = new SeriesStore();
   store.set('build', new Snapshot().add(exporterMetrics.buildInfo, { version: VERSION, node_version: process.version }, 1));
-  const metrics = catalogue({ topicInfoConfigs: config.collectors.cluster.topicInfoConfigs });
+  const metrics = catalogue({
+    topicInfoConfigs: config.collectors.cluster.topicInfoConfigs,
+    kafkaLagExporter: config.collectors.cluster.kafkaLagExporter,
+  });
   checkConstantLabels(config.constantLabels, metrics);
   const defaultLabels: Record<string, string> = {
     ...config.constantLabels,

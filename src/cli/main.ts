@@ -29,7 +29,13 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.configCheck !== undefined) {
     const checked = loadConfig({ configFile: args.configCheck });
     checkReferencedFiles(checked);
-    checkConstantLabels(checked.constantLabels, catalogue({ topicInfoConfigs: checked.collectors.cluster.topicInfoConfigs }));
+    checkConstantLabels(
+      checked.constantLabels,
+      catalogue({
+        topicInfoConfigs: checked.collectors.cluster.topicInfoConfigs,
+        kafkaLagExporter: checked.collectors.cluster.kafkaLagExporter,
+      }),
+    );
     process.stdout.write(`config file ${args.configCheck} is valid\n`);
     return 0;
   }

@@ -33,6 +33,10 @@ export interface ClusterCollectorConfig extends CollectorSchedule {
   readonly topicInfoConfigs: readonly string[];
   readonly logDirs: boolean;
   readonly offsetHistory: number;
+  /** Records read per cycle for their timestamp (lag in seconds); 0 for none. */
+  readonly lagTimestampReads: number;
+  /** --compat.kafka-lag-exporter */
+  readonly kafkaLagExporter: boolean;
   readonly statusWindowSeconds: number;
   readonly groupsPerRequest: number;
   readonly topics: NameFilter;
@@ -221,6 +225,7 @@ function checkConsistency(config: Config): void {
   const cluster = config.collectors.cluster;
   if (cluster.timeoutSeconds <= 0) throw new ConfigError('collector.cluster.timeout must be greater than 0');
   if (cluster.stageTimeoutSeconds <= 0) throw new ConfigError('collector.cluster.stage-timeout must be greater than 0');
+  if (cluster.lagTimestampReads < 0) throw new ConfigError('collector.cluster.lag-timestamp-reads must be 0 or more');
   checkCollectorsConsistency(config);
   checkSnifferConsistency(config.sniffer);
   checkAdminConsistency(config);
@@ -382,6 +387,8 @@ export function loadConfig(sources: ConfigSources): Config {
         topicInfoConfigs: get('collector.cluster.topic-info-configs'),
         logDirs: get('collector.cluster.log-dirs'),
         offsetHistory: get('collector.cluster.offset-history'),
+        lagTimestampReads: get('collector.cluster.lag-timestamp-reads'),
+        kafkaLagExporter: get('compat.kafka-lag-exporter'),
         statusWindowSeconds: get('collector.cluster.status-window'),
         groupsPerRequest: get('collector.cluster.groups-per-request'),
         topics: {

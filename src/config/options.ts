@@ -162,6 +162,20 @@ const OPTION_TABLE = [
     description: 'Log end offset samples kept per partition to estimate lag in seconds.',
   },
   {
+    key: 'collector.cluster.lag-timestamp-reads',
+    type: 'integer',
+    default: 500,
+    description:
+      'Most records read per cycle for their timestamp, to measure lag in seconds where the offset history cannot tell it (after a start, behind a burst); each (partition, committed offset) is read once. 0: no reads, lag in seconds only from the history.',
+  },
+  {
+    key: 'compat.kafka-lag-exporter',
+    type: 'boolean',
+    default: false,
+    description:
+      "Also serve kafka-lag-exporter's metric families with its names and labels (cluster_name, group, topic, partition, member_host, consumer_id, client_id), so its dashboard and alerts work unchanged.",
+  },
+  {
     key: 'collector.cluster.status-window',
     type: 'duration',
     default: 600,

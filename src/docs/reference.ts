@@ -1,5 +1,5 @@
 import { OPTIONS, environmentVariableFor, formatDefault } from '../config/options.ts';
-import { metricGroups } from '../metrics/catalogue/index.ts';
+import { KAFKA_LAG_EXPORTER_GROUP, metricGroups } from '../metrics/catalogue/index.ts';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
@@ -13,7 +13,7 @@ export function renderConfigReference(): string {
 }
 
 export function renderMetricsReference(): string {
-  const sections = metricGroups().map((group) => {
+  const sections = [...metricGroups(), KAFKA_LAG_EXPORTER_GROUP].map((group) => {
     const rows = group.metrics.map(
       (metric) =>
         `| \`${metric.name}\` | ${metric.type} | ${metric.labels.map((label) => `\`${label}\``).join(', ')} | ${cell(metric.help)} |`,

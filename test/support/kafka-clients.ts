@@ -36,6 +36,18 @@ function kafkajs(bootstrapServers: string, clientId: string): Kafka {
   });
 }
 
+/** In-sync replica counts of a topic's partitions, by partition number, as kafkajs reads them from the cluster metadata. */
+export async function kafkaInSyncCounts(bootstrapServers: string, topic: string): Promise<number[]> {
+  const admin = kafkajs(bootstrapServers, 'sonar-test-metadata').admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return [...topics[0]!.partitions].sort((a, b) => a.partitionId - b.partitionId).map((partition) => partition.isr.length);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * Produces `count` messages spread over the topic's partitions with kafkajs. Idempotent, so a retry
  * after a timeout on a busy machine cannot write a message twice and the log holds exactly `count`.

@@ -30,10 +30,20 @@ export class ClusterCollector implements Collector {
   readonly #stageLog: StageLog;
   #client: { admin: Admin; reader: KafkaClusterReader } | undefined;
   readonly #topicFeeder: TopicFeeder | undefined;
+  readonly #clusterName: string;
   #droppedSeries = 0;
 
-  /** topicFeeder learns every topic's id and name from each metadata read (the sniffer names topic ids with them). */
-  constructor(connection: KafkaConnectionConfig, settings: ClusterCollectorConfig, logger: Logger, topicFeeder?: TopicFeeder) {
+  /**
+   * topicFeeder learns every topic's id and name from each metadata read (the sniffer names topic ids with them);
+   * clusterName (--cluster.name) names the cluster in kafka-lag-exporter's cluster_name, the cluster id when empty.
+   */
+  constructor(
+    connection: KafkaConnectionConfig,
+    settings: ClusterCollectorConfig,
+    options: { readonly logger: Logger; readonly topicFeeder?: TopicFeeder | undefined; readonly clusterName?: string },
+  ) {
+    const { logger, topicFeeder } = options;
+    this.#clusterName = options.clusterName ?? '';
     this.#topicFeeder = topicFeeder;
     this.#connection = connection;
     this.#settings = settings;
@@ -59,6 +69,7 @@ export class ClusterCollector implements Collector {
       granularity: this.#settings.granularity,
       maxSeries: this.#settings.maxSeries,
       topicInfoConfigs: this.#settings.topicInfoConfigs,
+      kafkaLagExporterCluster: this.#settings.kafkaLagExporter ? this.#clusterName || state.clusterId : undefined,
     });
     this.#droppedSeries += snapshot.dropped;
     if (snapshot.dropped > 0)

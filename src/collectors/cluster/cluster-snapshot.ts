@@ -1,6 +1,7 @@
 import {
   clusterMetrics,
   consumerGroupMetrics,
+  kafkaLagExporterMetrics,
   logDirMetrics,
   partitionMetrics,
   topicInfoMetric,
@@ -10,7 +11,7 @@ import {
 import { Snapshot } from '../../metrics/series-store.ts';
 import { addStageSeries } from '../stage-report.ts';
 import type { ClusterHistory } from './cluster-history.ts';
-import type { ClusterState, GroupState, PartitionState, TopicState } from './cluster-model.ts';
+import type { ClusterState, GroupMemberState, GroupState, PartitionState, TopicState } from './cluster-model.ts';
 import { GROUP_STATUSES, type GroupStatus } from './group-status.ts';
 
 export interface SnapshotSettings {
@@ -18,6 +19,8 @@ export interface SnapshotSettings {
   readonly granularity: 'partition' | 'topic';
   readonly maxSeries: number;
   readonly topicInfoConfigs: readonly string[];
+  /** --compat.kafka-lag-exporter: the cluster_name its families carry; undefined when off. */
+  readonly kafkaLagExporterCluster?: string | undefined;
 }
 
 const DEFAULT_MIN_INSYNC_REPLICAS = 1;
@@ -31,6 +34,8 @@ interface PartitionHealth {
   readonly offline: boolean;
   readonly underReplicated: boolean;
   readonly underMinIsr: boolean;
+  /** Kafka's AtMinIsr: led, and exactly min.insync.replicas in sync. */
+  readonly atMinIsr: boolean;
 }
 
 function partitionHealth(partition: PartitionState, minIsr: number): PartitionHealth {
@@ -38,6 +43,7 @@ function partitionHealth(partition: PartitionState, minIsr: number): PartitionHe
     offline: partition.leader < 0,
     underReplicated: partition.isr.length < partition.replicas.length,
     underMinIsr: partition.isr.length < Math.min(minIsr, partition.replicas.length),
+    atMinIsr: partition.leader >= 0 && partition.isr.length === minIsr,
   };
 }
 
@@ -65,7 +71,7 @@ export function buildClusterSnapshot(state: ClusterState, history: ClusterHistor
 
   addTopicSeries(snapshot, state, settings, perPartition);
   addLogDirSeries(snapshot, state, perPartition);
-  addGroupSeries(snapshot, state, history, perPartition);
+  addGroupSeries(snapshot, state, history, perPartition, settings.kafkaLagExporterCluster);
   return snapshot;
 }
 
@@ -74,6 +80,7 @@ function addTopicSeries(snapshot: Snapshot, state: ClusterState, settings: Snaps
   let partitionCount = 0;
   let underReplicated = 0;
   let underMinIsr = 0;
+  let atMinIsr = 0;
   let offline = 0;
   const partitionSeries: (() => void)[] = [];
 
@@ -83,10 +90,12 @@ function addTopicSeries(snapshot: Snapshot, state: ClusterState, settings: Snaps
     const health = topic.partitions.map((partition) => partitionHealth(partition, minIsr));
     const topicUnderReplicated = health.filter((entry) => entry.underReplicated).length;
     const topicUnderMinIsr = health.filter((entry) => entry.underMinIsr).length;
+    const topicAtMinIsr = health.filter((entry) => entry.atMinIsr).length;
     const topicOffline = health.filter((entry) => entry.offline).length;
     partitionCount += topic.partitions.length;
     underReplicated += topicUnderReplicated;
     underMinIsr += topicUnderMinIsr;
+    atMinIsr += topicAtMinIsr;
     offline += topicOffline;
 
     const labels = { topic: topic.name };
@@ -99,6 +108,7 @@ function addTopicSeries(snapshot: Snapshot, state: ClusterState, settings: Snaps
     snapshot.add(infoMetric, infoLabels, 1);
     snapshot.add(topicMetrics.underReplicatedPartitions, labels, topicUnderReplicated);
     snapshot.add(topicMetrics.underMinIsrPartitions, labels, topicUnderMinIsr);
+    snapshot.add(topicMetrics.atMinIsrPartitions, labels, topicAtMinIsr);
     snapshot.add(topicMetrics.offlinePartitions, labels, topicOffline);
     const offsets = state.offsets?.get(topic.name);
     if (offsets) {
@@ -106,13 +116,14 @@ function addTopicSeries(snapshot: Snapshot, state: ClusterState, settings: Snaps
       for (const { earliest, latest } of offsets.values()) messages += Math.max(0, latest - earliest);
       snapshot.add(topicMetrics.messages, labels, messages);
     }
-    if (perPartition) partitionSeries.push(() => addPartitionSeries(snapshot, topic, health, offsets));
+    if (perPartition) partitionSeries.push(() => addPartitionSeries(snapshot, topic, health, offsets, settings.kafkaLagExporterCluster));
   }
 
   snapshot.add(clusterMetrics.topics, {}, state.topics.length);
   snapshot.add(clusterMetrics.partitions, {}, partitionCount);
   snapshot.add(clusterMetrics.underReplicatedPartitions, {}, underReplicated);
   snapshot.add(clusterMetrics.underMinIsrPartitions, {}, underMinIsr);
+  snapshot.add(clusterMetrics.atMinIsrPartitions, {}, atMinIsr);
   snapshot.add(clusterMetrics.offlinePartitions, {}, offline);
   for (const add of partitionSeries) add();
 }
@@ -122,6 +133,7 @@ function addPartitionSeries(
   topic: TopicState,
   health: readonly PartitionHealth[],
   offsets: ReadonlyMap<number, { earliest: number; latest: number }> | undefined,
+  lagExporterCluster: string | undefined,
 ): void {
   topic.partitions.forEach((partition, index) => {
     const labels = { topic: topic.name, partition: String(partition.partition) };
@@ -130,6 +142,11 @@ function addPartitionSeries(
       snapshot.add(partitionMetrics.currentOffset, labels, offset.latest);
       snapshot.add(partitionMetrics.oldestOffset, labels, offset.earliest);
       snapshot.add(partitionMetrics.messages, labels, Math.max(0, offset.latest - offset.earliest));
+      if (lagExporterCluster !== undefined) {
+        const compatLabels = { cluster_name: lagExporterCluster, ...labels };
+        snapshot.add(kafkaLagExporterMetrics.partitionLatestOffset, compatLabels, offset.latest);
+        snapshot.add(kafkaLagExporterMetrics.partitionEarliestOffset, compatLabels, offset.earliest);
+      }
     }
     snapshot.add(partitionMetrics.leader, labels, partition.leader);
     snapshot.add(partitionMetrics.replicas, labels, partition.replicas.length);
@@ -137,6 +154,7 @@ function addPartitionSeries(
     snapshot.add(partitionMetrics.leaderIsPreferred, labels, flag(partition.leader >= 0 && partition.leader === partition.replicas[0]));
     snapshot.add(partitionMetrics.underReplicated, labels, flag(health[index]!.underReplicated));
     snapshot.add(partitionMetrics.underMinIsr, labels, flag(health[index]!.underMinIsr));
+    snapshot.add(partitionMetrics.atMinIsr, labels, flag(health[index]!.atMinIsr));
     snapshot.add(partitionMetrics.offline, labels, flag(health[index]!.offline));
   });
 }
@@ -199,7 +217,13 @@ function groupPartitionLags(group: GroupState, state: ClusterState): PartitionLa
   return lags;
 }
 
-function addGroupSeries(snapshot: Snapshot, state: ClusterState, history: ClusterHistory, perPartition: boolean): void {
+function addGroupSeries(
+  snapshot: Snapshot,
+  state: ClusterState,
+  history: ClusterHistory,
+  perPartition: boolean,
+  lagExporterCluster: string | undefined,
+): void {
   if (!state.groups) return;
   const latestOffset = (topic: string, partition: number): number | undefined => state.offsets?.get(topic)?.get(partition)?.latest;
   const statuses = history.recordGroups(state, (topic, partition, committed) => {
@@ -235,7 +259,7 @@ function addGroupSeries(snapshot: Snapshot, state: ClusterState, history: Cluste
     const lags = groupPartitionLags(group, state);
     const perTopic = new Map<string, { committed: number; lag: number; maxSeconds: number }>();
     let groupMaxSeconds: number | undefined;
-    const lagSeconds: { lag: PartitionLag; seconds: number; estimate: string }[] = [];
+    const lagSeconds: TimedLag[] = [];
     for (const entry of lags) {
       const totals = perTopic.get(entry.topic) ?? { committed: 0, lag: 0, maxSeconds: 0 };
       totals.committed += entry.committed;
@@ -246,6 +270,7 @@ function addGroupSeries(snapshot: Snapshot, state: ClusterState, history: Cluste
         groupMaxSeconds = Math.max(groupMaxSeconds ?? 0, estimate.seconds);
         lagSeconds.push({ lag: entry, seconds: estimate.seconds, estimate: estimate.method });
       }
+      if (!estimate) lagSeconds.push({ lag: entry, seconds: undefined, estimate: undefined });
       perTopic.set(entry.topic, totals);
       if (entry.committed < entry.earliest) {
         snapshot.add(
@@ -260,7 +285,11 @@ function addGroupSeries(snapshot: Snapshot, state: ClusterState, history: Cluste
       snapshot.add(consumerGroupMetrics.lagSum, { consumergroup, topic }, totals.lag);
       snapshot.add(consumerGroupMetrics.topicMaxLagSeconds, { group: consumergroup, topic }, totals.maxSeconds);
     }
-    if (groupMaxSeconds !== undefined) snapshot.add(consumerGroupMetrics.maxLagSeconds, { group: consumergroup }, groupMaxSeconds);
+    if (lagExporterCluster !== undefined) {
+      addKafkaLagExporterGroupSeries(snapshot, { cluster: lagExporterCluster, group, perPartition, lags: lagSeconds }, partitionSeries);
+    } else if (groupMaxSeconds !== undefined) {
+      snapshot.add(consumerGroupMetrics.maxLagSeconds, { group: consumergroup }, groupMaxSeconds);
+    }
 
     if (perPartition) {
       partitionSeries.push(() => {
@@ -269,7 +298,9 @@ function addGroupSeries(snapshot: Snapshot, state: ClusterState, history: Cluste
           snapshot.add(consumerGroupMetrics.currentOffset, labels, entry.committed);
           snapshot.add(consumerGroupMetrics.lag, labels, entry.lag);
         }
+        if (lagExporterCluster !== undefined) return;
         for (const { lag, seconds, estimate } of lagSeconds) {
+          if (seconds === undefined || estimate === undefined) continue;
           snapshot.add(
             consumerGroupMetrics.lagSeconds,
             { group: consumergroup, topic: lag.topic, partition: String(lag.partition), estimate },
@@ -280,6 +311,61 @@ function addGroupSeries(snapshot: Snapshot, state: ClusterState, history: Cluste
     }
   }
   for (const add of partitionSeries) add();
+}
+
+interface TimedLag {
+  readonly lag: PartitionLag;
+  /** undefined when the history cannot tell yet. */
+  readonly seconds: number | undefined;
+  readonly estimate: string | undefined;
+}
+
+/**
+ * kafka-lag-exporter's group families: per partition with the member that owns it ("unknown" when none
+ * does, as it reports), its maxima and sums. A lag in seconds not known yet is NaN, as it reports it; the
+ * group's maximum is over the partitions that have one.
+ */
+function addKafkaLagExporterGroupSeries(
+  snapshot: Snapshot,
+  options: { cluster: string; group: GroupState; perPartition: boolean; lags: readonly TimedLag[] },
+  partitionSeries: (() => void)[],
+): void {
+  const { cluster: cluster_name, group, lags } = options;
+  if (lags.length === 0) return;
+  const groupLabels = { cluster_name, group: group.id };
+  const known = lags.flatMap((entry) => (entry.seconds === undefined ? [] : [entry.seconds]));
+  snapshot.add(kafkaLagExporterMetrics.groupMaxLag, groupLabels, Math.max(...lags.map((entry) => entry.lag.lag)));
+  snapshot.add(kafkaLagExporterMetrics.groupMaxLagSeconds, groupLabels, known.length > 0 ? Math.max(...known) : Number.NaN);
+  snapshot.add(
+    kafkaLagExporterMetrics.groupSumLag,
+    groupLabels,
+    lags.reduce((sum, entry) => sum + entry.lag.lag, 0),
+  );
+  const perTopic = new Map<string, number>();
+  for (const { lag } of lags) perTopic.set(lag.topic, (perTopic.get(lag.topic) ?? 0) + lag.lag);
+  for (const [topic, sum] of perTopic) snapshot.add(kafkaLagExporterMetrics.groupTopicSumLag, { ...groupLabels, topic }, sum);
+  if (!options.perPartition) return;
+  const owners = new Map<string, GroupMemberState>();
+  for (const member of group.members) {
+    for (const [topic, partitions] of member.assignment)
+      for (const partition of partitions) owners.set(`${topic}\u0000${partition}`, member);
+  }
+  partitionSeries.push(() => {
+    for (const { lag, seconds } of lags) {
+      const owner = owners.get(`${lag.topic}\u0000${lag.partition}`);
+      const labels = {
+        ...groupLabels,
+        topic: lag.topic,
+        partition: String(lag.partition),
+        member_host: owner?.clientHost ?? 'unknown',
+        consumer_id: owner?.memberId ?? 'unknown',
+        client_id: owner?.clientId ?? 'unknown',
+      };
+      snapshot.add(kafkaLagExporterMetrics.groupOffset, labels, lag.committed);
+      snapshot.add(kafkaLagExporterMetrics.groupLag, labels, lag.lag);
+      snapshot.add(kafkaLagExporterMetrics.groupLagSeconds, labels, seconds ?? Number.NaN);
+    }
+  });
 }
 
 function addStatusSeries(snapshot: Snapshot, consumergroup: string, current: GroupStatus): void {

@@ -5,5 +5,6 @@ export const clusterCollectorFactory: CollectorFactory = {
   name: 'cluster',
   enabled: (config) => config.collectors.cluster.enabled,
   schedule: (config) => config.collectors.cluster,
-  create: (config, { logger, topicFeeder }) => new ClusterCollector(config.kafka, config.collectors.cluster, logger, topicFeeder),
+  create: (config, { logger, topicFeeder }) =>
+    new ClusterCollector(config.kafka, config.collectors.cluster, { logger, topicFeeder, clusterName: config.clusterName }),
 };

@@ -47,6 +47,12 @@ export const clusterMetrics = {
     labels: [],
     help: "Partitions with fewer in-sync replicas than their topic's min.insync.replicas (acks=all producers fail).",
   },
+  atMinIsrPartitions: {
+    name: 'kafka_cluster_at_min_isr_partitions',
+    type: 'gauge',
+    labels: [],
+    help: "Partitions with exactly their topic's min.insync.replicas in sync: one more replica lost and acks=all producers fail.",
+  },
   offlinePartitions: {
     name: 'kafka_cluster_offline_partitions',
     type: 'gauge',
@@ -138,6 +144,12 @@ export const topicMetrics = {
     labels: TOPIC,
     help: 'Partitions of the topic with fewer in-sync replicas than min.insync.replicas.',
   },
+  atMinIsrPartitions: {
+    name: 'kafka_topic_at_min_isr_partitions',
+    type: 'gauge',
+    labels: TOPIC,
+    help: 'Partitions of the topic with exactly min.insync.replicas in sync.',
+  },
   offlinePartitions: {
     name: 'kafka_topic_offline_partitions',
     type: 'gauge',
@@ -211,6 +223,12 @@ export const partitionMetrics = {
     type: 'gauge',
     labels: PARTITION,
     help: 'Whether the partition has fewer in-sync replicas than min.insync.replicas (1) or not (0).',
+  },
+  atMinIsr: {
+    name: 'kafka_topic_partition_at_min_isr',
+    type: 'gauge',
+    labels: PARTITION,
+    help: "Whether the partition has a leader and exactly its topic's min.insync.replicas in sync (1) or not (0), as the brokers' AtMinIsr JMX gauge.",
   },
   offline: {
     name: 'kafka_topic_partition_offline',

@@ -11,6 +11,7 @@ import {
 } from './cluster.ts';
 import { clientMetrics, snifferMetrics } from './clients.ts';
 import { collectionMetrics, exporterMetrics } from './exporter.ts';
+import { kafkaLagExporterMetrics } from './kafka-lag-exporter.ts';
 import { quorumMetrics } from './quorum.ts';
 import { schemaRegistryMetrics } from './schema-registry.ts';
 import { zookeeperEnsembleMetrics, zookeeperKafkaMetrics, zookeeperMemberMetrics } from './zookeeper.ts';
@@ -23,6 +24,7 @@ export {
   snifferMetrics,
   consumerGroupMetrics,
   exporterMetrics,
+  kafkaLagExporterMetrics,
   logDirMetrics,
   partitionMetrics,
   topicInfoMetric,
@@ -36,9 +38,18 @@ export interface MetricGroup {
 
 export interface CatalogueSettings {
   readonly topicInfoConfigs: readonly string[];
+  /** --compat.kafka-lag-exporter: its families join, and take over the two names both define. */
+  readonly kafkaLagExporter?: boolean;
 }
 
 export const DEFAULT_CATALOGUE_SETTINGS: CatalogueSettings = { topicInfoConfigs: DEFAULT_TOPIC_INFO_CONFIGS };
+
+export const KAFKA_LAG_EXPORTER_GROUP: MetricGroup = {
+  title: 'kafka-lag-exporter compatibility (--compat.kafka-lag-exporter)',
+  metrics: Object.values(kafkaLagExporterMetrics),
+};
+
+const compatNames = new Set(KAFKA_LAG_EXPORTER_GROUP.metrics.map((metric) => metric.name));
 
 /** Every metric kafka-sonar defines, grouped as the README documents them. */
 export function metricGroups(settings: CatalogueSettings = DEFAULT_CATALOGUE_SETTINGS): MetricGroup[] {
@@ -48,7 +59,10 @@ export function metricGroups(settings: CatalogueSettings = DEFAULT_CATALOGUE_SET
     { title: 'Log directories', metrics: Object.values(logDirMetrics) },
     { title: 'Topics', metrics: [...Object.values(topicMetrics), topicInfoMetric(settings.topicInfoConfigs)] },
     { title: 'Partitions', metrics: Object.values(partitionMetrics) },
-    { title: 'Consumer groups', metrics: Object.values(consumerGroupMetrics) },
+    {
+      title: 'Consumer groups',
+      metrics: Object.values(consumerGroupMetrics).filter((metric) => !settings.kafkaLagExporter || !compatNames.has(metric.name)),
+    },
     { title: 'KRaft controller quorum', metrics: Object.values(quorumMetrics) },
     { title: 'ZooKeeper ensemble', metrics: [...Object.values(zookeeperMemberMetrics), ...Object.values(zookeeperEnsembleMetrics)] },
     { title: 'Kafka in ZooKeeper', metrics: Object.values(zookeeperKafkaMetrics) },
@@ -56,6 +70,7 @@ export function metricGroups(settings: CatalogueSettings = DEFAULT_CATALOGUE_SET
     { title: 'Clients (sniffer)', metrics: Object.values(clientMetrics) },
     { title: 'Capture and decoding (sniffer)', metrics: Object.values(snifferMetrics) },
     { title: 'Admin API', metrics: Object.values(adminMetrics) },
+    ...(settings.kafkaLagExporter ? [KAFKA_LAG_EXPORTER_GROUP] : []),
   ];
 }
 

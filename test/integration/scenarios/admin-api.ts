@@ -920,10 +920,12 @@ export function adminApiScenario(mode: KafkaMode): void {
       callApi(exporter.url, 'GET', '/sonar/v1/whoami', { as: user }).then((answer) => answer.status);
     assert.equal(await whoami(erin), 401);
     writeUsersFile(usersFile, [...USERS, erin], TEAM_A_ROLE);
-    await waitUntil('erin to be added', async () => (await whoami(erin)) === 200, { timeoutMs: 15_000 });
+    // Each refused probe counts as a failed login (5 a minute are allowed): probe less often than the 1 s reload check.
+    const loginProbe = { timeoutMs: 15_000, intervalMs: 2_000 };
+    await waitUntil('erin to be added', async () => (await whoami(erin)) === 200, loginProbe);
     const renamed = { ...erin, password: 'erin-secret-2' };
     writeUsersFile(usersFile, [...USERS, renamed], TEAM_A_ROLE);
-    await waitUntil("erin's new password", async () => (await whoami(renamed)) === 200, { timeoutMs: 15_000 });
+    await waitUntil("erin's new password", async () => (await whoami(renamed)) === 200, loginProbe);
     assert.equal(await whoami(erin), 401, 'the old password no longer works');
     const demoted = { ...renamed, roles: ['viewer'] };
     writeUsersFile(usersFile, [...USERS, demoted], TEAM_A_ROLE);

@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startBroker, stopBroker, testbedUp, uniqueName, type KafkaMode, type Testbed } from '../../testbed/index.ts';
 import { startExporterProcess, type ExporterProcess } from '../../support/exporter-process.ts';
-import { adminClient, createTopic, produceMessages, startClassicConsumer, startKip848Consumer } from '../../support/kafka-clients.ts';
+import {
+  adminClient,
+  createTopic,
+  kafkaInSyncCounts,
+  produceMessages,
+  startClassicConsumer,
+  startKip848Consumer,
+} from '../../support/kafka-clients.ts';
 import { valueOf, waitForScrape, type Series } from '../../support/scrape.ts';
 import { delay } from '../../support/wait.ts';
 
@@ -223,8 +230,16 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
 
   test(`${mode}: a stopped broker shows as under-replicated and offline partitions, then recovers`, async () => {
     const single = uniqueName('single');
+    const guarded = uniqueName('guarded');
     await createTopic(bed.bootstrapServers, single, 3, 1);
-    await waitForScrape(exporter.url, `topic ${single}`, (s) => valueOf(s, 'kafka_topic_partitions', { topic: single }) === 3);
+    await createTopic(bed.bootstrapServers, guarded, 3, 3, { 'min.insync.replicas': '2' });
+    await waitForScrape(
+      exporter.url,
+      `topics ${single} and ${guarded}`,
+      (s) =>
+        valueOf(s, 'kafka_topic_partitions', { topic: single }) === 3 &&
+        valueOf(s, 'kafka_topic_at_min_isr_partitions', { topic: guarded }) === 0,
+    );
     const stopped = bed.brokers.at(-1)!;
     await stopBroker(bed, stopped.id);
     try {
@@ -237,6 +252,18 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
         90_000,
       );
       assert.equal(sumOf(series, 'kafka_topic_partition_in_sync_replica', { topic }), 6);
+      const atMin = await waitForScrape(
+        exporter.url,
+        `${guarded} at min ISR as Kafka's metadata shows it`,
+        (s) => valueOf(s, 'kafka_topic_at_min_isr_partitions', { topic: guarded }) === 3,
+        90_000,
+      );
+      const inSync = await kafkaInSyncCounts(bed.bootstrapServers, guarded);
+      assert.deepEqual(inSync, [2, 2, 2], 'Kafka itself: two of three replicas in sync on every partition, min.insync.replicas 2');
+      for (const partition of ['0', '1', '2']) {
+        assert.equal(valueOf(atMin, 'kafka_topic_partition_at_min_isr', { topic: guarded, partition }), 1, `partition ${partition}`);
+      }
+      assert.ok(valueOf(atMin, 'kafka_cluster_at_min_isr_partitions')! >= 3);
       assert.ok(valueOf(series, 'kafka_cluster_offline_partitions')! >= 1);
       assert.ok(valueOf(series, 'kafka_cluster_under_replicated_partitions')! >= 3);
       assert.equal(valueOf(series, 'kafka_up'), 1);

@@ -127,6 +127,13 @@ test('cluster, broker and partition health', () => {
   );
   assert.equal(value(snapshot, 'kafka_cluster_under_min_isr_partitions'), 2, 'partition 1 has 1 of min 2 in sync; partition 2 has none');
   assert.equal(value(snapshot, 'kafka_cluster_offline_partitions'), 1);
+  assert.equal(value(snapshot, 'kafka_cluster_at_min_isr_partitions'), 1, 'partition 0 has exactly min 2 in sync');
+  assert.equal(value(snapshot, 'kafka_topic_at_min_isr_partitions', { topic: 'orders' }), 1);
+  assert.deepEqual(
+    ['0', '1', '2'].map((partition) => value(snapshot, 'kafka_topic_partition_at_min_isr', { partition })),
+    [1, 0, 0],
+    'at min, under min, offline',
+  );
   assert.equal(value(snapshot, 'kafka_topic_partition_leader_is_preferred', { partition: '0' }), 1);
   assert.equal(value(snapshot, 'kafka_topic_partition_leader_is_preferred', { partition: '1' }), 0);
   assert.equal(value(snapshot, 'kafka_topic_partition_in_sync_replica', { partition: '1' }), 1);
@@ -199,6 +206,98 @@ test('lag seconds: caught up is 0; behind is the age of the log end at the commi
     10,
   );
   assert.equal(value(snapshot, 'kafka_consumergroup_group_max_lag_seconds', { group: 'billing' }), 10);
+});
+
+test("kafka-lag-exporter's families with its labels replace the two lag-seconds families both name; unknown members are 'unknown'", () => {
+  const history = new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 });
+  const compat = { ...settings, kafkaLagExporterCluster: 'prod' };
+  const twoMembers = (offsets: ReadonlyMap<number, { earliest: number; latest: number }>, timeSeconds: number) =>
+    state({
+      timeSeconds,
+      offsets: new Map([['orders', new Map(offsets)]]),
+      groups: [
+        group({
+          offsets: new Map([
+            [
+              'orders',
+              new Map([
+                [0, 100],
+                [1, 20],
+              ]),
+            ],
+          ]),
+          members: [{ memberId: 'm1', clientId: 'c1', clientHost: '/10.0.0.1', assignment: new Map([['orders', [0]]]) }],
+        }),
+      ],
+    });
+  const first = twoMembers(
+    new Map([
+      [0, { earliest: 0, latest: 100 }],
+      [1, { earliest: 0, latest: 20 }],
+    ]),
+    1000,
+  );
+  const early = buildClusterSnapshot(first, new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), compat);
+  history.recordOffsets(first);
+  assert.ok(
+    Number.isNaN(value(early, 'kafka_consumergroup_group_lag_seconds', { partition: '1' })!),
+    'no offset history: NaN, as it reports',
+  );
+  assert.ok(Number.isNaN(value(early, 'kafka_consumergroup_group_max_lag_seconds')!));
+  const second = twoMembers(
+    new Map([
+      [0, { earliest: 0, latest: 100 }],
+      [1, { earliest: 0, latest: 40 }],
+    ]),
+    1010,
+  );
+  history.recordOffsets(second);
+  const snapshot = buildClusterSnapshot(second, history, compat);
+  const owned = {
+    cluster_name: 'prod',
+    group: 'billing',
+    topic: 'orders',
+    partition: '0',
+    member_host: '/10.0.0.1',
+    consumer_id: 'm1',
+    client_id: 'c1',
+  };
+  const orphan = {
+    cluster_name: 'prod',
+    group: 'billing',
+    topic: 'orders',
+    partition: '1',
+    member_host: 'unknown',
+    consumer_id: 'unknown',
+    client_id: 'unknown',
+  };
+  for (const [labels, offset, lag, seconds] of [
+    [owned, 100, 0, 0],
+    [orphan, 20, 20, 10],
+  ] as const) {
+    const series = (name: string) => [...(snapshot.series(name) ?? [])].find((sample) => sample.labels['partition'] === labels.partition);
+    assert.deepEqual(series('kafka_consumergroup_group_offset')?.labels, labels);
+    assert.equal(series('kafka_consumergroup_group_offset')?.value, offset);
+    assert.equal(series('kafka_consumergroup_group_lag')?.value, lag);
+    assert.deepEqual(series('kafka_consumergroup_group_lag_seconds')?.labels, labels, 'no estimate label in this family now');
+    assert.equal(series('kafka_consumergroup_group_lag_seconds')?.value, seconds);
+  }
+  assert.equal(value(snapshot, 'kafka_consumergroup_group_max_lag', { cluster_name: 'prod', group: 'billing' }), 20);
+  assert.equal(value(snapshot, 'kafka_consumergroup_group_max_lag_seconds', { cluster_name: 'prod', group: 'billing' }), 10);
+  assert.equal(value(snapshot, 'kafka_consumergroup_group_sum_lag', { cluster_name: 'prod', group: 'billing' }), 20);
+  assert.equal(value(snapshot, 'kafka_consumergroup_group_topic_sum_lag', { cluster_name: 'prod', group: 'billing', topic: 'orders' }), 20);
+  assert.equal(value(snapshot, 'kafka_partition_latest_offset', { cluster_name: 'prod', topic: 'orders', partition: '1' }), 40);
+  assert.equal(value(snapshot, 'kafka_partition_earliest_offset', { cluster_name: 'prod', topic: 'orders', partition: '1' }), 0);
+  assert.equal(
+    value(snapshot, 'kafka_consumergroup_lag', { consumergroup: 'billing', partition: '1' }),
+    20,
+    "kafka_exporter's families stay",
+  );
+  assert.equal(count(snapshot, 'kafka_consumergroup_group_lag_seconds'), 2, 'one series per partition, none with estimate');
+  assert.equal(count(snapshot, 'kafka_consumergroup_group_max_lag_seconds'), 1);
+  const off = buildClusterSnapshot(second, history, settings);
+  assert.equal(count(off, 'kafka_partition_latest_offset'), 0, 'off by default');
+  assert.equal(count(off, 'kafka_consumergroup_group_lag'), 0);
 });
 
 test("ERR when a group's offsets could not be read", () => {
