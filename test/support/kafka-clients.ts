@@ -78,6 +78,43 @@ export async function produceMessages(
   }
 }
 
+/** One record per timestamp (CreateTime as the producer sets it, in ms) to one partition, in order, with kafkajs. */
+export async function produceWithTimestamps(
+  bootstrapServers: string,
+  topic: string,
+  timestamps: readonly number[],
+  partition = 0,
+): Promise<void> {
+  const producer = kafkajs(bootstrapServers, 'sonar-test-timestamps').producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    const messages = timestamps.map((timestamp, index) => ({ partition, value: `record-${index}`, timestamp: String(timestamp) }));
+    await producer.send({ topic, messages, acks: -1 });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Commits offsets for a group that has no members, as kafka-consumer-groups --reset-offsets does, with kafkajs's admin client. */
+export async function commitGroupOffsets(
+  bootstrapServers: string,
+  groupId: string,
+  topic: string,
+  partitions: readonly { partition: number; offset: number }[],
+): Promise<void> {
+  const admin = kafkajs(bootstrapServers, 'sonar-test-offsets').admin();
+  await admin.connect();
+  try {
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: partitions.map(({ partition, offset }) => ({ partition, offset: String(offset) })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export interface RunningConsumer {
   consumed(): number;
   waitFor(count: number, timeoutMs?: number): Promise<void>;

@@ -16,6 +16,9 @@ import { KafkaClusterReader } from './kafka-reader.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** An interpolation between two log end samples at most this far apart (or two cycles) dates a record well enough not to read it. */
+const INTERPOLATION_EXACT_ENOUGH_SECONDS = 60;
+
 /**
  * Reads the whole cluster through the admin protocol in stages. Metadata must succeed for the
  * cycle to count; every other stage (quorum, configs, offsets, log dirs, groups) may fail alone,
@@ -32,6 +35,7 @@ export class ClusterCollector implements Collector {
   readonly #topicFeeder: TopicFeeder | undefined;
   readonly #clusterName: string;
   #droppedSeries = 0;
+  readonly #timestampReads = { read: 0, failed: 0, skipped: 0 };
 
   /**
    * topicFeeder learns every topic's id and name from each metadata read (the sniffer names topic ids with them);
@@ -63,7 +67,6 @@ export class ClusterCollector implements Collector {
       throw new Error(`cluster metadata from ${this.#connection.bootstrapServers.join(',')}: ${describeKafkaError(error)}`);
     }
     this.#stageLog.report(state.stages.errors);
-    this.#history.recordOffsets(state);
     const snapshot = buildClusterSnapshot(state, this.#history, {
       collector: this.name,
       granularity: this.#settings.granularity,
@@ -80,6 +83,9 @@ export class ClusterCollector implements Collector {
         hint: 'raise collector.cluster.max-series, narrow topic.filter/group.filter, or set collector.cluster.granularity=topic',
       });
     snapshot.addOutsideBudget(collectionMetrics.seriesDropped, { collector: this.name }, this.#droppedSeries);
+    for (const [outcome, count] of Object.entries(this.#timestampReads)) {
+      snapshot.addOutsideBudget(collectionMetrics.lagTimestampReads, { collector: this.name, outcome }, count);
+    }
     snapshot.addOutsideBudget(collectionMetrics.seriesBudget, { collector: this.name }, this.#settings.maxSeries);
     return snapshot;
   }
@@ -134,7 +140,32 @@ export class ClusterCollector implements Collector {
       quorum,
       stages,
     };
+    this.#history.recordOffsets(state);
+    await this.#readLagTimestamps(reader, state, stages);
     return state;
+  }
+
+  /** The lag_timestamps stage: dates the records lagging groups have still to read where the offset history cannot. */
+  async #readLagTimestamps(reader: KafkaClusterReader, state: ClusterState, stages: StageReport): Promise<void> {
+    if (this.#settings.lagTimestampReads === 0 || !state.groups || !state.offsets) return;
+    const history = this.#history;
+    const plan = history.recordTimestamps.plan(
+      state,
+      (topic, partition, committed) => history.logEndHistory(topic, partition)?.estimateLagSeconds(committed, state.timeSeconds),
+      {
+        budget: this.#settings.lagTimestampReads,
+        maxSpanSeconds: Math.max(INTERPOLATION_EXACT_ENOUGH_SECONDS, 2 * this.#settings.intervalSeconds),
+      },
+    );
+    this.#timestampReads.skipped += plan.skipped;
+    if (plan.reads.length === 0) return;
+    await stages.run('lag_timestamps', async () => {
+      const { timestamps, failures } = await reader.readRecordTimestamps(plan.reads);
+      history.recordTimestamps.store(timestamps);
+      this.#timestampReads.read += timestamps.size;
+      this.#timestampReads.failed += failures.length;
+      if (failures.length > 0) stages.fail('lag_timestamps', `${failures.length} record(s) unreadable: ${failures.slice(0, 5).join('; ')}`);
+    });
   }
 
   failureSnapshot(): Snapshot {

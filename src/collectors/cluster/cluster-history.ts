@@ -1,6 +1,7 @@
 import type { ClusterState } from './cluster-model.ts';
 import { GroupStatusTracker, type GroupStatus, type PartitionObservation } from './group-status.ts';
-import { OffsetHistory } from './offset-history.ts';
+import { OffsetHistory, type LagTimeEstimate } from './offset-history.ts';
+import { RecordTimestamps, unreadOffset } from './record-timestamps.ts';
 
 export interface HistorySettings {
   readonly offsetHistory: number;
@@ -13,7 +14,10 @@ export const partitionKey = (topic: string, partition: number): string => `${top
 export class ClusterHistory {
   readonly #settings: HistorySettings;
   readonly #logEnds = new Map<string, OffsetHistory>();
+  readonly #earliest = new Map<string, number>();
   readonly #groups = new Map<string, GroupStatusTracker>();
+  /** Timestamps of records groups have still to read, where the log end history cannot date them. */
+  readonly recordTimestamps = new RecordTimestamps();
 
   constructor(settings: HistorySettings) {
     this.#settings = settings;
@@ -23,21 +27,41 @@ export class ClusterHistory {
     return this.#logEnds.get(partitionKey(topic, partition));
   }
 
+  /**
+   * How old the next message a group has to read on a partition is: 0 when it read everything; the
+   * timestamp of that record when it was read; else from the log end history.
+   */
+  lagSeconds(topic: string, partition: number, committed: number, nowSeconds: number): LagTimeEstimate | undefined {
+    const history = this.logEndHistory(topic, partition);
+    const latest = history?.points.at(-1);
+    if (latest && committed >= latest.offset) return { seconds: 0, method: 'caught_up' };
+    const earliest = this.#earliest.get(partitionKey(topic, partition)) ?? 0;
+    const timestampMs = this.recordTimestamps.get(topic, partition, unreadOffset(committed, earliest));
+    if (timestampMs !== undefined) return { seconds: Math.max(0, nowSeconds - timestampMs / 1000), method: 'record_timestamp' };
+    return history?.estimateLagSeconds(committed, nowSeconds);
+  }
+
   /** Records this cycle's log end offsets; partitions that are gone are forgotten. */
   recordOffsets(state: ClusterState): void {
     if (!state.offsets) return;
     const seen = new Set<string>();
     for (const [topic, partitions] of state.offsets) {
-      for (const [partition, { latest }] of partitions) {
+      for (const [partition, { latest, earliest }] of partitions) {
         const key = partitionKey(topic, partition);
         seen.add(key);
+        this.#earliest.set(key, earliest);
         let history = this.#logEnds.get(key);
         if (!history) this.#logEnds.set(key, (history = new OffsetHistory(this.#settings.offsetHistory)));
         history.record(state.timeSeconds, latest);
       }
     }
     const existing = new Set(state.topics.flatMap((topic) => topic.partitions.map(({ partition }) => partitionKey(topic.name, partition))));
-    for (const key of this.#logEnds.keys()) if (!seen.has(key) && !existing.has(key)) this.#logEnds.delete(key);
+    for (const key of this.#logEnds.keys()) {
+      if (!seen.has(key) && !existing.has(key)) {
+        this.#logEnds.delete(key);
+        this.#earliest.delete(key);
+      }
+    }
   }
 
   /** Records each group's committed offsets and lag, and returns its status; deleted groups are forgotten. */

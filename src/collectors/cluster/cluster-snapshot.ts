@@ -264,7 +264,7 @@ function addGroupSeries(
       const totals = perTopic.get(entry.topic) ?? { committed: 0, lag: 0, maxSeconds: 0 };
       totals.committed += entry.committed;
       totals.lag += entry.lag;
-      const estimate = history.logEndHistory(entry.topic, entry.partition)?.estimateLagSeconds(entry.committed, state.timeSeconds);
+      const estimate = history.lagSeconds(entry.topic, entry.partition, entry.committed, state.timeSeconds);
       if (estimate) {
         totals.maxSeconds = Math.max(totals.maxSeconds, estimate.seconds);
         groupMaxSeconds = Math.max(groupMaxSeconds ?? 0, estimate.seconds);

@@ -3,6 +3,7 @@ import {
   describeConfigsV4,
   describeGroupsV5,
   describeLogDirsV4,
+  fetchV12,
   findCoordinatorV4,
   listGroupsV5,
   listOffsetsV7,
@@ -10,6 +11,7 @@ import {
   offsetFetchV8,
   type Admin,
   type Connection,
+  type RecordsBatch,
 } from '@platformatic/kafka';
 import { describeMetadataQuorum } from '../../kafka/describe-quorum.ts';
 import { describeKafkaError } from '../../kafka/errors.ts';
@@ -24,7 +26,31 @@ const LATEST = -1n;
 const READ_UNCOMMITTED = 0;
 const CONSUMER_REPLICA = -1;
 const GROUP_KEY_TYPE = 0;
+/** No fetch session: the request stands alone. */
+const NO_SESSION = 0;
+const FINAL_SESSION_EPOCH = -1;
+const LOG_APPEND_TIME = 0x08;
 const TOPIC_RESOURCE = 2;
+
+/** A record to read for its timestamp: the first one at or after `offset`, at the partition's leader. */
+export interface RecordTimestampRead {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly leader: number;
+}
+
+/** Milliseconds since the epoch of the first record at or after `offset` in these batches; undefined when they hold none. */
+export function recordTimestamp(batches: readonly RecordsBatch[], offset: number): number | undefined {
+  for (const batch of batches) {
+    const base = Number(batch.firstOffset);
+    for (const record of batch.records) {
+      if (base + record.offsetDelta < offset) continue;
+      return Number((batch.attributes & LOG_APPEND_TIME) !== 0 ? batch.maxTimestamp : batch.firstTimestamp + record.timestampDelta);
+    }
+  }
+  return undefined;
+}
 
 export interface ReaderLimits {
   readonly stageTimeoutSeconds: number;
@@ -34,6 +60,8 @@ export interface ReaderLimits {
 }
 
 const toNumber = (value: bigint | number): number => Number(value);
+
+export const recordTimestampKey = (topic: string, partition: number, offset: number): string => `${topic}\u0000${partition}\u0000${offset}`;
 
 /** Reads the cluster through the Kafka protocol, one request per broker or coordinator and batch. */
 export class KafkaClusterReader {
@@ -184,6 +212,57 @@ export class KafkaClusterReader {
       offsets.set(topic, merged);
     }
     return { offsets, failures };
+  }
+
+  /**
+   * The timestamp of one record per read, keyed by recordTimestampKey: a Fetch of one partition at the
+   * offset with a 1-byte limit, which the broker answers with exactly the batch holding it (KIP-74), joining
+   * no group and committing nothing.
+   */
+  async readRecordTimestamps(reads: readonly RecordTimestampRead[]): Promise<{ timestamps: Map<string, number>; failures: string[] }> {
+    const timestamps = new Map<string, number>();
+    const failures: string[] = [];
+    await mapWithConcurrency([...reads], this.#limits.concurrency, async (read) => {
+      const where = `${read.topic}-${read.partition} at ${read.offset}`;
+      try {
+        const connection = await this.#connection(read.leader);
+        const partition = {
+          partition: read.partition,
+          currentLeaderEpoch: -1,
+          fetchOffset: BigInt(read.offset),
+          lastFetchedEpoch: -1,
+          partitionMaxBytes: 1,
+        };
+        const response = await this.#timed(
+          tolerant(
+            fetchV12.api.async(
+              connection,
+              0,
+              0,
+              1,
+              READ_UNCOMMITTED,
+              NO_SESSION,
+              FINAL_SESSION_EPOCH,
+              [{ topicId: read.topic, partitions: [partition] }],
+              [],
+              '',
+            ),
+          ),
+          `record timestamp of ${where}`,
+        );
+        const answer = response.responses[0]?.partitions[0];
+        const timestamp = answer?.errorCode === 0 ? recordTimestamp(answer.records ?? [], read.offset) : undefined;
+        if (timestamp !== undefined) timestamps.set(recordTimestampKey(read.topic, read.partition, read.offset), timestamp);
+        else
+          failures.push(
+            `${where}: ${answer ? (answer.errorCode === 0 ? 'no record' : errorCodeName(answer.errorCode)) : 'no partition in the answer'}`,
+          );
+      } catch (error) {
+        this.#connections.delete(read.leader);
+        failures.push(`${where}: ${describeKafkaError(error)}`);
+      }
+    });
+    return { timestamps, failures };
   }
 
   /** Log directories of every broker, with the size of every replica they hold. */

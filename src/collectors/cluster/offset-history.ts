@@ -4,11 +4,13 @@ export interface OffsetPoint {
   readonly offset: number;
 }
 
-export type LagTimeMethod = 'caught_up' | 'interpolated' | 'extrapolated' | 'lower_bound';
+export type LagTimeMethod = 'caught_up' | 'interpolated' | 'extrapolated' | 'lower_bound' | 'record_timestamp';
 
 export interface LagTimeEstimate {
   readonly seconds: number;
   readonly method: LagTimeMethod;
+  /** How far apart the two samples an interpolation lies between are: the most it can be off by. */
+  readonly spanSeconds?: number;
 }
 
 /**
@@ -61,7 +63,7 @@ export class OffsetHistory {
       if (before.offset <= committedOffset && committedOffset < after.offset) {
         const share = (committedOffset - before.offset) / (after.offset - before.offset);
         const time = before.timeSeconds + share * (after.timeSeconds - before.timeSeconds);
-        return { seconds: Math.max(0, nowSeconds - time), method: 'interpolated' };
+        return { seconds: Math.max(0, nowSeconds - time), method: 'interpolated', spanSeconds: after.timeSeconds - before.timeSeconds };
       }
     }
 

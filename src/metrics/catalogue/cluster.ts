@@ -287,7 +287,7 @@ export const consumerGroupMetrics = {
     type: 'gauge',
     labels: ['group', 'topic', 'partition', 'estimate'],
     unit: 's',
-    help: 'Age of the oldest message the group has not read on the partition, from the history of log end offsets; estimate says how (caught_up, interpolated, extrapolated, lower_bound).',
+    help: 'Age of the oldest message the group has not read on the partition; estimate says how it is known: caught_up (0), interpolated (between two samples of the log end offset history), record_timestamp (the timestamp of that record, read from the partition), extrapolated or lower_bound (from the history, while the record could not be read).',
   },
   topicMaxLagSeconds: {
     name: 'kafka_consumergroup_group_topic_max_lag_seconds',

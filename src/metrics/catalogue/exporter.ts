@@ -49,6 +49,12 @@ export const collectionMetrics = {
     unit: 's',
     help: 'How long a stage of the last cycle took.',
   },
+  lagTimestampReads: {
+    name: 'kafka_sonar_lag_timestamp_reads_total',
+    type: 'counter',
+    labels: ['collector', 'outcome'],
+    help: 'Records read for their timestamp to date lag in seconds, by outcome: read, failed (an error, or no record at the offset), skipped (over collector.cluster.lag-timestamp-reads in that cycle).',
+  },
   seriesDropped: {
     name: 'kafka_sonar_series_dropped_total',
     type: 'counter',

@@ -9,8 +9,10 @@ import { startExporterProcess, type ExporterProcess } from '../../support/export
 import {
   adminClient,
   createTopic,
+  commitGroupOffsets,
   kafkaInSyncCounts,
   produceMessages,
+  produceWithTimestamps,
   startClassicConsumer,
   startKip848Consumer,
 } from '../../support/kafka-clients.ts';
@@ -149,6 +151,61 @@ export function clusterCollectorScenario(mode: KafkaMode): void {
       valueOf(stopped, 'kafka_consumergroup_group_max_lag_seconds', { group })! > firstMax,
       'lag in seconds grows while nothing is read',
     );
+  });
+
+  test(`${mode}: right after a start, lag in seconds is the age of the next record to read, by CreateTime or LogAppendTime as the topic says, read once`, async () => {
+    const created = uniqueName('created');
+    const appended = uniqueName('appended');
+    const timed = uniqueName('timed');
+    await createTopic(bed.bootstrapServers, created, 1, 3);
+    await createTopic(bed.bootstrapServers, appended, 1, 3, { 'message.timestamp.type': 'LogAppendTime' });
+    const hourAgo = Date.now() - 3_600_000;
+    const stamps = Array.from({ length: 20 }, (_, index) => hourAgo + index * 60_000);
+    const producing = Date.now();
+    await produceWithTimestamps(bed.bootstrapServers, created, stamps);
+    await produceWithTimestamps(bed.bootstrapServers, appended, stamps);
+    await commitGroupOffsets(bed.bootstrapServers, timed, created, [{ partition: 0, offset: 5 }]);
+    await commitGroupOffsets(bed.bootstrapServers, timed, appended, [{ partition: 0, offset: 3 }]);
+    const fresh = await startExporterProcess([
+      `--kafka.server=${bed.bootstrapServers}`,
+      '--collector.cluster.interval=1s',
+      `--group.filter=${timed}`,
+      `--topic.filter=${created}|${appended}`,
+    ]);
+    try {
+      const lagSeconds = (series: readonly Series[], topic: string) =>
+        valueOf(series, 'kafka_consumergroup_group_lag_seconds', { group: timed, topic, estimate: 'record_timestamp' });
+      const series = await waitForScrape(
+        fresh.url,
+        'lag in seconds from record timestamps',
+        (s) => lagSeconds(s, created) !== undefined && lagSeconds(s, appended) !== undefined,
+      );
+      const now = Date.now();
+      assert.equal(valueOf(series, 'kafka_consumergroup_lag', { consumergroup: timed, topic: created, partition: '0' }), 15);
+      const createdAge = lagSeconds(series, created)!;
+      const truth = (now - stamps[5]!) / 1000;
+      assert.ok(
+        createdAge <= truth && createdAge > truth - 30,
+        `CreateTime set by the producer 55 minutes ago: ${createdAge} s, the record is ${truth.toFixed(1)} s old`,
+      );
+      const appendedAge = lagSeconds(series, appended)!;
+      assert.ok(
+        appendedAge >= 0 && appendedAge <= (now - producing) / 1000,
+        `LogAppendTime: the broker's time, not the producer's hour-old one: ${appendedAge} s`,
+      );
+      const reads = (s: readonly Series[]) => valueOf(s, 'kafka_sonar_lag_timestamp_reads_total', { outcome: 'read' });
+      assert.equal(reads(series), 2);
+      const cycles = valueOf(series, 'kafka_sonar_collector_last_success_timestamp_seconds', { collector: 'cluster' })!;
+      const later = await waitForScrape(
+        fresh.url,
+        'three more cycles',
+        (s) => valueOf(s, 'kafka_sonar_collector_last_success_timestamp_seconds', { collector: 'cluster' })! >= cycles + 3,
+      );
+      assert.equal(reads(later), 2, 'a group that does not move costs one read per partition in all');
+      assert.ok(lagSeconds(later, created)! > createdAge, 'and its lag keeps growing with the clock');
+    } finally {
+      await fresh.stop();
+    }
   });
 
   test(`${mode}: resetting the offsets backwards shows REWIND and the full lag`, async () => {

@@ -16,8 +16,12 @@ test('the lag is the age of the moment the log end was at the committed offset',
   history.record(110, 100);
   history.record(120, 200);
   // offset 150 was the log end halfway between t=110 and t=120
-  assert.deepEqual(history.estimateLagSeconds(150, 130), { seconds: 15, method: 'interpolated' });
-  assert.deepEqual(history.estimateLagSeconds(100, 130), { seconds: 20, method: 'interpolated' });
+  assert.deepEqual(history.estimateLagSeconds(150, 130), { seconds: 15, method: 'interpolated', spanSeconds: 10 });
+  assert.deepEqual(
+    history.estimateLagSeconds(100, 130),
+    { seconds: 20, method: 'interpolated', spanSeconds: 10 },
+    'the samples it lies between, 10 s apart',
+  );
 });
 
 test('an idle stretch does not smear: the log end left the old value at the end of the stretch', () => {
