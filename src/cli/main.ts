@@ -1,20 +1,15 @@
 #!/usr/bin/env node
-import { loadConfig } from '../config/config.ts';
+// Each subcommand imports what it uses when it runs: --help and replay never load the exporter, its
+// Kafka client, express or OpenTelemetry, so they start in a fraction of the time.
 import { ConfigError } from '../config/errors.ts';
 import { parseArguments } from '../config/flags.ts';
-import { checkReferencedFiles } from '../config/referenced-files.ts';
-import { startExporter } from '../exporter.ts';
-import { createLogger } from '../log/logger.ts';
-import { catalogue } from '../metrics/catalogue/index.ts';
-import { checkConstantLabels } from '../metrics/constant-labels.ts';
 import { VERSION } from '../version.ts';
 import { renderHelp } from './help.ts';
-import { runReplay } from './replay.ts';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
 
 async function main(argv: readonly string[]): Promise<number> {
-  if (argv[0] === 'replay') return runReplay(argv.slice(1));
+  if (argv[0] === 'replay') return (await import('./replay.ts')).runReplay(argv.slice(1));
   const args = parseArguments(argv);
   if (args.help) {
     process.stdout.write(renderHelp());
@@ -26,7 +21,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (args.positionals.length > 0)
     throw new ConfigError(`unexpected argument ${JSON.stringify(args.positionals[0])}: run kafka-sonar --help`);
+  const { loadConfig } = await import('../config/config.ts');
+  const { checkReferencedFiles } = await import('../config/referenced-files.ts');
   if (args.configCheck !== undefined) {
+    const { catalogue } = await import('../metrics/catalogue/index.ts');
+    const { checkConstantLabels } = await import('../metrics/constant-labels.ts');
     const checked = loadConfig({ configFile: args.configCheck });
     checkReferencedFiles(checked);
     checkConstantLabels(
@@ -42,6 +41,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const config = loadConfig({ flags: args.flags, environment: process.env, configFile: args.configFile });
   checkReferencedFiles(config);
+  const { createLogger } = await import('../log/logger.ts');
+  const { startExporter } = await import('../exporter.ts');
   const logger = createLogger(config.log);
   const exporter = await startExporter(config, logger);
 

@@ -43,6 +43,7 @@ export interface LogDirState {
 export interface GroupMemberState {
   readonly memberId: string;
   readonly clientId: string;
+  /** As the coordinator reports it: Kafka writes it as Java prints an address, /10.0.0.1. */
   readonly clientHost: string;
   /** Assigned partitions per topic. */
   readonly assignment: ReadonlyMap<string, readonly number[]>;

@@ -432,7 +432,7 @@ export class KafkaClusterReader {
           members: group.members.map((member) => ({
             memberId: member.memberId,
             clientId: member.clientId,
-            clientHost: member.clientHost.replace(/^\//, ''),
+            clientHost: member.clientHost,
             assignment: group.protocolType === 'consumer' ? decodeConsumerAssignment(member.memberAssignment) : new Map(),
           })),
         });
@@ -451,7 +451,7 @@ export class KafkaClusterReader {
           members: group.members.map((member) => ({
             memberId: member.memberId,
             clientId: member.clientId,
-            clientHost: member.clientHost.replace(/^\//, ''),
+            clientHost: member.clientHost,
             assignment: new Map(member.assignment.topicPartitions.map((topic) => [topic.topicName, topic.partitions])),
           })),
         });
