@@ -57,3 +57,15 @@ test('--help and --version load neither the exporter nor its libraries', () => {
       );
   }
 });
+
+test('the compiled JavaScript the package runs (npm run build) answers as the sources do', () => {
+  const run = (main: string, args: readonly string[]) =>
+    spawnSync(process.execPath, [join(ROOT, main), ...args], { cwd: ROOT, encoding: 'utf8' });
+  for (const args of [['replay', join(ROOT, 'examples/demo-traffic.pcap'), '--summary', '--json'], ['--version'], ['--help']]) {
+    const compiled = run('dist/cli/main.js', args);
+    assert.equal(compiled.error, undefined);
+    assert.equal(compiled.status, 0, `dist/cli/main.js ${args.join(' ')} (run npm run build first): ${compiled.stderr}`);
+    const source = run('src/cli/main.ts', args);
+    assert.equal(compiled.stdout, source.stdout, args.join(' '));
+  }
+});
