@@ -230,6 +230,8 @@ export class SniffAgent implements SeriesSource {
         return [{ labels: {}, value: sniffer.framing.resyncs }];
       case snifferMetrics.oversizeFrames.name:
         return [{ labels: {}, value: sniffer.framing.oversizeFrames }];
+      case snifferMetrics.uncountedWrappers.name:
+        return [{ labels: {}, value: sniffer.uncountedWrappers }];
       case snifferMetrics.undecodableFrames.name:
         return [{ labels: {}, value: sniffer.undecodableRequests + sniffer.undecodableBodies }];
       case snifferMetrics.requests.name:

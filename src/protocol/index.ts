@@ -38,7 +38,9 @@ export {
   COMPRESSION_SNAPPY,
   COMPRESSION_ZSTD,
   compressionCodecNames,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
   summarizeRecords,
+  type DecompressionBudget,
   type RecordSetSummary,
 } from './record-batch.ts';
 export { decodeBody, type DecodedBody, type DecodedStruct, type DecodedValue, type Direction } from './schema-decoder.ts';

@@ -4,9 +4,12 @@
 // Formats (both start with offset int64 + length int32, and have the magic byte at offset 16):
 //  - magic 2 RecordBatch: the header carries the record count, compression, transactional and control flags.
 //  - magic 0/1 legacy message sets: one message per entry. A compressed entry is a wrapper whose inner
-//    messages are inside the compressed value, so it is counted as ONE record and `approximate` is set.
+//    messages are inside the compressed value: it is decompressed (gzip, snappy, lz4) within a byte
+//    budget and its inner messages counted; past the budget, or when the value does not decompress, the
+//    wrapper counts as ONE record, `uncountedWrappers` says how many and `approximate` is set.
 
 import { DecodeError } from './decode-error.ts';
+import { CodecError, gunzipBounded, unlz4Bounded, unsnappyBounded } from './legacy-codecs.ts';
 
 export const COMPRESSION_NONE = 0;
 export const COMPRESSION_GZIP = 1;
@@ -28,6 +31,22 @@ const LEGACY_COMPRESSION_MASK = 0x07;
 /** crc + magic + attributes + key length + value length (magic 0); magic 1 adds a timestamp. */
 const LEGACY_V0_MIN_SIZE = 14;
 const LEGACY_V1_MIN_SIZE = 22;
+/** Where the key length of a legacy message starts: after offset, size, crc, magic, attributes (and the v1 timestamp). */
+const LEGACY_V0_KEY_OFFSET = 18;
+const LEGACY_V1_KEY_OFFSET = 26;
+/** Decompressed bytes one record set may produce while counting legacy wrappers. */
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 32 * 1024 * 1024;
+
+/** What may still be decompressed; share one across the partitions of a frame to bound the frame. */
+export interface DecompressionBudget {
+  remaining: number;
+}
+
+const LEGACY_DECOMPRESSORS: Record<number, (data: Buffer, maxBytes: number) => Buffer> = {
+  [COMPRESSION_GZIP]: gunzipBounded,
+  [COMPRESSION_SNAPPY]: unsnappyBounded,
+  [COMPRESSION_LZ4]: unlz4Bounded,
+};
 
 export interface RecordSetSummary {
   /** Magic 2 batches plus legacy top-level messages (Kafka treats each of those as a batch too). */
@@ -47,6 +66,8 @@ export interface RecordSetSummary {
   partialBytes: number;
   /** True when a compressed legacy (magic 0/1) wrapper was counted as a single record. */
   approximate: boolean;
+  /** Compressed legacy wrappers counted as one record: over the decompression budget, or not decompressible. */
+  uncountedWrappers: number;
   /** Set when a malformed batch stopped the count; the counts cover the batches before it. */
   error: DecodeError | null;
 }
@@ -63,6 +84,7 @@ function emptySummary(): RecordSetSummary {
     bytes: 0,
     partialBytes: 0,
     approximate: false,
+    uncountedWrappers: 0,
     error: null,
   };
 }
@@ -93,23 +115,80 @@ function countV2Batch(buf: Buffer, at: number, length: number, summary: RecordSe
   return null;
 }
 
-function countLegacyMessage(buf: Buffer, at: number, length: number, magic: number, summary: RecordSetSummary): DecodeError | null {
+function countLegacyMessage(
+  buf: Buffer,
+  at: number,
+  length: number,
+  magic: number,
+  summary: RecordSetSummary,
+  budget: DecompressionBudget,
+): DecodeError | null {
   const minimum = magic === 0 ? LEGACY_V0_MIN_SIZE : LEGACY_V1_MIN_SIZE;
   if (length < minimum) {
     return new DecodeError('legacy message', at, `message size ${length} is below the magic ${magic} minimum ${minimum}`);
   }
   const codec = buf[at + LEGACY_ATTRIBUTES_OFFSET]! & LEGACY_COMPRESSION_MASK;
   summary.compressionCodecs |= 1 << codec;
-  summary.records++;
-  if (codec !== COMPRESSION_NONE) summary.approximate = true;
+  if (codec === COMPRESSION_NONE) {
+    summary.records++;
+    return null;
+  }
+  const inner = innerMessageCount(buf, at, LOG_OVERHEAD + length, magic, codec, budget);
+  if (inner === undefined) {
+    summary.records++;
+    summary.uncountedWrappers++;
+    summary.approximate = true;
+  } else {
+    summary.records += inner;
+  }
   return null;
+}
+
+/** The messages inside a compressed wrapper; undefined when its value does not decompress within the budget. */
+function innerMessageCount(
+  buf: Buffer,
+  at: number,
+  size: number,
+  magic: number,
+  codec: number,
+  budget: DecompressionBudget,
+): number | undefined {
+  const end = at + size;
+  let cursor = at + (magic === 0 ? LEGACY_V0_KEY_OFFSET : LEGACY_V1_KEY_OFFSET);
+  const keyLength = buf.readInt32BE(cursor);
+  cursor += 4 + Math.max(0, keyLength);
+  if (cursor + 4 > end) return undefined;
+  const valueLength = buf.readInt32BE(cursor);
+  cursor += 4;
+  const decompress = LEGACY_DECOMPRESSORS[codec];
+  if (!decompress || valueLength < 0 || cursor + valueLength > end || budget.remaining <= 0) return undefined;
+  let messages: Buffer;
+  try {
+    messages = decompress(buf.subarray(cursor, cursor + valueLength), budget.remaining);
+  } catch (error) {
+    if (error instanceof CodecError) return undefined;
+    throw error;
+  }
+  budget.remaining -= messages.length;
+  let count = 0;
+  for (let entry = 0; entry + LOG_OVERHEAD <= messages.length; count++) {
+    const entryLength = messages.readInt32BE(entry + 8);
+    if (entryLength < 0 || entry + LOG_OVERHEAD + entryLength > messages.length) return count === 0 ? undefined : count;
+    entry += LOG_OVERHEAD + entryLength;
+  }
+  return count;
 }
 
 /**
  * Summarizes a record set (`records` field). Never throws; a malformed batch is reported in `error`
  * and a truncated trailing batch in `partialBytes`.
  */
-export function summarizeRecords(records: Buffer | null, offset = 0, end = records ? records.length : 0): RecordSetSummary {
+export function summarizeRecords(
+  records: Buffer | null,
+  offset = 0,
+  end = records ? records.length : 0,
+  budget: DecompressionBudget = { remaining: DEFAULT_MAX_DECOMPRESSED_BYTES },
+): RecordSetSummary {
   const summary = emptySummary();
   if (!records) return summary;
   if (!Number.isInteger(offset) || !Number.isInteger(end) || offset < 0 || end > records.length || offset > end) {
@@ -129,7 +208,7 @@ export function summarizeRecords(records: Buffer | null, offset = 0, end = recor
     const magic = length > MAGIC_OFFSET - LOG_OVERHEAD ? records.readInt8(at + MAGIC_OFFSET) : -1;
     let error: DecodeError | null;
     if (magic === 2) error = countV2Batch(records, at, length, summary);
-    else if (magic === 0 || magic === 1) error = countLegacyMessage(records, at, length, magic, summary);
+    else if (magic === 0 || magic === 1) error = countLegacyMessage(records, at, length, magic, summary, budget);
     else error = new DecodeError('record batch', at, magic < 0 ? `batch length ${length} leaves no magic byte` : `unknown magic ${magic}`);
     if (error) {
       summary.error = error;

@@ -24,6 +24,8 @@ export interface SnifferCounters {
   /** Pending requests given up because the per-connection limit was reached. */
   pendingOverflow: number;
   saslRawTokens: number;
+  /** Compressed legacy (magic 0/1) wrappers counted as one record. */
+  uncountedWrappers: number;
 }
 
 export function createSnifferCounters(): SnifferCounters {
@@ -43,5 +45,6 @@ export function createSnifferCounters(): SnifferCounters {
     unanswered: 0,
     pendingOverflow: 0,
     saslRawTokens: 0,
+    uncountedWrappers: 0,
   };
 }

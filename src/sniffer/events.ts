@@ -108,6 +108,8 @@ export interface ExchangeDetails {
   softwareVersion?: string;
   compression?: readonly string[];
   controlRecords?: number;
+  /** Compressed legacy wrappers counted as one record (not decompressible, or past the frame's budget). */
+  uncountedWrappers?: number;
 }
 
 export type ExchangeOutcome =

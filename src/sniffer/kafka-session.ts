@@ -309,6 +309,7 @@ export class KafkaSession {
     response?: { at: number; bytes: number; errors: Map<number, number>; topLevelError: number },
   ): void {
     const counters = this.#context.counters;
+    counters.uncountedWrappers += request.facts.details.uncountedWrappers ?? 0;
     if (outcome === 'answered') counters.answered++;
     else if (outcome === 'no-response') counters.noResponseExpected++;
     else {

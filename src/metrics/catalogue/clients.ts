@@ -166,6 +166,12 @@ export const snifferMetrics = {
     labels: [],
     help: 'Kafka frames larger than --sniff.max-frame-size: decoded from their first 4 KiB (requests, bytes, latency) but their records are not counted.',
   },
+  uncountedWrappers: {
+    name: 'kafka_sonar_sniffer_uncounted_wrappers_total',
+    type: 'counter',
+    labels: [],
+    help: 'Compressed legacy (magic 0/1) message-set wrappers counted as one record: their value did not decompress, or decompressing the frame passed 32 MiB.',
+  },
   undecodableFrames: {
     name: 'kafka_sonar_sniffer_undecodable_frames_total',
     type: 'counter',

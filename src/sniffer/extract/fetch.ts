@@ -1,4 +1,4 @@
-import { compressionCodecNames, summarizeRecords, type DecodedStruct } from '../../protocol/index.ts';
+import { compressionCodecNames, DEFAULT_MAX_DECOMPRESSED_BYTES, summarizeRecords, type DecodedStruct } from '../../protocol/index.ts';
 import { partitionKey, splitPartitionKey, type PartitionKey } from '../fetch-sessions.ts';
 import type { ApiExtractor } from './context.ts';
 import type { TopicRef } from './exchange-facts.ts';
@@ -70,20 +70,25 @@ export const fetchExtractor: ApiExtractor = {
     }
     let codecs = 0;
     let controlRecords = 0;
+    let uncountedWrappers = 0;
+    const budget = { remaining: DEFAULT_MAX_DECOMPRESSED_BYTES };
     for (const topic of structsField(body, 'responses')) {
       const ref = topicRefOf(topic);
       for (const partition of structsField(topic, 'partitions')) {
         const index = numberField(partition, 'partitionIndex') ?? -1;
         const partitionError = numberField(partition, 'errorCode') ?? 0;
         if (partitionError !== 0) facts.partitionErrors.push({ topic: ref, partition: index, errorCode: partitionError });
-        const summary = summarizeRecords(bytesField(partition, 'records') ?? null);
+        const records = bytesField(partition, 'records') ?? null;
+        const summary = summarizeRecords(records, 0, records?.length ?? 0, budget);
         codecs |= summary.compressionCodecs;
         controlRecords += summary.controlRecords;
+        uncountedWrappers += summary.uncountedWrappers;
         if (summary.error) facts.problem ??= `records: ${summary.error.message}`;
         facts.topics.add(ref, index, summary.records, summary.bytes, summary.batches - summary.controlBatches);
       }
     }
     if (codecs !== 0) facts.details.compression = compressionCodecNames(codecs);
     if (controlRecords > 0) facts.details.controlRecords = controlRecords;
+    if (uncountedWrappers > 0) facts.details.uncountedWrappers = uncountedWrappers;
   },
 };

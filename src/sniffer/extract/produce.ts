@@ -1,4 +1,4 @@
-import { compressionCodecNames, summarizeRecords } from '../../protocol/index.ts';
+import { compressionCodecNames, DEFAULT_MAX_DECOMPRESSED_BYTES, summarizeRecords } from '../../protocol/index.ts';
 import type { ApiExtractor } from './context.ts';
 import { bytesField, nullableStringField, numberField, stringField, structsField } from './fields.ts';
 
@@ -12,13 +12,16 @@ export const produceExtractor: ApiExtractor = {
     if (transactionalId !== undefined) facts.details.transactionalId = transactionalId;
     let codecs = 0;
     let controlRecords = 0;
+    let uncountedWrappers = 0;
+    const budget = { remaining: DEFAULT_MAX_DECOMPRESSED_BYTES };
     for (const topic of structsField(body, 'topicData')) {
       const ref = { name: stringField(topic, 'name'), id: stringField(topic, 'topicId') };
       for (const partition of structsField(topic, 'partitionData')) {
         const records = bytesField(partition, 'records');
-        const summary = summarizeRecords(records ?? null);
+        const summary = summarizeRecords(records ?? null, 0, records?.length ?? 0, budget);
         codecs |= summary.compressionCodecs;
         controlRecords += summary.controlRecords;
+        uncountedWrappers += summary.uncountedWrappers;
         if (summary.error) facts.problem ??= `records: ${summary.error.message}`;
         facts.topics.add(
           ref,
@@ -31,6 +34,7 @@ export const produceExtractor: ApiExtractor = {
     }
     if (codecs !== 0) facts.details.compression = compressionCodecNames(codecs);
     if (controlRecords > 0) facts.details.controlRecords = controlRecords;
+    if (uncountedWrappers > 0) facts.details.uncountedWrappers = uncountedWrappers;
   },
   response(body, _version, facts) {
     for (const topic of structsField(body, 'responses')) {
