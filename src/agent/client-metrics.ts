@@ -7,6 +7,7 @@ import { Snapshot } from '../metrics/series-store.ts';
 import { ApiKey } from '../protocol/api-keys.ts';
 import { errorCodeName } from '../protocol/error-codes.ts';
 import type { ClientSoftware, ConnectionView, Exchange, Role, SnifferListener } from '../sniffer/events.ts';
+import { acceptedByTopic } from '../sniffer/produce-outcome.ts';
 import type { CloseReason } from '../tcp/connection.ts';
 import type { ClientAddressBook } from './client-address-resolver.ts';
 import { reportedRole, type ReportedRole } from './client-role.ts';
@@ -34,6 +35,8 @@ interface ClientState {
   fetchLatency: HistogramAccumulator | undefined;
   /** Keyed by topic name, or by topic id until its name is known. */
   readonly produced: Map<string, TopicCounters>;
+  /** Records the broker did not take, keyed by `topic \0 error`. */
+  readonly produceFailed: Map<string, number>;
   readonly fetched: Map<string, TopicCounters>;
   readonly replicated: Map<string, TopicCounters>;
 }
@@ -120,11 +123,9 @@ export class ClientMetrics implements SnifferListener {
     if (exchange.responseBytes !== undefined) increment(client.responseBytes, api, exchange.responseBytes);
     if (exchange.latencyMs !== undefined) this.#latency(client, exchange.apiKey, api).observe(exchange.latencyMs / 1000);
     if (exchange.apiKey === ApiKey.Produce) {
-      const refused = new Set(exchange.partitionErrors.map((error) => error.topic));
-      for (const topic of exchange.topics) {
-        const accepted = !refused.has(topic.topic);
-        addTopic(client.produced, topic.topic, topic.bytes, accepted ? topic.records : 0, accepted ? topic.batches : 0);
-      }
+      for (const [topic, count] of acceptedByTopic(exchange)) addTopic(client.produced, topic, count.bytes, count.records, count.batches);
+      for (const entry of exchange.rejected)
+        if (entry.records > 0) increment(client.produceFailed, `${entry.topic}\u0000${entry.error}`, entry.records);
     } else if (exchange.apiKey === ApiKey.Fetch && (exchange.role === 'consumer' || exchange.role === 'follower')) {
       const into = exchange.role === 'consumer' ? client.fetched : client.replicated;
       for (const topic of exchange.topics)
@@ -194,6 +195,10 @@ export class ClientMetrics implements SnifferListener {
         snapshot.add(clientMetrics.produceBytes, { ...labels, topic }, counters.bytes);
         snapshot.add(clientMetrics.produceRecords, { ...labels, topic }, counters.records);
         snapshot.add(clientMetrics.produceBatches, { ...labels, topic }, counters.batches);
+      }
+      for (const [key, records] of client.produceFailed) {
+        const [topic, error] = key.split('\u0000') as [string, string];
+        snapshot.add(clientMetrics.produceFailedRecords, { ...labels, topic, error }, records);
       }
       for (const [topic, counters] of this.#byTopicName(client.fetched)) {
         snapshot.add(clientMetrics.fetchBytes, { ...labels, topic }, counters.bytes);
@@ -299,6 +304,7 @@ export class ClientMetrics implements SnifferListener {
       latency: new Map(),
       fetchLatency: undefined,
       produced: new Map(),
+      produceFailed: new Map(),
       fetched: new Map(),
       replicated: new Map(),
     };

@@ -7,6 +7,7 @@ import type { CloseReason } from '../tcp/connection.ts';
 import type { ClientAddressBook } from './client-address-resolver.ts';
 import { reportedRole, reportedRoleOf, type ReportedRole } from './client-role.ts';
 import { noPodDirectory, podLabelsOf, type PodDirectory } from './pod-directory.ts';
+import { acceptedRecords } from '../sniffer/produce-outcome.ts';
 
 export interface ConnectionEntry {
   id: number;
@@ -112,7 +113,7 @@ export class ConnectionDirectory implements SnifferListener {
     if (exchange.role !== undefined) tracked.roles.add(exchange.role);
     tracked.requests.set(exchange.apiName, (tracked.requests.get(exchange.apiName) ?? 0) + 1);
     for (const topic of exchange.topics) tracked.topics.add(topic.topic);
-    if (exchange.apiKey === ApiKey.Produce) tracked.recordsProduced += exchange.records;
+    if (exchange.apiKey === ApiKey.Produce) tracked.recordsProduced += acceptedRecords(exchange);
     if (exchange.apiKey === ApiKey.Fetch && exchange.role === 'consumer') tracked.recordsFetched += exchange.records;
   }
 

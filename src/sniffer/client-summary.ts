@@ -4,6 +4,7 @@
 import { ApiKey } from '../protocol/api-keys.ts';
 import type { CloseReason } from '../tcp/connection.ts';
 import type { ConnectionView, Exchange, Role, SnifferListener } from './events.ts';
+import { acceptedRecords } from './produce-outcome.ts';
 
 export interface ClientSummaryRow {
   clientAddress: string;
@@ -66,7 +67,7 @@ export class ClientSummary implements SnifferListener {
     row.bytesIn += exchange.requestBytes;
     row.bytesOut += exchange.responseBytes ?? 0;
     if (exchange.role !== undefined) row.roles.add(exchange.role);
-    if (exchange.apiKey === ApiKey.Produce) row.recordsProduced += exchange.records;
+    if (exchange.apiKey === ApiKey.Produce) row.recordsProduced += acceptedRecords(exchange);
     if (exchange.apiKey === ApiKey.Fetch && exchange.role === 'consumer') row.recordsFetched += exchange.records;
     for (const topic of exchange.topics) row.topics.add(topic.resolved || topic.topicId === undefined ? topic.topic : topic.topicId);
   }

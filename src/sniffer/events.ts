@@ -75,6 +75,17 @@ export interface PartitionError {
   readonly errorCode: number;
 }
 
+/** Records of a Produce request that the broker did not take: a partition answered with an error, or no answer seen. */
+export interface RejectedRecords {
+  readonly topic: string;
+  readonly partition: number;
+  /** The partition's Kafka error name, or UNANSWERED when the response was never seen. */
+  readonly error: string;
+  readonly records: number;
+  readonly bytes: number;
+  readonly batches: number;
+}
+
 export interface ErrorCount {
   readonly code: number;
   readonly name: string;
@@ -146,6 +157,8 @@ export interface Exchange {
   /** Every non-zero error code in the response, with how often it occurs. */
   readonly errors: readonly ErrorCount[];
   readonly partitionErrors: readonly PartitionError[];
+  /** Produce: what of `topics` the broker did not take (none for acks=0, which has no answer to tell). */
+  readonly rejected: readonly RejectedRecords[];
   readonly details: Readonly<ExchangeDetails>;
   /** Why the request or response body could not be (fully) decoded; undefined when it was. */
   readonly problem: string | undefined;

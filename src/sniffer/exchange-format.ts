@@ -25,6 +25,8 @@ export function formatExchangeLine(exchange: Exchange): string {
   if (exchange.topics.length > 0) parts.push(`topics=[${exchange.topics.map((topic) => token(topic.topic)).join(',')}]`);
   if (exchange.apiKey === ApiKey.Produce || exchange.apiKey === ApiKey.Fetch)
     parts.push(`records=${exchange.records}`, `bytes=${exchange.recordBytes}`);
+  const rejected = exchange.rejected.reduce((sum, entry) => sum + entry.records, 0);
+  if (rejected > 0) parts.push(`rejected_records=${rejected}`);
   const details = exchange.details;
   if (details.acks !== undefined) parts.push(`acks=${details.acks}`);
   if (exchange.role === 'follower') parts.push(`replica=${details.replicaId}`);

@@ -30,6 +30,7 @@ import { extractorFor, roleOf } from './extract/registry.ts';
 import { FrameAssembler } from './frame-assembler.ts';
 import type { SnifferLimits } from './options.ts';
 import { PendingRequests, type PendingRequest } from './pending-requests.ts';
+import { rejectedRecords } from './produce-outcome.ts';
 import { saslUsername, scramServerOutcome } from './sasl-tokens.ts';
 import type { TopicResolver } from './topic-resolver.ts';
 
@@ -346,6 +347,7 @@ export class KafkaSession {
       recordBytes: facts.topics.bytes,
       errorCode: response === undefined ? 0 : response.topLevelError !== 0 ? response.topLevelError : (errors[0]?.code ?? 0),
       errors,
+      rejected: rejectedRecords(facts.producedPartitions, facts.partitionErrors, outcome, resolver),
       partitionErrors: facts.partitionErrors.map((error) => ({
         topic: error.topic.name ?? (error.topic.id !== undefined ? (resolver.name(error.topic.id) ?? error.topic.id) : ''),
         partition: error.partition,

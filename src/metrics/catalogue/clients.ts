@@ -60,13 +60,19 @@ export const clientMetrics = {
     type: 'counter',
     labels: [...CLIENT, 'topic'],
     unit: 'By',
-    help: 'Record-set bytes produced to the topic (as sent, compressed or not).',
+    help: 'Record-set bytes (as sent, compressed or not) of the records counted in kafka_client_produce_records_total.',
   },
   produceRecords: {
     name: 'kafka_client_produce_records_total',
     type: 'counter',
     labels: [...CLIENT, 'topic'],
-    help: 'Data records produced to the topic and not refused by the broker (control records excluded).',
+    help: 'Data records produced to the topic that the broker took: their partition answered without error (control records excluded). acks=0 requests have no answer: their records count when sent.',
+  },
+  produceFailedRecords: {
+    name: 'kafka_client_produce_failed_records_total',
+    type: 'counter',
+    labels: [...CLIENT, 'topic', 'error'],
+    help: 'Data records sent in Produce requests that the broker did not take: their partition was answered with this Kafka error, or UNANSWERED when no response was seen (the client retries them, and the retry counts as produced once taken).',
   },
   produceBatches: {
     name: 'kafka_client_produce_batches_total',

@@ -135,9 +135,19 @@ export interface PartitionErrorRef {
   readonly errorCode: number;
 }
 
+/** What a Produce request carried for one partition, to tell apart later what the broker took. */
+export interface ProducedPartition {
+  readonly topic: TopicRef;
+  readonly partition: number;
+  readonly records: number;
+  readonly bytes: number;
+  readonly batches: number;
+}
+
 export class ExchangeFacts {
   role: Role | undefined;
   readonly topics = new TopicTally();
+  readonly producedPartitions: ProducedPartition[] = [];
   readonly details: ExchangeDetails = {};
   readonly partitionErrors: PartitionErrorRef[] = [];
   /** False for requests that get no response (Produce with acks=0). */

@@ -23,13 +23,16 @@ export const produceExtractor: ApiExtractor = {
         controlRecords += summary.controlRecords;
         uncountedWrappers += summary.uncountedWrappers;
         if (summary.error) facts.problem ??= `records: ${summary.error.message}`;
-        facts.topics.add(
-          ref,
-          numberField(partition, 'index'),
-          summary.records,
-          records?.length ?? 0,
-          summary.batches - summary.controlBatches,
-        );
+        const index = numberField(partition, 'index');
+        const carried = {
+          topic: ref,
+          partition: index ?? -1,
+          records: summary.records,
+          bytes: records?.length ?? 0,
+          batches: summary.batches - summary.controlBatches,
+        };
+        facts.topics.add(ref, index, carried.records, carried.bytes, carried.batches);
+        facts.producedPartitions.push(carried);
       }
     }
     if (codecs !== 0) facts.details.compression = compressionCodecNames(codecs);

@@ -56,6 +56,16 @@ for (const { name, capture, truth } of sniffFixtures()) {
 }
 
 describe('client metrics details', () => {
+  it('counts the records a broker refused apart, by error: refused-kraft, where kcat reported 50 of 150 refused', async () => {
+    const agent = await agentOnCapture(join(SNIFFER_FIXTURES, 'refused-kraft.pcap'));
+    const snapshot = agent.clients.snapshot();
+    assert.equal(sumBy(snapshot, 'kafka_client_produce_records_total', 'topic').get('sniff-refused'), 100);
+    assert.deepEqual(
+      [...sumBy(snapshot, 'kafka_client_produce_failed_records_total', 'client_id', 'topic', 'error')],
+      [['kcat-refused sniff-refused MESSAGE_TOO_LARGE', 50]],
+    );
+  });
+
   it('counts requests by API and outcome, bytes, batches, latency, and connections', async () => {
     const agent = await agentOnCapture(join(SNIFFER_FIXTURES, 'kcat-kraft.pcap'));
     const snapshot = agent.clients.snapshot();

@@ -1,3 +1,4 @@
+import { acceptedByTopic, acceptedRecords } from '../../../src/sniffer/produce-outcome.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { requestFrame, responseFrame, recordBatch } from './support/frames.ts';
@@ -200,6 +201,47 @@ describe('records, bytes and errors', () => {
       { topic: 'orders', partition: 0, errorCode: 6 },
       { topic: 'orders', partition: 2, errorCode: 6 },
     ]);
+  });
+
+  it('tells apart the records of partitions the broker refused, and of a request never answered', () => {
+    const conversation = new TcpConversation()
+      .send(
+        'client',
+        produceV9(5, -1, [
+          { index: 0, records: recordBatch(4) },
+          { index: 1, records: recordBatch(3) },
+          { index: 2, records: recordBatch(2) },
+        ]),
+      )
+      .send(
+        'server',
+        responseFrame(PRODUCE, 9, 5, {
+          responses: [{ name: 'orders', partitionResponses: [{ index: 0, errorCode: 6 }, { index: 1 }, { index: 2, errorCode: 19 }] }],
+        }),
+      )
+      .send('client', produceV9(6, -1, [{ index: 1, records: recordBatch(5) }]))
+      .send('client', produceV9(7, 0, [{ index: 1, records: recordBatch(8) }]))
+      .close();
+    const [refused, unanswered, withoutAcks] = sniff(conversation.segments).exchanges.sort((a, b) => a.correlationId - b.correlationId);
+    assert.equal(refused!.records, 9, 'what the request carried');
+    assert.deepEqual(
+      refused!.rejected.map((entry) => [entry.topic, entry.partition, entry.error, entry.records, entry.batches, entry.bytes]),
+      [
+        ['orders', 0, 'NOT_LEADER_OR_FOLLOWER', 4, 1, recordBatch(4).length],
+        ['orders', 2, 'NOT_ENOUGH_REPLICAS', 2, 1, recordBatch(2).length],
+      ],
+    );
+    assert.equal(acceptedRecords(refused!), 3);
+    assert.deepEqual([...acceptedByTopic(refused!)], [['orders', { records: 3, bytes: recordBatch(3).length, batches: 1 }]]);
+    assert.equal(unanswered!.outcome, 'unanswered');
+    assert.deepEqual(
+      unanswered!.rejected.map((entry) => [entry.partition, entry.error, entry.records]),
+      [[1, 'UNANSWERED', 5]],
+    );
+    assert.equal(acceptedRecords(unanswered!), 0);
+    assert.equal(withoutAcks!.outcome, 'no-response');
+    assert.deepEqual(withoutAcks!.rejected, [], 'acks=0 has no answer: its records count as sent');
+    assert.equal(acceptedRecords(withoutAcks!), 8);
   });
 
   it('reports a request too large to buffer with its header, acks and sizes, and pairs its response', () => {

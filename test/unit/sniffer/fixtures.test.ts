@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Exchange } from '../../../src/sniffer/events.ts';
+import { acceptedByTopic } from '../../../src/sniffer/produce-outcome.ts';
 import { sniffFile, sniffFixtures, type SniffedCapture } from './support/fixtures.ts';
 
 const PRODUCE = 0;
@@ -34,7 +35,10 @@ for (const { name, capture, truth } of sniffFixtures()) {
     });
 
     it('counts the records produced to each topic as the end offsets moved', () => {
-      const produced = sumBy(produces(learned.exchanges), (_e, topic) => topic);
+      const produced = new Map<string, number>();
+      for (const exchange of produces(learned.exchanges)) {
+        for (const [topic, count] of acceptedByTopic(exchange)) produced.set(topic, (produced.get(topic) ?? 0) + count.records);
+      }
       const withoutAcks = sumBy(
         produces(learned.exchanges).filter((e) => e.outcome === 'no-response'),
         (_e, topic) => topic,
