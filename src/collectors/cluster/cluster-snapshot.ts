@@ -34,7 +34,7 @@ interface PartitionHealth {
   readonly offline: boolean;
   readonly underReplicated: boolean;
   readonly underMinIsr: boolean;
-  /** Kafka's AtMinIsr: led, and exactly min.insync.replicas in sync. */
+  /** Kafka's AtMinIsr: led, and exactly as many in sync as acks=all needs (min.insync.replicas, at most the replica count, as the brokers apply it). */
   readonly atMinIsr: boolean;
 }
 
@@ -43,7 +43,7 @@ function partitionHealth(partition: PartitionState, minIsr: number): PartitionHe
     offline: partition.leader < 0,
     underReplicated: partition.isr.length < partition.replicas.length,
     underMinIsr: partition.isr.length < Math.min(minIsr, partition.replicas.length),
-    atMinIsr: partition.leader >= 0 && partition.isr.length === minIsr,
+    atMinIsr: partition.leader >= 0 && partition.isr.length === Math.min(minIsr, partition.replicas.length),
   };
 }
 

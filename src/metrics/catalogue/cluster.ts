@@ -51,7 +51,7 @@ export const clusterMetrics = {
     name: 'kafka_cluster_at_min_isr_partitions',
     type: 'gauge',
     labels: [],
-    help: "Partitions with exactly their topic's min.insync.replicas in sync: one more replica lost and acks=all producers fail.",
+    help: "Partitions with exactly as many replicas in sync as acks=all needs (their topic's min.insync.replicas, at most the replica count): one more replica lost and acks=all producers fail.",
   },
   offlinePartitions: {
     name: 'kafka_cluster_offline_partitions',
@@ -228,7 +228,7 @@ export const partitionMetrics = {
     name: 'kafka_topic_partition_at_min_isr',
     type: 'gauge',
     labels: PARTITION,
-    help: "Whether the partition has a leader and exactly its topic's min.insync.replicas in sync (1) or not (0), as the brokers' AtMinIsr JMX gauge.",
+    help: "Whether the partition has a leader and exactly as many replicas in sync as acks=all needs (min.insync.replicas, at most the replica count) (1) or not (0), as the brokers' AtMinIsr JMX gauge.",
   },
   offline: {
     name: 'kafka_topic_partition_offline',
