@@ -31,6 +31,8 @@ interface ClientState {
   readonly requests: Map<string, number>;
   readonly requestBytes: Map<string, number>;
   readonly responseBytes: Map<string, number>;
+  /** Per API: throttled responses and the milliseconds of throttling they announced. */
+  readonly throttled: Map<string, { requests: number; ms: number }>;
   readonly latency: Map<string, HistogramAccumulator>;
   fetchLatency: HistogramAccumulator | undefined;
   /** Keyed by topic name, or by topic id until its name is known. */
@@ -38,6 +40,8 @@ interface ClientState {
   /** Records the broker did not take, keyed by `topic \0 error`. */
   readonly produceFailed: Map<string, number>;
   readonly fetched: Map<string, TopicCounters>;
+  /** `topic \0 partition` -> records left to read, and when the fetch response said so. */
+  readonly fetchLag: Map<string, { lag: number; atMs: number }>;
   readonly replicated: Map<string, TopicCounters>;
 }
 
@@ -85,6 +89,9 @@ function addTopic(map: Map<string, TopicCounters>, topic: string, bytes: number,
   counters.batches += batches;
 }
 
+/** A partition whose last fetch response is older than this is no longer read by that client. */
+const FETCH_LAG_FRESH_MS = 120_000;
+
 export class ClientMetrics implements SnifferListener {
   readonly #clients = new Map<string, ClientState>();
   /** Open connection id -> client key, to count connections and close them. */
@@ -121,6 +128,12 @@ export class ClientMetrics implements SnifferListener {
     increment(client.requests, `${api}\u0000${outcomeOf(exchange)}`);
     increment(client.requestBytes, api, exchange.requestBytes);
     if (exchange.responseBytes !== undefined) increment(client.responseBytes, api, exchange.responseBytes);
+    if (exchange.throttleMs !== undefined) {
+      const throttled = client.throttled.get(api) ?? { requests: 0, ms: 0 };
+      throttled.requests++;
+      throttled.ms += exchange.throttleMs;
+      client.throttled.set(api, throttled);
+    }
     if (exchange.latencyMs !== undefined) this.#latency(client, exchange.apiKey, api).observe(exchange.latencyMs / 1000);
     if (exchange.apiKey === ApiKey.Produce) {
       for (const [topic, count] of acceptedByTopic(exchange)) addTopic(client.produced, topic, count.bytes, count.records, count.batches);
@@ -128,6 +141,8 @@ export class ClientMetrics implements SnifferListener {
         if (entry.records > 0) increment(client.produceFailed, `${entry.topic}\u0000${entry.error}`, entry.records);
     } else if (exchange.apiKey === ApiKey.Fetch && (exchange.role === 'consumer' || exchange.role === 'follower')) {
       const into = exchange.role === 'consumer' ? client.fetched : client.replicated;
+      const atMs = this.#now();
+      for (const { topic, partition, lag } of exchange.fetchLags) client.fetchLag.set(`${topic}\u0000${partition}`, { lag, atMs });
       for (const topic of exchange.topics)
         if (topic.records > 0 || topic.bytes > 0) addTopic(into, topic.topic, topic.bytes, topic.records, topic.batches);
     }
@@ -191,6 +206,10 @@ export class ClientMetrics implements SnifferListener {
       }
       for (const [api, bytes] of client.requestBytes) snapshot.add(clientMetrics.requestBytes, { ...labels, api }, bytes);
       for (const [api, bytes] of client.responseBytes) snapshot.add(clientMetrics.responseBytes, { ...labels, api }, bytes);
+      for (const [api, { requests, ms }] of client.throttled) {
+        snapshot.add(clientMetrics.throttledRequests, { ...labels, api }, requests);
+        snapshot.add(clientMetrics.throttle, { ...labels, api }, ms / 1000);
+      }
       for (const [topic, counters] of this.#byTopicName(client.produced)) {
         snapshot.add(clientMetrics.produceBytes, { ...labels, topic }, counters.bytes);
         snapshot.add(clientMetrics.produceRecords, { ...labels, topic }, counters.records);
@@ -204,6 +223,7 @@ export class ClientMetrics implements SnifferListener {
         snapshot.add(clientMetrics.fetchBytes, { ...labels, topic }, counters.bytes);
         snapshot.add(clientMetrics.fetchRecords, { ...labels, topic }, counters.records);
       }
+      for (const [topic, lag] of this.#fetchLagByTopic(client)) snapshot.add(clientMetrics.fetchLag, { ...labels, topic }, lag);
       for (const [topic, counters] of this.#byTopicName(client.replicated)) {
         snapshot.add(clientMetrics.replicationFetchBytes, { ...labels, topic }, counters.bytes);
         snapshot.add(clientMetrics.replicationFetchRecords, { ...labels, topic }, counters.records);
@@ -246,6 +266,22 @@ export class ClientMetrics implements SnifferListener {
   /** Reported roles of the clients, for tests and views. */
   roles(): Map<string, ReportedRole> {
     return new Map([...this.#clients.values()].map((client) => [`${client.host} ${client.clientId}`, reportedRole(client.roles)]));
+  }
+
+  /** The largest lag per topic over the partitions fetched within FETCH_LAG_FRESH_MS; older ones are forgotten. */
+  #fetchLagByTopic(client: ClientState): Map<string, number> {
+    const fresh = this.#now() - FETCH_LAG_FRESH_MS;
+    const byTopic = new Map<string, number>();
+    for (const [key, { lag, atMs }] of client.fetchLag) {
+      if (atMs < fresh) {
+        client.fetchLag.delete(key);
+        continue;
+      }
+      const topic = key.slice(0, key.lastIndexOf('\u0000'));
+      const name = this.#topicNames.get(topic) ?? topic;
+      byTopic.set(name, Math.max(byTopic.get(name) ?? 0, lag));
+    }
+    return byTopic;
   }
 
   #labels(client: ClientState): { client_address: string; client_id: string } {
@@ -305,6 +341,8 @@ export class ClientMetrics implements SnifferListener {
       fetchLatency: undefined,
       produced: new Map(),
       produceFailed: new Map(),
+      throttled: new Map(),
+      fetchLag: new Map(),
       fetched: new Map(),
       replicated: new Map(),
     };

@@ -33,6 +33,8 @@ export interface ConnectionEntry {
   bytesOut: number;
   recordsProduced: number;
   recordsFetched: number;
+  /** Consumers: records left to read per topic and partition, as the last fetch response of each left them. */
+  fetchLag: Record<string, Record<string, number>>;
   topics: string[];
   lastSeen: string;
   state: 'open' | 'closed';
@@ -49,6 +51,8 @@ interface Tracked {
   readonly topics: Set<string>;
   recordsProduced: number;
   recordsFetched: number;
+  /** `topic \0 partition` -> records left to read. */
+  readonly fetchLag: Map<string, number>;
   lastSeenMicros: number;
   closed: boolean;
   /** Wall-clock time of the last event, for expiry. */
@@ -114,7 +118,10 @@ export class ConnectionDirectory implements SnifferListener {
     tracked.requests.set(exchange.apiName, (tracked.requests.get(exchange.apiName) ?? 0) + 1);
     for (const topic of exchange.topics) tracked.topics.add(topic.topic);
     if (exchange.apiKey === ApiKey.Produce) tracked.recordsProduced += acceptedRecords(exchange);
-    if (exchange.apiKey === ApiKey.Fetch && exchange.role === 'consumer') tracked.recordsFetched += exchange.records;
+    if (exchange.apiKey === ApiKey.Fetch && exchange.role === 'consumer') {
+      tracked.recordsFetched += exchange.records;
+      for (const { topic, partition, lag } of exchange.fetchLags) tracked.fetchLag.set(`${topic}\u0000${partition}`, lag);
+    }
   }
 
   connectionClosed(connection: ConnectionView, _reason: CloseReason): void {
@@ -173,11 +180,22 @@ export class ConnectionDirectory implements SnifferListener {
       bytesOut: view.stats.bytesFromBroker,
       recordsProduced: tracked.recordsProduced,
       recordsFetched: tracked.recordsFetched,
+      fetchLag: this.#fetchLagView(tracked.fetchLag),
       topics: [...new Set([...tracked.topics].map((topic) => this.#topicNames.get(topic) ?? topic))].sort(),
       lastSeen: isoFromMicros(tracked.lastSeenMicros),
       state: tracked.closed ? 'closed' : 'open',
       tls: view.tls,
     };
+  }
+
+  #fetchLagView(lags: ReadonlyMap<string, number>): Record<string, Record<string, number>> {
+    const view: Record<string, Record<string, number>> = {};
+    for (const [key, lag] of lags) {
+      const [topic, partition] = key.split('\u0000') as [string, string];
+      const name = this.#topicNames.get(topic) ?? topic;
+      (view[name] ??= {})[partition] = lag;
+    }
+    return view;
   }
 
   /** The original address may become known after the connection opened (conntrack is read in the background). */
@@ -198,6 +216,7 @@ export class ConnectionDirectory implements SnifferListener {
       topics: new Set(),
       recordsProduced: 0,
       recordsFetched: 0,
+      fetchLag: new Map(),
       lastSeenMicros: connection.openedAtMicros,
       closed: false,
       touchedMs: this.#now(),

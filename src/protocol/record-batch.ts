@@ -22,6 +22,7 @@ const LOG_OVERHEAD = 12; // offset int64 + length int32
 const MAGIC_OFFSET = 16;
 const V2_HEADER_SIZE = 61;
 const V2_ATTRIBUTES_OFFSET = 21;
+const V2_LAST_OFFSET_DELTA_OFFSET = 23;
 const V2_RECORD_COUNT_OFFSET = 57;
 const V2_COMPRESSION_MASK = 0x07;
 const V2_TRANSACTIONAL_FLAG = 0x10;
@@ -62,6 +63,8 @@ export interface RecordSetSummary {
   magics: number;
   /** Bytes covered by the complete batches counted. */
   bytes: number;
+  /** The offset after the last record of the complete batches (where a consumer fetches next); -1 without one. */
+  nextOffset: number;
   /** Bytes of a trailing batch cut short (Fetch responses may end that way); not counted. */
   partialBytes: number;
   /** True when a compressed legacy (magic 0/1) wrapper was counted as a single record. */
@@ -82,6 +85,7 @@ function emptySummary(): RecordSetSummary {
     compressionCodecs: 0,
     magics: 0,
     bytes: 0,
+    nextOffset: -1,
     partialBytes: 0,
     approximate: false,
     uncountedWrappers: 0,
@@ -216,6 +220,10 @@ export function summarizeRecords(
     }
     summary.magics |= 1 << magic;
     summary.batches++;
+    // A v2 batch ends at its base offset plus its last offset delta; a legacy entry (a compressed
+    // wrapper included) carries the offset of its last message.
+    const lastOffset = Number(records.readBigInt64BE(at)) + (magic === 2 ? records.readInt32BE(at + V2_LAST_OFFSET_DELTA_OFFSET) : 0);
+    summary.nextOffset = lastOffset + 1;
     at += LOG_OVERHEAD + length;
   }
   summary.bytes = at - offset;

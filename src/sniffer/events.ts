@@ -75,6 +75,12 @@ export interface PartitionError {
   readonly errorCode: number;
 }
 
+export interface PartitionLag {
+  readonly topic: string;
+  readonly partition: number;
+  readonly lag: number;
+}
+
 /** Records of a Produce request that the broker did not take: a partition answered with an error, or no answer seen. */
 export interface RejectedRecords {
   readonly topic: string;
@@ -157,6 +163,10 @@ export interface Exchange {
   /** Every non-zero error code in the response, with how often it occurs. */
   readonly errors: readonly ErrorCount[];
   readonly partitionErrors: readonly PartitionError[];
+  /** Fetch by a consumer: per partition answered, the records it still has to read after this response. */
+  readonly fetchLags: readonly PartitionLag[];
+  /** The response's throttle_time_ms when above 0: the broker held the client back for its quota. */
+  readonly throttleMs: number | undefined;
   /** Produce: what of `topics` the broker did not take (none for acks=0, which has no answer to tell). */
   readonly rejected: readonly RejectedRecords[];
   readonly details: Readonly<ExchangeDetails>;

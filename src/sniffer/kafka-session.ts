@@ -24,7 +24,7 @@ import type { ConnectionState } from './connection-state.ts';
 import type { SnifferCounters } from './counters.ts';
 import type { ErrorCount, Exchange, ExchangeOutcome, SnifferListener } from './events.ts';
 import type { ExtractContext } from './extract/context.ts';
-import { ExchangeFacts } from './extract/exchange-facts.ts';
+import { ExchangeFacts, topicName } from './extract/exchange-facts.ts';
 import { collectErrorCodes, nullableStringField, stringField } from './extract/fields.ts';
 import { extractorFor, roleOf } from './extract/registry.ts';
 import { FrameAssembler } from './frame-assembler.ts';
@@ -294,6 +294,7 @@ export class KafkaSession {
         const body = decoded.value.body;
         errors = collectErrorCodes(body);
         topLevelError = typeof body.errorCode === 'number' ? body.errorCode : 0;
+        if (typeof body.throttleTimeMs === 'number' && body.throttleTimeMs > 0) facts.throttleMs = body.throttleTimeMs;
         extractorFor(request.apiKey)?.response?.(body, decoded.value.bodyVersion, facts, this.#extract);
       } else {
         state.stats.undecodableFrames++;
@@ -347,9 +348,11 @@ export class KafkaSession {
       recordBytes: facts.topics.bytes,
       errorCode: response === undefined ? 0 : response.topLevelError !== 0 ? response.topLevelError : (errors[0]?.code ?? 0),
       errors,
+      throttleMs: facts.throttleMs,
+      fetchLags: facts.fetchLags.map((entry) => ({ topic: topicName(entry.topic, resolver), partition: entry.partition, lag: entry.lag })),
       rejected: rejectedRecords(facts.producedPartitions, facts.partitionErrors, outcome, resolver),
       partitionErrors: facts.partitionErrors.map((error) => ({
-        topic: error.topic.name ?? (error.topic.id !== undefined ? (resolver.name(error.topic.id) ?? error.topic.id) : ''),
+        topic: topicName(error.topic, resolver),
         partition: error.partition,
         errorCode: error.errorCode,
       })),

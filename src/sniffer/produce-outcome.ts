@@ -3,7 +3,7 @@
 
 import { errorCodeName } from '../protocol/error-codes.ts';
 import type { Exchange, ExchangeOutcome, RejectedRecords } from './events.ts';
-import type { PartitionErrorRef, ProducedPartition, TopicRef } from './extract/exchange-facts.ts';
+import { topicName, type PartitionErrorRef, type ProducedPartition, type TopicRef } from './extract/exchange-facts.ts';
 import type { TopicResolver } from './topic-resolver.ts';
 
 export const UNANSWERED = 'UNANSWERED';
@@ -26,9 +26,8 @@ export function rejectedRecords(
         ? UNANSWERED
         : errors.find((candidate) => candidate.partition === entry.partition && sameTopic(candidate.topic, entry.topic));
     if (error === undefined) continue;
-    const id = entry.topic.id;
     rejected.push({
-      topic: entry.topic.name ?? (id !== undefined ? (resolver.name(id) ?? id) : ''),
+      topic: topicName(entry.topic, resolver),
       partition: entry.partition,
       error: typeof error === 'string' ? error : errorCodeName(error.errorCode),
       records: entry.records,

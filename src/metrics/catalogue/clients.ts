@@ -55,6 +55,19 @@ export const clientMetrics = {
     buckets: FETCH_LATENCY_BUCKETS,
     help: 'Fetch latency of consumers and followers, including the time the broker waited for data (long poll).',
   },
+  throttledRequests: {
+    name: 'kafka_client_throttled_requests_total',
+    type: 'counter',
+    labels: [...CLIENT, 'api'],
+    help: 'Responses with a throttle_time_ms above 0: the broker held the client back for a quota (produce, fetch or request rate).',
+  },
+  throttle: {
+    name: 'kafka_client_throttle_seconds_total',
+    type: 'counter',
+    labels: [...CLIENT, 'api'],
+    unit: 's',
+    help: 'Time the broker said it throttled the client for its quotas (the throttle_time_ms of its responses), by API.',
+  },
   produceBytes: {
     name: 'kafka_client_produce_bytes_total',
     type: 'counter',
@@ -79,6 +92,12 @@ export const clientMetrics = {
     type: 'counter',
     labels: [...CLIENT, 'topic'],
     help: 'Record batches produced to the topic.',
+  },
+  fetchLag: {
+    name: 'kafka_client_fetch_lag_records',
+    type: 'gauge',
+    labels: [...CLIENT, 'topic'],
+    help: "Records the consumer still has to read on the topic, as its fetch responses tell it: the high watermark (the last stable offset under read_committed) minus the offset after the records returned, at most over the topic's partitions; for every consumer, those that never commit offsets included. A partition not fetched for 2 minutes is left out.",
   },
   fetchBytes: {
     name: 'kafka_client_fetch_bytes_total',

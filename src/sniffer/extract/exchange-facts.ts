@@ -11,6 +11,11 @@ export interface TopicRef {
   readonly id?: string | undefined;
 }
 
+/** The topic's name: as the message named it, else as the resolver knows its id, else the id itself. */
+export function topicName(ref: TopicRef, resolver: TopicResolver): string {
+  return ref.name ?? (ref.id !== undefined ? (resolver.name(ref.id) ?? ref.id) : '');
+}
+
 interface TopicEntry {
   name: string | undefined;
   id: string | undefined;
@@ -148,6 +153,10 @@ export class ExchangeFacts {
   role: Role | undefined;
   readonly topics = new TopicTally();
   readonly producedPartitions: ProducedPartition[] = [];
+  /** Fetch requests: where each listed partition is fetched from (topic key, partition). */
+  readonly fetchOffsets = new Map<string, number>();
+  /** Fetch responses to consumers: the records left to read on each partition answered. */
+  readonly fetchLags: { readonly topic: TopicRef; readonly partition: number; readonly lag: number }[] = [];
   readonly details: ExchangeDetails = {};
   readonly partitionErrors: PartitionErrorRef[] = [];
   /** False for requests that get no response (Produce with acks=0). */
@@ -157,6 +166,8 @@ export class ExchangeFacts {
   /** A request whose first SASL token named this user: it becomes the principal once the broker accepts. */
   saslUser: string | undefined;
   problem: string | undefined;
+  /** How long the broker says it throttled the client (quota) before or after this response; undefined for none. */
+  throttleMs: number | undefined;
 
   constructor(role: Role | undefined) {
     this.role = role;

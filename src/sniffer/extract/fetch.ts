@@ -2,7 +2,7 @@ import { compressionCodecNames, DEFAULT_MAX_DECOMPRESSED_BYTES, summarizeRecords
 import { partitionKey, splitPartitionKey, type PartitionKey } from '../fetch-sessions.ts';
 import type { ApiExtractor } from './context.ts';
 import type { TopicRef } from './exchange-facts.ts';
-import { bytesField, numberField, numbersField, stringField, structField, structsField } from './fields.ts';
+import { bytesField, int64Field, numberField, numbersField, stringField, structField, structsField } from './fields.ts';
 
 const NO_SESSION = 0;
 const SESSIONLESS_EPOCH = -1;
@@ -19,6 +19,25 @@ function refOf(key: string): TopicRef {
 
 function topicRefOf(topic: DecodedStruct): TopicRef {
   return { name: stringField(topic, 'topic'), id: stringField(topic, 'topicId') };
+}
+
+const READ_COMMITTED = 1;
+
+/**
+ * The records a consumer still has to read on a partition after this response: the high watermark (the
+ * last stable offset for read_committed) minus where it fetches next, which is after the records returned,
+ * or where it asked to fetch when none came back; undefined when neither is known.
+ */
+function consumerLag(
+  partition: DecodedStruct,
+  nextOffset: number,
+  fetchOffset: number | undefined,
+  isolationLevel: number | undefined,
+): number | undefined {
+  const stable = isolationLevel === READ_COMMITTED ? int64Field(partition, 'lastStableOffset') : undefined;
+  const end = Number(stable !== undefined && Number(stable) >= 0 ? stable : (int64Field(partition, 'highWatermark') ?? -1));
+  const next = nextOffset >= 0 ? nextOffset : fetchOffset;
+  return end < 0 || next === undefined ? undefined : Math.max(0, end - next);
 }
 
 /**
@@ -38,7 +57,12 @@ export const fetchExtractor: ApiExtractor = {
     const listed: PartitionKey[] = [];
     for (const topic of structsField(body, 'topics')) {
       const key = topicKey(topicRefOf(topic));
-      for (const partition of structsField(topic, 'partitions')) listed.push(partitionKey(key, numberField(partition, 'partition') ?? -1));
+      for (const partition of structsField(topic, 'partitions')) {
+        const listedKey = partitionKey(key, numberField(partition, 'partition') ?? -1);
+        listed.push(listedKey);
+        const fetchOffset = int64Field(partition, 'fetchOffset');
+        if (fetchOffset !== undefined) facts.fetchOffsets.set(listedKey, Number(fetchOffset));
+      }
     }
     const forgotten: PartitionKey[] = [];
     for (const topic of structsField(body, 'forgottenTopicsData')) {
@@ -80,6 +104,15 @@ export const fetchExtractor: ApiExtractor = {
         if (partitionError !== 0) facts.partitionErrors.push({ topic: ref, partition: index, errorCode: partitionError });
         const records = bytesField(partition, 'records') ?? null;
         const summary = summarizeRecords(records, 0, records?.length ?? 0, budget);
+        if (facts.role === 'consumer' && partitionError === 0) {
+          const lag = consumerLag(
+            partition,
+            summary.nextOffset,
+            facts.fetchOffsets.get(partitionKey(topicKey(ref), index)),
+            facts.details.isolationLevel,
+          );
+          if (lag !== undefined) facts.fetchLags.push({ topic: ref, partition: index, lag });
+        }
         codecs |= summary.compressionCodecs;
         controlRecords += summary.controlRecords;
         uncountedWrappers += summary.uncountedWrappers;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { DecodedStruct } from '../../../src/protocol/index.ts';
 import { Sniffer } from '../../../src/sniffer/sniffer.ts';
 import { Writer } from '../protocol/support/encoder.ts';
 import { recordBatch, requestFrame, responseFrame } from './support/frames.ts';
@@ -40,6 +41,57 @@ function fetchV16(
 }
 
 describe('fetch', () => {
+  it('tells the records a consumer has left to read: high watermark (last stable offset for read_committed) minus the offset after the records returned, or where it asked when none came', () => {
+    const batchAt = (baseOffset: number, records: number): Buffer => {
+      const batch = recordBatch(records);
+      batch.writeBigInt64BE(BigInt(baseOffset), 0);
+      return batch;
+    };
+    const fetch = (correlationId: number, isolationLevel: number, offsets: [number, number][]) =>
+      requestFrame(FETCH, 16, correlationId, 'consumer-1', {
+        replicaId: -1,
+        sessionEpoch: -1,
+        isolationLevel,
+        topics: [
+          { topicId: ORDERS_ID, partitions: offsets.map(([partition, fetchOffset]) => ({ partition, fetchOffset: BigInt(fetchOffset) })) },
+        ],
+      });
+    const answer = (correlationId: number, partitions: DecodedStruct[]) =>
+      responseFrame(FETCH, 16, correlationId, { responses: [{ topicId: ORDERS_ID, partitions }] });
+    const conversation = new TcpConversation()
+      .send(
+        'client',
+        fetch(1, 0, [
+          [0, 40],
+          [1, 70],
+          [2, 5],
+        ]),
+      )
+      .send(
+        'server',
+        answer(1, [
+          { partitionIndex: 0, highWatermark: 100n, lastStableOffset: 100n, records: Buffer.concat([batchAt(40, 4), batchAt(44, 6)]) },
+          { partitionIndex: 1, highWatermark: 100n, lastStableOffset: 100n },
+          { partitionIndex: 2, highWatermark: 9n, errorCode: 1 },
+        ]),
+      )
+      .send('client', fetch(2, 1, [[0, 50]]))
+      .send('server', answer(2, [{ partitionIndex: 0, highWatermark: 100n, lastStableOffset: 90n, records: batchAt(50, 10) }]))
+      .close();
+    const exchanges = sniff(conversation.segments).exchanges.sort((a, b) => a.correlationId - b.correlationId);
+    assert.deepEqual(
+      exchanges.map((e) => e.fetchLags.map((lag) => [lag.partition, lag.lag])),
+      [
+        [
+          [0, 50],
+          [1, 30],
+        ],
+        [[0, 30]],
+      ],
+      'partition 2 answered with an error tells nothing',
+    );
+  });
+
   it('keeps the partitions of a fetch session: incremental fetches list only what changed', () => {
     const conversation = new TcpConversation()
       .send('client', fetchV16(1, 0, 0, [[ORDERS_ID, [0, 1, 2]]]))

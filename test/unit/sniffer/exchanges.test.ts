@@ -203,6 +203,26 @@ describe('records, bytes and errors', () => {
     ]);
   });
 
+  it('reports the throttle time a response announces, and none for 0', () => {
+    const conversation = new TcpConversation()
+      .send('client', produceV9(11, -1, [{ index: 0, records: recordBatch(1) }]))
+      .send(
+        'server',
+        responseFrame(PRODUCE, 9, 11, { responses: [{ name: 'orders', partitionResponses: [{ index: 0 }] }], throttleTimeMs: 250 }),
+      )
+      .send('client', produceV9(12, -1, [{ index: 0, records: recordBatch(1) }]))
+      .send(
+        'server',
+        responseFrame(PRODUCE, 9, 12, { responses: [{ name: 'orders', partitionResponses: [{ index: 0 }] }], throttleTimeMs: 0 }),
+      )
+      .close();
+    const exchanges = sniff(conversation.segments).exchanges.sort((a, b) => a.correlationId - b.correlationId);
+    assert.deepEqual(
+      exchanges.map((exchange) => exchange.throttleMs),
+      [250, undefined],
+    );
+  });
+
   it('tells apart the records of partitions the broker refused, and of a request never answered', () => {
     const conversation = new TcpConversation()
       .send(

@@ -50,6 +50,22 @@ for (const { name, capture, truth } of sniffFixtures()) {
       }
     });
 
+    it('a consumer that read everything ends with no records left to read on any partition it fetched', () => {
+      for (const [topic, expected] of Object.entries(truth.topics)) {
+        for (const clientId of Object.keys(expected.consumed)) {
+          const fetches = consumerFetches(learned.exchanges).filter((e) => e.clientId === clientId && e.fetchLags.length > 0);
+          const last = new Map<number, number>();
+          for (const fetch of fetches) {
+            for (const entry of fetch.fetchLags.filter((lag) => lag.topic === topic)) {
+              last.set(entry.partition, entry.lag);
+            }
+          }
+          assert.ok(last.size > 0, `${clientId} on ${topic}: no fetch lag seen`);
+          for (const [partition, lag] of last) assert.equal(lag, 0, `${clientId} on ${topic}-${partition} at the end`);
+        }
+      }
+    });
+
     it('counts the records each consumer fetched as the consumer read them', () => {
       const fetched = sumBy(consumerFetches(learned.exchanges), (e, topic) => `${e.clientId}|${topic}`);
       const expected = new Map(
