@@ -40,6 +40,8 @@ interface ClientState {
   /** Records the broker did not take, keyed by `topic \0 error`. */
   readonly produceFailed: Map<string, number>;
   readonly fetched: Map<string, TopicCounters>;
+  /** Topic -> fetched records of aborted transactions. */
+  readonly fetchAborted: Map<string, number>;
   /** `topic \0 partition` -> records left to read, and when the fetch response said so. */
   readonly fetchLag: Map<string, { lag: number; atMs: number }>;
   readonly replicated: Map<string, TopicCounters>;
@@ -141,6 +143,7 @@ export class ClientMetrics implements SnifferListener {
         if (entry.records > 0) increment(client.produceFailed, `${entry.topic}\u0000${entry.error}`, entry.records);
     } else if (exchange.apiKey === ApiKey.Fetch && (exchange.role === 'consumer' || exchange.role === 'follower')) {
       const into = exchange.role === 'consumer' ? client.fetched : client.replicated;
+      if (exchange.role === 'consumer') for (const { topic, records } of exchange.aborted) increment(client.fetchAborted, topic, records);
       const atMs = this.#now();
       for (const { topic, partition, lag } of exchange.fetchLags) client.fetchLag.set(`${topic}\u0000${partition}`, { lag, atMs });
       for (const topic of exchange.topics)
@@ -223,6 +226,8 @@ export class ClientMetrics implements SnifferListener {
         snapshot.add(clientMetrics.fetchBytes, { ...labels, topic }, counters.bytes);
         snapshot.add(clientMetrics.fetchRecords, { ...labels, topic }, counters.records);
       }
+      for (const [topic, records] of client.fetchAborted)
+        snapshot.add(clientMetrics.fetchAbortedRecords, { ...labels, topic: this.#topicNames.get(topic) ?? topic }, records);
       for (const [topic, lag] of this.#fetchLagByTopic(client)) snapshot.add(clientMetrics.fetchLag, { ...labels, topic }, lag);
       for (const [topic, counters] of this.#byTopicName(client.replicated)) {
         snapshot.add(clientMetrics.replicationFetchBytes, { ...labels, topic }, counters.bytes);
@@ -343,6 +348,7 @@ export class ClientMetrics implements SnifferListener {
       produceFailed: new Map(),
       throttled: new Map(),
       fetchLag: new Map(),
+      fetchAborted: new Map(),
       fetched: new Map(),
       replicated: new Map(),
     };

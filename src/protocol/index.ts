@@ -30,6 +30,7 @@ export {
   type ResponseHeader,
   type ResponseHeaderVersion,
 } from './headers.ts';
+export { AbortedTransactionFilter, type AbortedTransaction } from './aborted-transactions.ts';
 export { Reader, type Int64 } from './reader.ts';
 export {
   COMPRESSION_GZIP,

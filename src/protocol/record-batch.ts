@@ -9,6 +9,7 @@
 //    wrapper counts as ONE record, `uncountedWrappers` says how many and `approximate` is set.
 
 import { DecodeError } from './decode-error.ts';
+import type { AbortedTransactionFilter } from './aborted-transactions.ts';
 import { CodecError, gunzipBounded, unlz4Bounded, unsnappyBounded } from './legacy-codecs.ts';
 
 export const COMPRESSION_NONE = 0;
@@ -23,6 +24,8 @@ const MAGIC_OFFSET = 16;
 const V2_HEADER_SIZE = 61;
 const V2_ATTRIBUTES_OFFSET = 21;
 const V2_LAST_OFFSET_DELTA_OFFSET = 23;
+const V2_PRODUCER_ID_OFFSET = 43;
+const CONTROL_TYPE_ABORT = 0;
 const V2_RECORD_COUNT_OFFSET = 57;
 const V2_COMPRESSION_MASK = 0x07;
 const V2_TRANSACTIONAL_FLAG = 0x10;
@@ -56,6 +59,8 @@ export interface RecordSetSummary {
   records: number;
   controlBatches: number;
   controlRecords: number;
+  /** Data records (counted in `records` too) of aborted transactions, which a read_committed consumer drops. */
+  abortedRecords: number;
   transactionalBatches: number;
   /** Bit n is set when some batch used compression codec n (see COMPRESSION_*). */
   compressionCodecs: number;
@@ -81,6 +86,7 @@ function emptySummary(): RecordSetSummary {
     records: 0,
     controlBatches: 0,
     controlRecords: 0,
+    abortedRecords: 0,
     transactionalBatches: 0,
     compressionCodecs: 0,
     magics: 0,
@@ -101,7 +107,40 @@ export function compressionCodecNames(mask: number): string[] {
   return names;
 }
 
-function countV2Batch(buf: Buffer, at: number, length: number, summary: RecordSetSummary): DecodeError | null {
+/** Reads a zigzag varint (the record fields' encoding) at `at`; undefined past `end`. */
+function readVarint(buf: Buffer, at: number, end: number): { value: number; next: number } | undefined {
+  let raw = 0;
+  for (let shift = 0, index = at; index < end && shift <= 28; shift += 7, index++) {
+    const byte = buf[index]!;
+    raw |= (byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) return { value: (raw >>> 1) ^ -(raw & 1), next: index + 1 };
+  }
+  return undefined;
+}
+
+/** Whether an uncompressed control batch's first record is an ABORT marker (its key: version int16, type int16). */
+function isAbortMarker(buf: Buffer, at: number, end: number): boolean {
+  const recordLength = readVarint(buf, at + V2_HEADER_SIZE, end);
+  if (!recordLength) return false;
+  let cursor = recordLength.next + 1; // past the record's attributes byte
+  for (let field = 0; field < 2; field++) {
+    // timestamp delta, offset delta
+    const skipped = readVarint(buf, cursor, end);
+    if (!skipped) return false;
+    cursor = skipped.next;
+  }
+  const keyLength = readVarint(buf, cursor, end);
+  if (!keyLength || keyLength.value < 4 || keyLength.next + 4 > end) return false;
+  return buf.readInt16BE(keyLength.next + 2) === CONTROL_TYPE_ABORT;
+}
+
+function countV2Batch(
+  buf: Buffer,
+  at: number,
+  length: number,
+  summary: RecordSetSummary,
+  aborted: AbortedTransactionFilter | undefined,
+): DecodeError | null {
   if (LOG_OVERHEAD + length < V2_HEADER_SIZE) {
     return new DecodeError('record batch', at, `batch length ${length} is shorter than the v2 header`);
   }
@@ -110,11 +149,22 @@ function countV2Batch(buf: Buffer, at: number, length: number, summary: RecordSe
   if (recordCount < 0) return new DecodeError('record batch', at, `negative record count ${recordCount}`);
   summary.compressionCodecs |= 1 << (attributes & V2_COMPRESSION_MASK);
   if (attributes & V2_TRANSACTIONAL_FLAG) summary.transactionalBatches++;
-  if (attributes & V2_CONTROL_FLAG) {
+  const control = (attributes & V2_CONTROL_FLAG) !== 0;
+  if (control) {
     summary.controlBatches++;
     summary.controlRecords += recordCount;
   } else {
     summary.records += recordCount;
+  }
+  if (aborted) {
+    const batch = {
+      producerId: buf.readBigInt64BE(at + V2_PRODUCER_ID_OFFSET),
+      lastOffset: Number(buf.readBigInt64BE(at)) + buf.readInt32BE(at + V2_LAST_OFFSET_DELTA_OFFSET),
+      transactional: (attributes & V2_TRANSACTIONAL_FLAG) !== 0,
+      control,
+      abortMarker: control && (attributes & V2_COMPRESSION_MASK) === COMPRESSION_NONE && isAbortMarker(buf, at, at + LOG_OVERHEAD + length),
+    };
+    if (aborted.isAborted(batch)) summary.abortedRecords += recordCount;
   }
   return null;
 }
@@ -192,6 +242,7 @@ export function summarizeRecords(
   offset = 0,
   end = records ? records.length : 0,
   budget: DecompressionBudget = { remaining: DEFAULT_MAX_DECOMPRESSED_BYTES },
+  aborted?: AbortedTransactionFilter,
 ): RecordSetSummary {
   const summary = emptySummary();
   if (!records) return summary;
@@ -211,7 +262,7 @@ export function summarizeRecords(
     if (remaining < LOG_OVERHEAD + length) break;
     const magic = length > MAGIC_OFFSET - LOG_OVERHEAD ? records.readInt8(at + MAGIC_OFFSET) : -1;
     let error: DecodeError | null;
-    if (magic === 2) error = countV2Batch(records, at, length, summary);
+    if (magic === 2) error = countV2Batch(records, at, length, summary, aborted);
     else if (magic === 0 || magic === 1) error = countLegacyMessage(records, at, length, magic, summary, budget);
     else error = new DecodeError('record batch', at, magic < 0 ? `batch length ${length} leaves no magic byte` : `unknown magic ${magic}`);
     if (error) {

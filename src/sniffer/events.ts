@@ -163,6 +163,8 @@ export interface Exchange {
   /** Every non-zero error code in the response, with how often it occurs. */
   readonly errors: readonly ErrorCount[];
   readonly partitionErrors: readonly PartitionError[];
+  /** Fetch: per topic, records (counted in `topics` too) of aborted transactions, which a read_committed consumer drops. */
+  readonly aborted: readonly { readonly topic: string; readonly records: number }[];
   /** Fetch by a consumer: per partition answered, the records it still has to read after this response. */
   readonly fetchLags: readonly PartitionLag[];
   /** The response's throttle_time_ms when above 0: the broker held the client back for its quota. */

@@ -349,6 +349,7 @@ export class KafkaSession {
       errorCode: response === undefined ? 0 : response.topLevelError !== 0 ? response.topLevelError : (errors[0]?.code ?? 0),
       errors,
       throttleMs: facts.throttleMs,
+      aborted: facts.fetchAborted.map((entry) => ({ topic: topicName(entry.topic, resolver), records: entry.records })),
       fetchLags: facts.fetchLags.map((entry) => ({ topic: topicName(entry.topic, resolver), partition: entry.partition, lag: entry.lag })),
       rejected: rejectedRecords(facts.producedPartitions, facts.partitionErrors, outcome, resolver),
       partitionErrors: facts.partitionErrors.map((error) => ({

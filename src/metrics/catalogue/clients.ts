@@ -93,6 +93,12 @@ export const clientMetrics = {
     labels: [...CLIENT, 'topic'],
     help: 'Record batches produced to the topic.',
   },
+  fetchAbortedRecords: {
+    name: 'kafka_client_fetch_aborted_records_total',
+    type: 'counter',
+    labels: [...CLIENT, 'topic'],
+    help: 'Records fetched (counted in kafka_client_fetch_records_total) that belong to aborted transactions, which a read_committed consumer drops: fetched minus aborted is what its application sees.',
+  },
   fetchLag: {
     name: 'kafka_client_fetch_lag_records',
     type: 'gauge',

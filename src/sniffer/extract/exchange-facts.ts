@@ -155,6 +155,8 @@ export class ExchangeFacts {
   readonly producedPartitions: ProducedPartition[] = [];
   /** Fetch requests: where each listed partition is fetched from (topic key, partition). */
   readonly fetchOffsets = new Map<string, number>();
+  /** Fetch responses: records of aborted transactions, per topic and partition answered. */
+  readonly fetchAborted: { readonly topic: TopicRef; readonly records: number }[] = [];
   /** Fetch responses to consumers: the records left to read on each partition answered. */
   readonly fetchLags: { readonly topic: TopicRef; readonly partition: number; readonly lag: number }[] = [];
   readonly details: ExchangeDetails = {};

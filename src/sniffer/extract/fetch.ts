@@ -1,4 +1,10 @@
-import { compressionCodecNames, DEFAULT_MAX_DECOMPRESSED_BYTES, summarizeRecords, type DecodedStruct } from '../../protocol/index.ts';
+import {
+  AbortedTransactionFilter,
+  compressionCodecNames,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  summarizeRecords,
+  type DecodedStruct,
+} from '../../protocol/index.ts';
 import { partitionKey, splitPartitionKey, type PartitionKey } from '../fetch-sessions.ts';
 import type { ApiExtractor } from './context.ts';
 import type { TopicRef } from './exchange-facts.ts';
@@ -22,6 +28,18 @@ function topicRefOf(topic: DecodedStruct): TopicRef {
 }
 
 const READ_COMMITTED = 1;
+
+/** The partition's aborted transactions (read_committed responses list them); undefined when it lists none. */
+function abortedFilter(partition: DecodedStruct): AbortedTransactionFilter | undefined {
+  const aborted = structsField(partition, 'abortedTransactions');
+  if (aborted.length === 0) return undefined;
+  return new AbortedTransactionFilter(
+    aborted.map((entry) => ({
+      producerId: BigInt(int64Field(entry, 'producerId') ?? -1),
+      firstOffset: Number(int64Field(entry, 'firstOffset') ?? -1),
+    })),
+  );
+}
 
 /**
  * The records a consumer still has to read on a partition after this response: the high watermark (the
@@ -103,7 +121,8 @@ export const fetchExtractor: ApiExtractor = {
         const partitionError = numberField(partition, 'errorCode') ?? 0;
         if (partitionError !== 0) facts.partitionErrors.push({ topic: ref, partition: index, errorCode: partitionError });
         const records = bytesField(partition, 'records') ?? null;
-        const summary = summarizeRecords(records, 0, records?.length ?? 0, budget);
+        const summary = summarizeRecords(records, 0, records?.length ?? 0, budget, abortedFilter(partition));
+        if (summary.abortedRecords > 0) facts.fetchAborted.push({ topic: ref, records: summary.abortedRecords });
         if (facts.role === 'consumer' && partitionError === 0) {
           const lag = consumerLag(
             partition,
