@@ -11,6 +11,7 @@ import { acceptedByTopic } from '../sniffer/produce-outcome.ts';
 import type { CloseReason } from '../tcp/connection.ts';
 import type { ClientAddressBook } from './client-address-resolver.ts';
 import { reportedRole, type ReportedRole } from './client-role.ts';
+import { PendingTransactions, type EndedTransaction } from './pending-transactions.ts';
 import { noPodDirectory, podLabelsOf, type PodDirectory } from './pod-directory.ts';
 
 interface TopicCounters {
@@ -37,6 +38,8 @@ interface ClientState {
   fetchLatency: HistogramAccumulator | undefined;
   /** Keyed by topic name, or by topic id until its name is known. */
   readonly produced: Map<string, TopicCounters>;
+  /** Topic -> records of transactions that were aborted. */
+  readonly produceAborted: Map<string, number>;
   /** Records the broker did not take, keyed by `topic \0 error`. */
   readonly produceFailed: Map<string, number>;
   readonly fetched: Map<string, TopicCounters>;
@@ -91,6 +94,12 @@ function addTopic(map: Map<string, TopicCounters>, topic: string, bytes: number,
   counters.batches += batches;
 }
 
+/** A transaction whose EndTxn is not seen within Kafka's largest default transaction timeout (15 minutes) counts as produced. */
+const TRANSACTION_UNRESOLVED_MS = 15 * 60_000;
+const MAX_PENDING_TRANSACTIONS = 10_000;
+
+const clientKey = (client: { readonly host: string; readonly clientId: string }): string => `${client.host}\u0000${client.clientId}`;
+
 /** A partition whose last fetch response is older than this is no longer read by that client. */
 const FETCH_LAG_FRESH_MS = 120_000;
 
@@ -102,6 +111,8 @@ export class ClientMetrics implements SnifferListener {
   readonly #options: ClientMetricsOptions;
   readonly #now: () => number;
   readonly #pods: PodDirectory;
+  readonly #transactions = new PendingTransactions(MAX_PENDING_TRANSACTIONS);
+  #unresolvedTransactions = 0;
   #dropped = 0;
 
   constructor(options: ClientMetricsOptions) {
@@ -138,9 +149,18 @@ export class ClientMetrics implements SnifferListener {
     }
     if (exchange.latencyMs !== undefined) this.#latency(client, exchange.apiKey, api).observe(exchange.latencyMs / 1000);
     if (exchange.apiKey === ApiKey.Produce) {
-      for (const [topic, count] of acceptedByTopic(exchange)) addTopic(client.produced, topic, count.bytes, count.records, count.batches);
+      const producerId = exchange.details.transactional ? exchange.details.producerId : undefined;
+      for (const [topic, count] of acceptedByTopic(exchange)) {
+        if (producerId === undefined || exchange.outcome !== 'answered')
+          addTopic(client.produced, topic, count.bytes, count.records, count.batches);
+        else this.#settle(this.#transactions.hold(BigInt(producerId), clientKey(client), topic, count, this.#now()), 'produced');
+      }
       for (const entry of exchange.rejected)
         if (entry.records > 0) increment(client.produceFailed, `${entry.topic}\u0000${entry.error}`, entry.records);
+    } else if (exchange.apiKey === ApiKey.EndTxn && exchange.outcome === 'answered' && exchange.errorCode === 0) {
+      const { producerId, transactionCommitted } = exchange.details;
+      if (producerId !== undefined)
+        this.#settle(this.#transactions.end(BigInt(producerId)), transactionCommitted === false ? 'aborted' : 'produced');
     } else if (exchange.apiKey === ApiKey.Fetch && (exchange.role === 'consumer' || exchange.role === 'follower')) {
       const into = exchange.role === 'consumer' ? client.fetched : client.replicated;
       if (exchange.role === 'consumer') for (const { topic, records } of exchange.aborted) increment(client.fetchAborted, topic, records);
@@ -165,6 +185,25 @@ export class ClientMetrics implements SnifferListener {
     this.#topicNames.set(topicId, name);
   }
 
+  /** Counts an ended transaction's records as produced (committed, or its EndTxn never seen) or aborted. */
+  #settle(ended: EndedTransaction | undefined, as: 'produced' | 'aborted'): void {
+    if (ended === undefined) return;
+    const client = this.#clients.get(ended.clientKey);
+    if (client === undefined) return;
+    for (const [topic, held] of ended.topics) {
+      if (as === 'produced') addTopic(client.produced, topic, held.bytes, held.records, held.batches);
+      else increment(client.produceAborted, topic, held.records);
+    }
+  }
+
+  /** Transactions whose EndTxn was not seen within TRANSACTION_UNRESOLVED_MS count as produced. */
+  #settleUnresolved(): void {
+    for (const ended of this.#transactions.expire(this.#now() - TRANSACTION_UNRESOLVED_MS)) {
+      this.#unresolvedTransactions++;
+      this.#settle(ended, 'produced');
+    }
+  }
+
   /** Forgets clients that sent nothing for `idleMs`; returns how many. */
   expire(idleMs: number): number {
     const before = this.#now() - idleMs;
@@ -180,6 +219,7 @@ export class ClientMetrics implements SnifferListener {
 
   /** The kafka_client_* series now, within the series budget. */
   snapshot(): Snapshot {
+    this.#settleUnresolved();
     const snapshot = new Snapshot(this.#options.maxSeries);
     const clients = [...this.#clients.values()];
     for (const client of clients) {
@@ -218,6 +258,8 @@ export class ClientMetrics implements SnifferListener {
         snapshot.add(clientMetrics.produceRecords, { ...labels, topic }, counters.records);
         snapshot.add(clientMetrics.produceBatches, { ...labels, topic }, counters.batches);
       }
+      for (const [topic, records] of client.produceAborted)
+        snapshot.add(clientMetrics.produceAbortedRecords, { ...labels, topic }, records);
       for (const [key, records] of client.produceFailed) {
         const [topic, error] = key.split('\u0000') as [string, string];
         snapshot.add(clientMetrics.produceFailedRecords, { ...labels, topic, error }, records);
@@ -238,6 +280,8 @@ export class ClientMetrics implements SnifferListener {
       if (client.fetchLatency) snapshot.addHistogram(clientMetrics.fetchLatency, labels, client.fetchLatency.freeze());
     }
     snapshot.addOutsideBudget(snifferMetrics.clientsDropped, {}, this.#dropped);
+    snapshot.addOutsideBudget(snifferMetrics.pendingTransactions, {}, this.#transactions.size);
+    snapshot.addOutsideBudget(snifferMetrics.unresolvedTransactions, {}, this.#unresolvedTransactions);
     snapshot.addOutsideBudget(collectionMetrics.seriesDropped, { collector: 'sniffer' }, snapshot.dropped);
     snapshot.addOutsideBudget(collectionMetrics.seriesBudget, { collector: 'sniffer' }, this.#options.maxSeries);
     return snapshot;
@@ -324,7 +368,7 @@ export class ClientMetrics implements SnifferListener {
   }
 
   #client(host: string, clientId: string): ClientState | undefined {
-    const key = `${host}\u0000${clientId}`;
+    const key = clientKey({ host, clientId });
     let client = this.#clients.get(key);
     if (client !== undefined) return client;
     if (this.#clients.size >= this.#options.maxClients) {
@@ -346,6 +390,7 @@ export class ClientMetrics implements SnifferListener {
       fetchLatency: undefined,
       produced: new Map(),
       produceFailed: new Map(),
+      produceAborted: new Map(),
       throttled: new Map(),
       fetchLag: new Map(),
       fetchAborted: new Map(),

@@ -62,6 +62,8 @@ export interface RecordSetSummary {
   /** Data records (counted in `records` too) of aborted transactions, which a read_committed consumer drops. */
   abortedRecords: number;
   transactionalBatches: number;
+  /** The producer id of the transactional batches; -1n when there are none. */
+  transactionalProducerId: bigint;
   /** Bit n is set when some batch used compression codec n (see COMPRESSION_*). */
   compressionCodecs: number;
   /** Bit n is set when some batch had magic n. */
@@ -88,6 +90,7 @@ function emptySummary(): RecordSetSummary {
     controlRecords: 0,
     abortedRecords: 0,
     transactionalBatches: 0,
+    transactionalProducerId: -1n,
     compressionCodecs: 0,
     magics: 0,
     bytes: 0,
@@ -148,7 +151,10 @@ function countV2Batch(
   const recordCount = buf.readInt32BE(at + V2_RECORD_COUNT_OFFSET);
   if (recordCount < 0) return new DecodeError('record batch', at, `negative record count ${recordCount}`);
   summary.compressionCodecs |= 1 << (attributes & V2_COMPRESSION_MASK);
-  if (attributes & V2_TRANSACTIONAL_FLAG) summary.transactionalBatches++;
+  if (attributes & V2_TRANSACTIONAL_FLAG) {
+    summary.transactionalBatches++;
+    summary.transactionalProducerId = buf.readBigInt64BE(at + V2_PRODUCER_ID_OFFSET);
+  }
   const control = (attributes & V2_CONTROL_FLAG) !== 0;
   if (control) {
     summary.controlBatches++;

@@ -112,6 +112,10 @@ export interface ExchangeDetails {
   coordinatorKeys?: readonly string[];
   coordinatorKeyType?: number;
   producerId?: number | bigint;
+  /** Produce: its batches belong to a transaction of `producerId`. */
+  transactional?: boolean;
+  /** EndTxn: whether the transaction of `producerId` is committed (true) or aborted (false). */
+  transactionCommitted?: boolean;
   producerEpoch?: number;
   replicaId?: number;
   isolationLevel?: number;

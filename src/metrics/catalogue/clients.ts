@@ -81,6 +81,12 @@ export const clientMetrics = {
     labels: [...CLIENT, 'topic'],
     help: 'Data records produced to the topic that the broker took: their partition answered without error (control records excluded). acks=0 requests have no answer: their records count when sent.',
   },
+  produceAbortedRecords: {
+    name: 'kafka_client_produce_aborted_records_total',
+    type: 'counter',
+    labels: [...CLIENT, 'topic'],
+    help: 'Data records a transactional producer wrote in transactions it then aborted (its EndTxn, on any connection, said abort); committed ones count in kafka_client_produce_records_total once the EndTxn is seen, or after 15 minutes without one.',
+  },
   produceFailedRecords: {
     name: 'kafka_client_produce_failed_records_total',
     type: 'counter',
@@ -196,6 +202,18 @@ export const snifferMetrics = {
     type: 'counter',
     labels: [],
     help: 'Kafka frames larger than --sniff.max-frame-size: decoded from their first 4 KiB (requests, bytes, latency) but their records are not counted.',
+  },
+  pendingTransactions: {
+    name: 'kafka_sonar_sniffer_pending_transactions',
+    type: 'gauge',
+    labels: [],
+    help: 'Transactions whose records are held until their EndTxn is seen (at most 10,000; past that the oldest counts as produced).',
+  },
+  unresolvedTransactions: {
+    name: 'kafka_sonar_sniffer_unresolved_transactions_total',
+    type: 'counter',
+    labels: [],
+    help: 'Transactions whose EndTxn was not seen within 15 minutes (it went to a broker this capture does not see, or was lost): their records counted as produced.',
   },
   uncountedWrappers: {
     name: 'kafka_sonar_sniffer_uncounted_wrappers_total',

@@ -52,6 +52,17 @@ export const listOffsetsExtractor: ApiExtractor = {
   },
 };
 
+/** EndTxn: the producer whose transaction ends, and whether it is committed or aborted. */
+export const endTxnExtractor: ApiExtractor = {
+  request(body, _version, facts) {
+    const producerId = int64Field(body, 'producerId');
+    if (producerId !== undefined) facts.details.producerId = producerId;
+    const producerEpoch = numberField(body, 'producerEpoch');
+    if (producerEpoch !== undefined) facts.details.producerEpoch = producerEpoch;
+    if (typeof body.committed === 'boolean') facts.details.transactionCommitted = body.committed;
+  },
+};
+
 /** InitProducerId: the transactional id (null for idempotent producers) and the producer id granted. */
 export const initProducerIdExtractor: ApiExtractor = {
   request(body, _version, facts) {

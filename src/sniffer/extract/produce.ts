@@ -33,6 +33,10 @@ export const produceExtractor: ApiExtractor = {
         };
         facts.topics.add(ref, index, carried.records, carried.bytes, carried.batches);
         facts.producedPartitions.push(carried);
+        if (summary.transactionalProducerId >= 0n) {
+          facts.details.transactional = true;
+          facts.details.producerId = summary.transactionalProducerId;
+        }
       }
     }
     if (codecs !== 0) facts.details.compression = compressionCodecNames(codecs);

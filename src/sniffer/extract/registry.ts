@@ -12,7 +12,7 @@ import {
   syncGroupExtractor,
 } from './groups.ts';
 import { metadataExtractor } from './metadata.ts';
-import { apiVersionsExtractor, findCoordinatorExtractor, initProducerIdExtractor, listOffsetsExtractor } from './misc.ts';
+import { apiVersionsExtractor, endTxnExtractor, findCoordinatorExtractor, initProducerIdExtractor, listOffsetsExtractor } from './misc.ts';
 import { produceExtractor } from './produce.ts';
 import { saslAuthenticateExtractor, saslHandshakeExtractor } from './sasl.ts';
 
@@ -31,6 +31,7 @@ const EXTRACTORS = new Map<number, ApiExtractor>([
   [ApiKey.SaslHandshake, saslHandshakeExtractor],
   [ApiKey.ApiVersions, apiVersionsExtractor],
   [ApiKey.InitProducerId, initProducerIdExtractor],
+  [ApiKey.EndTxn, endTxnExtractor],
   [ApiKey.SaslAuthenticate, saslAuthenticateExtractor],
   [ApiKey.ConsumerGroupHeartbeat, consumerGroupHeartbeatExtractor],
 ]);

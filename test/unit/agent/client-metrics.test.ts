@@ -13,8 +13,11 @@ for (const { name, capture, truth } of sniffFixtures()) {
       agent = await agentOnCapture(capture);
     });
 
-    it('records produced per topic equal the end offset delta', () => {
+    it('records produced per topic, committed and aborted, equal the end offset delta', () => {
       const produced = sumBy(agent.clients.snapshot(), 'kafka_client_produce_records_total', 'topic');
+      for (const [topic, aborted] of sumBy(agent.clients.snapshot(), 'kafka_client_produce_aborted_records_total', 'topic')) {
+        produced.set(topic, (produced.get(topic) ?? 0) + aborted);
+      }
       for (const [topic, expected] of Object.entries(truth.topics))
         assert.equal(produced.get(topic) ?? 0, expected.produced, `${topic} produced`);
     });
@@ -60,6 +63,18 @@ for (const { name, capture, truth } of sniffFixtures()) {
 }
 
 describe('client metrics details', () => {
+  it('holds transactional records until the EndTxn: aborted ones apart (kafkajs aborted 10 of 40, and 10 of 60)', async () => {
+    for (const [capture, topic, committed] of [
+      ['kafkajs-zk.pcap', 'sniff-kafkajs-tx', 30],
+      ['aborted-kraft.pcap', 'sniff-aborted', 50],
+    ] as const) {
+      const snapshot = (await agentOnCapture(join(SNIFFER_FIXTURES, capture))).clients.snapshot();
+      assert.equal(sumBy(snapshot, 'kafka_client_produce_records_total', 'topic').get(topic), committed, capture);
+      assert.equal(sumBy(snapshot, 'kafka_client_produce_aborted_records_total', 'topic').get(topic), 10, capture);
+      assert.equal(snapshot.series('kafka_sonar_sniffer_pending_transactions')?.[0]?.value, 0, `${capture}: every transaction ended`);
+    }
+  });
+
   it('counts the records a broker refused apart, by error: refused-kraft, where kcat reported 50 of 150 refused', async () => {
     const agent = await agentOnCapture(join(SNIFFER_FIXTURES, 'refused-kraft.pcap'));
     const snapshot = agent.clients.snapshot();
