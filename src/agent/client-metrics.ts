@@ -12,6 +12,7 @@ import type { CloseReason } from '../tcp/connection.ts';
 import type { ClientAddressBook } from './client-address-resolver.ts';
 import { reportedRole, type ReportedRole } from './client-role.ts';
 import { PendingTransactions, type EndedTransaction } from './pending-transactions.ts';
+import { ProducerSequences } from './producer-sequences.ts';
 import { noPodDirectory, podLabelsOf, type PodDirectory } from './pod-directory.ts';
 
 interface TopicCounters {
@@ -38,6 +39,9 @@ interface ClientState {
   fetchLatency: HistogramAccumulator | undefined;
   /** Keyed by topic name, or by topic id until its name is known. */
   readonly produced: Map<string, TopicCounters>;
+  /** Topic -> batches an idempotent producer sent again (a sequence already seen), and sequences skipped. */
+  readonly retriedBatches: Map<string, number>;
+  readonly sequenceGaps: Map<string, number>;
   /** Topic -> records of transactions that were aborted. */
   readonly produceAborted: Map<string, number>;
   /** Records the broker did not take, keyed by `topic \0 error`. */
@@ -97,6 +101,7 @@ function addTopic(map: Map<string, TopicCounters>, topic: string, bytes: number,
 /** A transaction whose EndTxn is not seen within Kafka's largest default transaction timeout (15 minutes) counts as produced. */
 const TRANSACTION_UNRESOLVED_MS = 15 * 60_000;
 const MAX_PENDING_TRANSACTIONS = 10_000;
+const MAX_PRODUCER_PARTITIONS = 100_000;
 
 const clientKey = (client: { readonly host: string; readonly clientId: string }): string => `${client.host}\u0000${client.clientId}`;
 
@@ -112,6 +117,7 @@ export class ClientMetrics implements SnifferListener {
   readonly #now: () => number;
   readonly #pods: PodDirectory;
   readonly #transactions = new PendingTransactions(MAX_PENDING_TRANSACTIONS);
+  readonly #sequences = new ProducerSequences(MAX_PRODUCER_PARTITIONS);
   #unresolvedTransactions = 0;
   #dropped = 0;
 
@@ -154,6 +160,11 @@ export class ClientMetrics implements SnifferListener {
         if (producerId === undefined || exchange.outcome !== 'answered')
           addTopic(client.produced, topic, count.bytes, count.records, count.batches);
         else this.#settle(this.#transactions.hold(BigInt(producerId), clientKey(client), topic, count, this.#now()), 'produced');
+      }
+      for (const sequence of exchange.sequences) {
+        const outcome = this.#sequences.observe(sequence);
+        if (outcome === 'retry') increment(client.retriedBatches, sequence.topic);
+        else if (outcome === 'gap') increment(client.sequenceGaps, sequence.topic);
       }
       for (const entry of exchange.rejected)
         if (entry.records > 0) increment(client.produceFailed, `${entry.topic}\u0000${entry.error}`, entry.records);
@@ -258,6 +269,9 @@ export class ClientMetrics implements SnifferListener {
         snapshot.add(clientMetrics.produceRecords, { ...labels, topic }, counters.records);
         snapshot.add(clientMetrics.produceBatches, { ...labels, topic }, counters.batches);
       }
+      for (const [topic, batches] of client.retriedBatches)
+        snapshot.add(clientMetrics.produceRetriedBatches, { ...labels, topic }, batches);
+      for (const [topic, gaps] of client.sequenceGaps) snapshot.add(clientMetrics.produceSequenceGaps, { ...labels, topic }, gaps);
       for (const [topic, records] of client.produceAborted)
         snapshot.add(clientMetrics.produceAbortedRecords, { ...labels, topic }, records);
       for (const [key, records] of client.produceFailed) {
@@ -391,6 +405,8 @@ export class ClientMetrics implements SnifferListener {
       produced: new Map(),
       produceFailed: new Map(),
       produceAborted: new Map(),
+      retriedBatches: new Map(),
+      sequenceGaps: new Map(),
       throttled: new Map(),
       fetchLag: new Map(),
       fetchAborted: new Map(),

@@ -33,6 +33,8 @@ export interface ConnectionEntry {
   bytesOut: number;
   recordsProduced: number;
   recordsFetched: number;
+  /** Producers: the producer id and epoch the broker granted or the batches carry, and the transactional id. */
+  producer?: { id: string; epoch: number; transactionalId?: string };
   /** Consumers: records left to read per topic and partition, as the last fetch response of each left them. */
   fetchLag: Record<string, Record<string, number>>;
   topics: string[];
@@ -51,6 +53,7 @@ interface Tracked {
   readonly topics: Set<string>;
   recordsProduced: number;
   recordsFetched: number;
+  producer: { id: string; epoch: number; transactionalId?: string } | undefined;
   /** `topic \0 partition` -> records left to read. */
   readonly fetchLag: Map<string, number>;
   lastSeenMicros: number;
@@ -118,6 +121,7 @@ export class ConnectionDirectory implements SnifferListener {
     tracked.requests.set(exchange.apiName, (tracked.requests.get(exchange.apiName) ?? 0) + 1);
     for (const topic of exchange.topics) tracked.topics.add(topic.topic);
     if (exchange.apiKey === ApiKey.Produce) tracked.recordsProduced += acceptedRecords(exchange);
+    this.#learnProducer(tracked, exchange);
     if (exchange.apiKey === ApiKey.Fetch && exchange.role === 'consumer') {
       tracked.recordsFetched += exchange.records;
       for (const { topic, partition, lag } of exchange.fetchLags) tracked.fetchLag.set(`${topic}\u0000${partition}`, lag);
@@ -180,12 +184,25 @@ export class ConnectionDirectory implements SnifferListener {
       bytesOut: view.stats.bytesFromBroker,
       recordsProduced: tracked.recordsProduced,
       recordsFetched: tracked.recordsFetched,
+      ...(tracked.producer ? { producer: tracked.producer } : {}),
       fetchLag: this.#fetchLagView(tracked.fetchLag),
       topics: [...new Set([...tracked.topics].map((topic) => this.#topicNames.get(topic) ?? topic))].sort(),
       lastSeen: isoFromMicros(tracked.lastSeenMicros),
       state: tracked.closed ? 'closed' : 'open',
       tls: view.tls,
     };
+  }
+
+  /** The producer identity: granted by InitProducerId, or carried by the batches of an idempotent producer. */
+  #learnProducer(tracked: Tracked, exchange: Exchange): void {
+    const { details } = exchange;
+    const sequence = exchange.sequences[0];
+    const granted = exchange.apiKey === ApiKey.InitProducerId && details.producerId !== undefined && details.producerEpoch !== undefined;
+    if (!granted && sequence === undefined) return;
+    const id = String(granted ? details.producerId : sequence!.producerId);
+    const epoch = granted ? details.producerEpoch! : sequence!.producerEpoch;
+    const transactionalId = details.transactionalId ?? tracked.producer?.transactionalId;
+    tracked.producer = { id, epoch, ...(transactionalId ? { transactionalId } : {}) };
   }
 
   #fetchLagView(lags: ReadonlyMap<string, number>): Record<string, Record<string, number>> {
@@ -217,6 +234,7 @@ export class ConnectionDirectory implements SnifferListener {
       recordsProduced: 0,
       recordsFetched: 0,
       fetchLag: new Map(),
+      producer: undefined,
       lastSeenMicros: connection.openedAtMicros,
       closed: false,
       touchedMs: this.#now(),

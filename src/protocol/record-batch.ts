@@ -25,6 +25,8 @@ const V2_HEADER_SIZE = 61;
 const V2_ATTRIBUTES_OFFSET = 21;
 const V2_LAST_OFFSET_DELTA_OFFSET = 23;
 const V2_PRODUCER_ID_OFFSET = 43;
+const V2_PRODUCER_EPOCH_OFFSET = 51;
+const V2_BASE_SEQUENCE_OFFSET = 53;
 const CONTROL_TYPE_ABORT = 0;
 const V2_RECORD_COUNT_OFFSET = 57;
 const V2_COMPRESSION_MASK = 0x07;
@@ -64,6 +66,10 @@ export interface RecordSetSummary {
   transactionalBatches: number;
   /** The producer id of the transactional batches; -1n when there are none. */
   transactionalProducerId: bigint;
+  /** The idempotent producer of the first batch, its epoch and base sequence; producerId -1n when it has none. */
+  producerId: bigint;
+  producerEpoch: number;
+  baseSequence: number;
   /** Bit n is set when some batch used compression codec n (see COMPRESSION_*). */
   compressionCodecs: number;
   /** Bit n is set when some batch had magic n. */
@@ -91,6 +97,9 @@ function emptySummary(): RecordSetSummary {
     abortedRecords: 0,
     transactionalBatches: 0,
     transactionalProducerId: -1n,
+    producerId: -1n,
+    producerEpoch: -1,
+    baseSequence: -1,
     compressionCodecs: 0,
     magics: 0,
     bytes: 0,
@@ -156,6 +165,11 @@ function countV2Batch(
     summary.transactionalProducerId = buf.readBigInt64BE(at + V2_PRODUCER_ID_OFFSET);
   }
   const control = (attributes & V2_CONTROL_FLAG) !== 0;
+  if (summary.batches === 0 && !control) {
+    summary.producerId = buf.readBigInt64BE(at + V2_PRODUCER_ID_OFFSET);
+    summary.producerEpoch = buf.readInt16BE(at + V2_PRODUCER_EPOCH_OFFSET);
+    summary.baseSequence = buf.readInt32BE(at + V2_BASE_SEQUENCE_OFFSET);
+  }
   if (control) {
     summary.controlBatches++;
     summary.controlRecords += recordCount;

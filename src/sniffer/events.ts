@@ -75,6 +75,16 @@ export interface PartitionError {
   readonly errorCode: number;
 }
 
+/** Where an idempotent producer's batch for one partition starts in its sequence. */
+export interface ProducedSequence {
+  readonly topic: string;
+  readonly partition: number;
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+  readonly records: number;
+}
+
 export interface PartitionLag {
   readonly topic: string;
   readonly partition: number;
@@ -167,6 +177,8 @@ export interface Exchange {
   /** Every non-zero error code in the response, with how often it occurs. */
   readonly errors: readonly ErrorCount[];
   readonly partitionErrors: readonly PartitionError[];
+  /** Produce by an idempotent producer: the sequence of each partition's batches. */
+  readonly sequences: readonly ProducedSequence[];
   /** Fetch: per topic, records (counted in `topics` too) of aborted transactions, which a read_committed consumer drops. */
   readonly aborted: readonly { readonly topic: string; readonly records: number }[];
   /** Fetch by a consumer: per partition answered, the records it still has to read after this response. */

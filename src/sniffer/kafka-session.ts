@@ -349,6 +349,16 @@ export class KafkaSession {
       errorCode: response === undefined ? 0 : response.topLevelError !== 0 ? response.topLevelError : (errors[0]?.code ?? 0),
       errors,
       throttleMs: facts.throttleMs,
+      sequences: facts.producedPartitions
+        .filter((entry) => entry.producerId >= 0n && entry.baseSequence >= 0)
+        .map((entry) => ({
+          topic: topicName(entry.topic, resolver),
+          partition: entry.partition,
+          producerId: entry.producerId,
+          producerEpoch: entry.producerEpoch,
+          baseSequence: entry.baseSequence,
+          records: entry.records,
+        })),
       aborted: facts.fetchAborted.map((entry) => ({ topic: topicName(entry.topic, resolver), records: entry.records })),
       fetchLags: facts.fetchLags.map((entry) => ({ topic: topicName(entry.topic, resolver), partition: entry.partition, lag: entry.lag })),
       rejected: rejectedRecords(facts.producedPartitions, facts.partitionErrors, outcome, resolver),

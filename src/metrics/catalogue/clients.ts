@@ -81,6 +81,18 @@ export const clientMetrics = {
     labels: [...CLIENT, 'topic'],
     help: 'Data records produced to the topic that the broker took: their partition answered without error (control records excluded). acks=0 requests have no answer: their records count when sent.',
   },
+  produceRetriedBatches: {
+    name: 'kafka_client_produce_retried_batches_total',
+    type: 'counter',
+    labels: [...CLIENT, 'topic'],
+    help: "Batches an idempotent producer sent again: their partition's sequence number was already seen (a retry after an error or a lost response).",
+  },
+  produceSequenceGaps: {
+    name: 'kafka_client_produce_sequence_gaps_total',
+    type: 'counter',
+    labels: [...CLIENT, 'topic'],
+    help: "Times an idempotent producer's sequence on a partition skipped ahead: batches sent where the capture did not see them (another broker, lost packets).",
+  },
   produceAbortedRecords: {
     name: 'kafka_client_produce_aborted_records_total',
     type: 'counter',

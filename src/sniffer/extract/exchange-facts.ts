@@ -147,6 +147,10 @@ export interface ProducedPartition {
   readonly records: number;
   readonly bytes: number;
   readonly batches: number;
+  /** Idempotent producers: the producer id (-1n for others), epoch and base sequence of the first batch. */
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
 }
 
 export class ExchangeFacts {

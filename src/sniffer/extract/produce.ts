@@ -30,6 +30,9 @@ export const produceExtractor: ApiExtractor = {
           records: summary.records,
           bytes: records?.length ?? 0,
           batches: summary.batches - summary.controlBatches,
+          producerId: summary.producerId,
+          producerEpoch: summary.producerEpoch,
+          baseSequence: summary.baseSequence,
         };
         facts.topics.add(ref, index, carried.records, carried.bytes, carried.batches);
         facts.producedPartitions.push(carried);

@@ -22,6 +22,12 @@ for (const { name, capture, truth } of sniffFixtures()) {
         assert.equal(produced.get(topic) ?? 0, expected.produced, `${topic} produced`);
     });
 
+    it('the idempotent producers of a complete capture neither retried nor skipped a sequence', () => {
+      const snapshot = agent.clients.snapshot();
+      assert.deepEqual([...sumBy(snapshot, 'kafka_client_produce_retried_batches_total', 'topic')], []);
+      assert.deepEqual([...sumBy(snapshot, 'kafka_client_produce_sequence_gaps_total', 'topic')], []);
+    });
+
     it('records fetched per consumer and topic equal what each consumer received', () => {
       const fetched = sumBy(agent.clients.snapshot(), 'kafka_client_fetch_records_total', 'client_id', 'topic');
       // fetched minus the records of aborted transactions is what a read_committed consumer's application saw
@@ -73,6 +79,13 @@ describe('client metrics details', () => {
       assert.equal(sumBy(snapshot, 'kafka_client_produce_aborted_records_total', 'topic').get(topic), 10, capture);
       assert.equal(snapshot.series('kafka_sonar_sniffer_pending_transactions')?.[0]?.value, 0, `${capture}: every transaction ended`);
     }
+  });
+
+  it("shows each producer's id, epoch and transactional id in /clients", async () => {
+    const agent = await agentOnCapture(join(SNIFFER_FIXTURES, 'aborted-kraft.pcap'));
+    const producers = agent.connections.entries().filter((entry) => entry.producer !== undefined);
+    assert.ok(producers.some((entry) => entry.clientId === 'kafkajs-aborting' && entry.producer!.transactionalId === 'sniff-aborting-tx'));
+    for (const entry of producers) assert.match(entry.producer!.id, /^\d+$/);
   });
 
   it('counts the records a broker refused apart, by error: refused-kraft, where kcat reported 50 of 150 refused', async () => {
