@@ -8,7 +8,7 @@ import { ApiKey } from '../protocol/api-keys.ts';
 import { errorCodeName } from '../protocol/error-codes.ts';
 import type { ClientSoftware, ConnectionView, Exchange, Role, SnifferListener } from '../sniffer/events.ts';
 import { acceptedByTopic } from '../sniffer/produce-outcome.ts';
-import type { CloseReason } from '../tcp/connection.ts';
+import type { CloseReason, Endpoint } from '../tcp/connection.ts';
 import type { ClientAddressBook } from './client-address-resolver.ts';
 import { reportedRole, type ReportedRole } from './client-role.ts';
 import { PendingTransactions, type EndedTransaction } from './pending-transactions.ts';
@@ -103,6 +103,7 @@ const TRANSACTION_UNRESOLVED_MS = 15 * 60_000;
 const MAX_PENDING_TRANSACTIONS = 10_000;
 const MAX_PRODUCER_PARTITIONS = 100_000;
 
+const endpointKey = (endpoint: Endpoint): string => `${endpoint.address}|${endpoint.port}`;
 const clientKey = (client: { readonly host: string; readonly clientId: string }): string => `${client.host}\u0000${client.clientId}`;
 
 /** A partition whose last fetch response is older than this is no longer read by that client. */
@@ -118,6 +119,8 @@ export class ClientMetrics implements SnifferListener {
   readonly #pods: PodDirectory;
   readonly #transactions = new PendingTransactions(MAX_PENDING_TRANSACTIONS);
   readonly #sequences = new ProducerSequences(MAX_PRODUCER_PARTITIONS);
+  /** Broker endpoint key -> the name the broker label gives it: its id once known, address:port until then. */
+  readonly #brokerNames = new Map<string, string>();
   #unresolvedTransactions = 0;
   #dropped = 0;
 
@@ -144,9 +147,10 @@ export class ClientMetrics implements SnifferListener {
     this.#attach(client, connection);
     if (exchange.role !== undefined) client.roles.add(exchange.role);
     const api = exchange.apiName;
-    increment(client.requests, `${api}\u0000${outcomeOf(exchange)}`);
-    increment(client.requestBytes, api, exchange.requestBytes);
-    if (exchange.responseBytes !== undefined) increment(client.responseBytes, api, exchange.responseBytes);
+    const broker = this.#brokerKey(connection.broker);
+    increment(client.requests, `${api}\u0000${outcomeOf(exchange)}\u0000${broker}`);
+    increment(client.requestBytes, `${api}\u0000${broker}`, exchange.requestBytes);
+    if (exchange.responseBytes !== undefined) increment(client.responseBytes, `${api}\u0000${broker}`, exchange.responseBytes);
     if (exchange.throttleMs !== undefined) {
       const throttled = client.throttled.get(api) ?? { requests: 0, ms: 0 };
       throttled.requests++;
@@ -194,6 +198,30 @@ export class ClientMetrics implements SnifferListener {
 
   topicResolved(topicId: string, name: string): void {
     this.#topicNames.set(topicId, name);
+  }
+
+  /** A broker endpoint's key in the request counters, named at each publication (its id may be learned later). */
+  #brokerKey(broker: Endpoint): string {
+    const key = endpointKey(broker);
+    if (!this.#brokerNames.has(key)) {
+      this.#brokerNames.set(key, broker.address.includes(':') ? `[${broker.address}]:${broker.port}` : `${broker.address}:${broker.port}`);
+    }
+    return key;
+  }
+
+  brokerIdentified(broker: Endpoint, brokerId: number): void {
+    this.#brokerNames.set(endpointKey(broker), String(brokerId));
+  }
+
+  /** Counters keyed by `... \0 broker endpoint key` re-keyed by the broker's name, merging listeners of one broker. */
+  #byBrokerName(counters: ReadonlyMap<string, number>): Map<string, number> {
+    const named = new Map<string, number>();
+    for (const [key, count] of counters) {
+      const split = key.lastIndexOf('\u0000');
+      const name = this.#brokerNames.get(key.slice(split + 1)) ?? key.slice(split + 1);
+      increment(named, `${key.slice(0, split)}\u0000${name}`, count);
+    }
+    return named;
   }
 
   /** Counts an ended transaction's records as produced (committed, or its EndTxn never seen) or aborted. */
@@ -254,12 +282,18 @@ export class ClientMetrics implements SnifferListener {
     for (const client of clients) snapshot.add(clientMetrics.connections, this.#labels(client), client.openConnections.size);
     for (const client of clients) {
       const labels = this.#labels(client);
-      for (const [key, count] of client.requests) {
-        const [api, outcome] = key.split('\u0000') as [string, string];
-        snapshot.add(clientMetrics.requests, { ...labels, api, outcome }, count);
+      for (const [key, count] of this.#byBrokerName(client.requests)) {
+        const [api, outcome, broker] = key.split('\u0000') as [string, string, string];
+        snapshot.add(clientMetrics.requests, { ...labels, api, outcome, broker }, count);
       }
-      for (const [api, bytes] of client.requestBytes) snapshot.add(clientMetrics.requestBytes, { ...labels, api }, bytes);
-      for (const [api, bytes] of client.responseBytes) snapshot.add(clientMetrics.responseBytes, { ...labels, api }, bytes);
+      for (const [key, bytes] of this.#byBrokerName(client.requestBytes)) {
+        const [api, broker] = key.split('\u0000') as [string, string];
+        snapshot.add(clientMetrics.requestBytes, { ...labels, api, broker }, bytes);
+      }
+      for (const [key, bytes] of this.#byBrokerName(client.responseBytes)) {
+        const [api, broker] = key.split('\u0000') as [string, string];
+        snapshot.add(clientMetrics.responseBytes, { ...labels, api, broker }, bytes);
+      }
       for (const [api, { requests, ms }] of client.throttled) {
         snapshot.add(clientMetrics.throttledRequests, { ...labels, api }, requests);
         snapshot.add(clientMetrics.throttle, { ...labels, api }, ms / 1000);

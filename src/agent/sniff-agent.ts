@@ -19,6 +19,7 @@ import { ClientMetrics } from './client-metrics.ts';
 import { ConnectionDirectory } from './connection-directory.ts';
 import { brokerPortsFilter, LiveCapture, type CaptureDrops } from './live-capture.ts';
 import type { PodDirectory } from './pod-directory.ts';
+import { fanOut } from '../sniffer/fan-out.ts';
 
 /** A small real capture (kcat producers and consumers, four codecs) for the quick start. */
 export const DEMO_CAPTURE = fileURLToPath(new URL('../../examples/demo-traffic.pcap', import.meta.url));
@@ -45,23 +46,6 @@ export interface SniffAgentOptions {
   readonly onPublish?: () => void;
 }
 
-function fanOut(listeners: readonly SnifferListener[]): SnifferListener {
-  return {
-    connectionOpened: (connection) => {
-      for (const listener of listeners) listener.connectionOpened?.(connection);
-    },
-    exchange: (exchange) => {
-      for (const listener of listeners) listener.exchange?.(exchange);
-    },
-    connectionClosed: (connection, reason) => {
-      for (const listener of listeners) listener.connectionClosed?.(connection, reason);
-    },
-    topicResolved: (topicId, name) => {
-      for (const listener of listeners) listener.topicResolved?.(topicId, name);
-    },
-  };
-}
-
 export class SniffAgent implements SeriesSource {
   readonly clients: ClientMetrics;
   readonly connections: ConnectionDirectory;
@@ -84,7 +68,12 @@ export class SniffAgent implements SeriesSource {
     this.#options = options;
     const { config } = options;
     const addresses = new ClientAddressBook(options.resolver);
-    this.clients = new ClientMetrics({ addresses, maxClients: config.maxClients, maxSeries: config.maxSeries, pods: options.pods });
+    this.clients = new ClientMetrics({
+      addresses,
+      maxClients: config.maxClients,
+      maxSeries: config.maxSeries,
+      pods: options.pods,
+    });
     this.connections = new ConnectionDirectory({ addresses, maxClosed: MAX_CLOSED_CONNECTIONS, pods: options.pods });
     // With a resolver (conntrack), a new connection's first requests wait for its original address.
     this.#settling = options.resolver

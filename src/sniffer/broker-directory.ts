@@ -10,11 +10,17 @@ export type BrokerSideEvidence = 'broker-port' | 'known-broker';
 export class BrokerDirectory {
   readonly #ports: ReadonlySet<number>;
   readonly #learned = new Set<string>();
+  /** Broker ids by endpoint, as Metadata and FindCoordinator responses name them. */
+  readonly #ids = new Map<string, number>();
   readonly #maxLearned: number;
 
-  constructor(brokerPorts: readonly number[] = [], maxLearned = 4096) {
+  readonly #onIdentified: ((broker: Endpoint, brokerId: number) => void) | undefined;
+
+  /** onIdentified hears of each endpoint whose broker id a response names (again when the id changes). */
+  constructor(brokerPorts: readonly number[] = [], maxLearned = 4096, onIdentified?: (broker: Endpoint, brokerId: number) => void) {
     this.#ports = new Set(brokerPorts);
     this.#maxLearned = maxLearned;
+    this.#onIdentified = onIdentified;
   }
 
   /** The broker side of a connection between `client` and `server` (the reassembler's guess), if known. */
@@ -26,12 +32,19 @@ export class BrokerDirectory {
     return undefined;
   }
 
-  learn(broker: Endpoint): void {
+  learn(broker: Endpoint, brokerId?: number): void {
     const id = key(broker);
+    if (brokerId !== undefined && brokerId >= 0 && this.#ids.get(id) !== brokerId) {
+      this.#ids.set(id, brokerId);
+      this.#onIdentified?.(broker, brokerId);
+    }
     if (this.#learned.has(id)) return;
     if (this.#learned.size >= this.#maxLearned) {
       const oldest = this.#learned.values().next().value;
-      if (oldest !== undefined) this.#learned.delete(oldest);
+      if (oldest !== undefined) {
+        this.#learned.delete(oldest);
+        this.#ids.delete(oldest);
+      }
     }
     this.#learned.add(id);
   }

@@ -197,6 +197,8 @@ export interface SnifferListener {
   connectionOpened?(connection: ConnectionView): void;
   exchange?(exchange: Exchange): void;
   connectionClosed?(connection: ConnectionView, reason: CloseReason): void;
+  /** A Metadata or FindCoordinator response named the broker id of an endpoint. */
+  brokerIdentified?(broker: Endpoint, brokerId: number): void;
   /** A topic id got its name: events reported before carried the id as the topic. */
   topicResolved?(topicId: string, name: string): void;
 }

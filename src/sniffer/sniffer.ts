@@ -25,7 +25,11 @@ export class Sniffer implements SegmentSink {
   constructor(listener: SnifferListener, options: SnifferOptions = {}) {
     this.#resolver = new TopicResolver(options.maxTopicIds);
     if (listener.topicResolved) this.#resolver.onResolved((id, name) => listener.topicResolved!.call(listener, id, name));
-    this.#brokers = new BrokerDirectory(options.brokerPorts ?? []);
+    this.#brokers = new BrokerDirectory(
+      options.brokerPorts ?? [],
+      undefined,
+      listener.brokerIdentified ? (broker, brokerId) => listener.brokerIdentified!.call(listener, broker, brokerId) : undefined,
+    );
     const context: SessionContext = {
       listener,
       resolver: this.#resolver,

@@ -22,22 +22,22 @@ export const clientMetrics = {
   requests: {
     name: 'kafka_client_requests_total',
     type: 'counter',
-    labels: [...CLIENT, 'api', 'outcome'],
-    help: 'Requests by API and outcome: the error code name (NONE when it succeeded), NO_RESPONSE for requests that get none (Produce with acks=0), UNANSWERED when the response was not seen.',
+    labels: [...CLIENT, 'api', 'outcome', 'broker'],
+    help: 'Requests by API, outcome and broker: the error code name (NONE when it succeeded), NO_RESPONSE for requests that get none (Produce with acks=0), UNANSWERED when the response was not seen; the broker id once a Metadata or FindCoordinator response named it, its address:port until then.',
   },
   requestBytes: {
     name: 'kafka_client_request_bytes_total',
     type: 'counter',
-    labels: [...CLIENT, 'api'],
+    labels: [...CLIENT, 'api', 'broker'],
     unit: 'By',
-    help: 'Bytes of the requests the client sent, by API (frames, size prefix included).',
+    help: 'Bytes of the requests the client sent, by API and broker (frames, size prefix included).',
   },
   responseBytes: {
     name: 'kafka_client_response_bytes_total',
     type: 'counter',
-    labels: [...CLIENT, 'api'],
+    labels: [...CLIENT, 'api', 'broker'],
     unit: 'By',
-    help: 'Bytes of the responses the client received, by API (frames, size prefix included).',
+    help: 'Bytes of the responses the client received, by API and broker (frames, size prefix included).',
   },
   requestLatency: {
     name: 'kafka_client_request_latency_seconds',

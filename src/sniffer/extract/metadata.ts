@@ -4,8 +4,8 @@ import type { ApiExtractor } from './context.ts';
 import { nullableStringField, numberField, stringField, structsField } from './fields.ts';
 
 /** Brokers a response names by IP address are brokers: connections to them need no guessing. */
-export function learnBrokerEndpoint(brokers: BrokerDirectory, host: string | undefined, port: number | undefined): void {
-  if (host !== undefined && port !== undefined && isIP(host) !== 0 && port > 0) brokers.learn({ address: host, port });
+export function learnBrokerEndpoint(brokers: BrokerDirectory, host: string | undefined, port: number | undefined, nodeId?: number): void {
+  if (host !== undefined && port !== undefined && isIP(host) !== 0 && port > 0) brokers.learn({ address: host, port }, nodeId);
 }
 
 /** Metadata: the topics asked for, and the topic name <-> id map and broker list of the answer. */
@@ -22,7 +22,7 @@ export const metadataExtractor: ApiExtractor = {
       if (name && id !== undefined) context.resolver.learnTopic(id, name);
     }
     for (const broker of structsField(body, 'brokers')) {
-      learnBrokerEndpoint(context.brokers, stringField(broker, 'host'), numberField(broker, 'port'));
+      learnBrokerEndpoint(context.brokers, stringField(broker, 'host'), numberField(broker, 'port'), numberField(broker, 'nodeId'));
     }
   },
 };

@@ -22,9 +22,14 @@ export const findCoordinatorExtractor: ApiExtractor = {
     facts.details.coordinatorKeyType = numberField(body, 'keyType') ?? 0;
   },
   response(body, _version, _facts, context) {
-    learnBrokerEndpoint(context.brokers, stringField(body, 'host'), numberField(body, 'port'));
+    learnBrokerEndpoint(context.brokers, stringField(body, 'host'), numberField(body, 'port'), numberField(body, 'nodeId'));
     for (const coordinator of structsField(body, 'coordinators')) {
-      learnBrokerEndpoint(context.brokers, stringField(coordinator, 'host'), numberField(coordinator, 'port'));
+      learnBrokerEndpoint(
+        context.brokers,
+        stringField(coordinator, 'host'),
+        numberField(coordinator, 'port'),
+        numberField(coordinator, 'nodeId'),
+      );
     }
   },
 };

@@ -81,6 +81,13 @@ describe('client metrics details', () => {
     }
   });
 
+  it("labels requests and bytes with the broker id the Metadata responses name (the fixtures' broker is node 1)", async () => {
+    const snapshot = (await agentOnCapture(join(SNIFFER_FIXTURES, 'kcat-kraft.pcap'))).clients.snapshot();
+    for (const family of ['kafka_client_requests_total', 'kafka_client_request_bytes_total', 'kafka_client_response_bytes_total']) {
+      assert.deepEqual([...new Set(snapshot.series(family)!.map((sample) => sample.labels.broker))], ['1'], family);
+    }
+  });
+
   it("shows each producer's id, epoch and transactional id in /clients", async () => {
     const agent = await agentOnCapture(join(SNIFFER_FIXTURES, 'aborted-kraft.pcap'));
     const producers = agent.connections.entries().filter((entry) => entry.producer !== undefined);

@@ -5,6 +5,7 @@ import type { PodDirectory } from '../../../src/agent/pod-directory.ts';
 import type { Sample } from '../../../src/metrics/definition.ts';
 import type { Snapshot } from '../../../src/metrics/series-store.ts';
 import type { SnifferListener } from '../../../src/sniffer/events.ts';
+import { fanOut } from '../../../src/sniffer/fan-out.ts';
 import { sniffCapture } from '../../../src/sniffer/sniff-capture.ts';
 
 export interface Agentlike {
@@ -32,12 +33,7 @@ export function newAgentState(settings: AgentSettings = {}): Agentlike & { liste
   });
   const connections = new ConnectionDirectory({ addresses, maxClosed: 1000, pods: settings.pods, now });
   const listeners: SnifferListener[] = [clients, connections];
-  const listener: SnifferListener = {
-    connectionOpened: (c) => listeners.forEach((l) => l.connectionOpened?.(c)),
-    exchange: (e) => listeners.forEach((l) => l.exchange?.(e)),
-    connectionClosed: (c, r) => listeners.forEach((l) => l.connectionClosed?.(c, r)),
-    topicResolved: (id, name) => listeners.forEach((l) => l.topicResolved?.(id, name)),
-  };
+  const listener = fanOut(listeners);
   return { clients, connections, listener };
 }
 
