@@ -158,32 +158,46 @@ export class ClientMetrics implements SnifferListener {
       client.throttled.set(api, throttled);
     }
     if (exchange.latencyMs !== undefined) this.#latency(client, exchange.apiKey, api).observe(exchange.latencyMs / 1000);
-    if (exchange.apiKey === ApiKey.Produce) {
-      const producerId = exchange.details.transactional ? exchange.details.producerId : undefined;
-      for (const [topic, count] of acceptedByTopic(exchange)) {
-        if (producerId === undefined || exchange.outcome !== 'answered')
-          addTopic(client.produced, topic, count.bytes, count.records, count.batches);
-        else this.#settle(this.#transactions.hold(BigInt(producerId), clientKey(client), topic, count, this.#now()), 'produced');
-      }
-      for (const sequence of exchange.sequences) {
-        const outcome = this.#sequences.observe(sequence);
-        if (outcome === 'retry') increment(client.retriedBatches, sequence.topic);
-        else if (outcome === 'gap') increment(client.sequenceGaps, sequence.topic);
-      }
-      for (const entry of exchange.rejected)
-        if (entry.records > 0) increment(client.produceFailed, `${entry.topic}\u0000${entry.error}`, entry.records);
-    } else if (exchange.apiKey === ApiKey.EndTxn && exchange.outcome === 'answered' && exchange.errorCode === 0) {
-      const { producerId, transactionCommitted } = exchange.details;
-      if (producerId !== undefined)
-        this.#settle(this.#transactions.end(BigInt(producerId)), transactionCommitted === false ? 'aborted' : 'produced');
-    } else if (exchange.apiKey === ApiKey.Fetch && (exchange.role === 'consumer' || exchange.role === 'follower')) {
-      const into = exchange.role === 'consumer' ? client.fetched : client.replicated;
-      if (exchange.role === 'consumer') for (const { topic, records } of exchange.aborted) increment(client.fetchAborted, topic, records);
-      const atMs = this.#now();
-      for (const { topic, partition, lag } of exchange.fetchLags) client.fetchLag.set(`${topic}\u0000${partition}`, { lag, atMs });
-      for (const topic of exchange.topics)
-        if (topic.records > 0 || topic.bytes > 0) addTopic(into, topic.topic, topic.bytes, topic.records, topic.batches);
+    if (exchange.apiKey === ApiKey.Produce) this.#produce(client, exchange);
+    else if (exchange.apiKey === ApiKey.EndTxn) this.#endTransaction(exchange);
+    else if (exchange.apiKey === ApiKey.Fetch) this.#fetch(client, exchange);
+  }
+
+  /** Records the broker took (a transaction's held until its EndTxn), refused, and the producer's sequences. */
+  #produce(client: ClientState, exchange: Exchange): void {
+    const producerId = exchange.details.transactional ? exchange.details.producerId : undefined;
+    for (const [topic, count] of acceptedByTopic(exchange)) {
+      if (producerId === undefined || exchange.outcome !== 'answered')
+        addTopic(client.produced, topic, count.bytes, count.records, count.batches);
+      else this.#settle(this.#transactions.hold(BigInt(producerId), clientKey(client), topic, count, this.#now()), 'produced');
     }
+    for (const sequence of exchange.sequences) {
+      const outcome = this.#sequences.observe(sequence);
+      if (outcome === 'retry') increment(client.retriedBatches, sequence.topic);
+      else if (outcome === 'gap') increment(client.sequenceGaps, sequence.topic);
+    }
+    for (const entry of exchange.rejected) {
+      if (entry.records > 0) increment(client.produceFailed, `${entry.topic}\u0000${entry.error}`, entry.records);
+    }
+  }
+
+  #endTransaction(exchange: Exchange): void {
+    const { producerId, transactionCommitted } = exchange.details;
+    if (exchange.outcome !== 'answered' || exchange.errorCode !== 0 || producerId === undefined) return;
+    this.#settle(this.#transactions.end(BigInt(producerId)), transactionCommitted === false ? 'aborted' : 'produced');
+  }
+
+  /** Consumers' records (aborted ones apart) and what they have left to read; followers' replication. */
+  #fetch(client: ClientState, exchange: Exchange): void {
+    if (exchange.role !== 'consumer' && exchange.role !== 'follower') return;
+    const into = exchange.role === 'consumer' ? client.fetched : client.replicated;
+    for (const topic of exchange.topics) {
+      if (topic.records > 0 || topic.bytes > 0) addTopic(into, topic.topic, topic.bytes, topic.records, topic.batches);
+    }
+    if (exchange.role !== 'consumer') return;
+    for (const { topic, records } of exchange.aborted) increment(client.fetchAborted, topic, records);
+    const atMs = this.#now();
+    for (const { topic, partition, lag } of exchange.fetchLags) client.fetchLag.set(`${topic}\u0000${partition}`, { lag, atMs });
   }
 
   connectionClosed(connection: ConnectionView, _reason: CloseReason): void {
