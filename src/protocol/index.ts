@@ -31,6 +31,7 @@ export {
   type ResponseHeaderVersion,
 } from './headers.ts';
 export { AbortedTransactionFilter, type AbortedTransaction } from './aborted-transactions.ts';
+export { FetchResponseStream, type StreamedFetchResponse } from './fetch-response-stream.ts';
 export { Reader, type Int64 } from './reader.ts';
 export {
   COMPRESSION_GZIP,

@@ -88,7 +88,7 @@ export interface RecordSetSummary {
   error: DecodeError | null;
 }
 
-function emptySummary(): RecordSetSummary {
+export function emptySummary(): RecordSetSummary {
   return {
     batches: 0,
     records: 0,
@@ -254,6 +254,34 @@ function innerMessageCount(
 }
 
 /**
+ * Counts one complete batch (magic 2) or legacy entry starting at `at`, `length` bytes after its offset and
+ * length fields. `buf` may hold less than the whole of a magic 2 data batch: its 61-byte header is enough
+ * (control batches and legacy entries need their bytes). Updates `summary`; a malformed batch is returned.
+ */
+export function addBatch(
+  buf: Buffer,
+  at: number,
+  length: number,
+  summary: RecordSetSummary,
+  budget: DecompressionBudget,
+  aborted: AbortedTransactionFilter | undefined,
+): DecodeError | null {
+  const magic = length > MAGIC_OFFSET - LOG_OVERHEAD ? buf.readInt8(at + MAGIC_OFFSET) : -1;
+  let error: DecodeError | null;
+  if (magic === 2) error = countV2Batch(buf, at, length, summary, aborted);
+  else if (magic === 0 || magic === 1) error = countLegacyMessage(buf, at, length, magic, summary, budget);
+  else error = new DecodeError('record batch', at, magic < 0 ? `batch length ${length} leaves no magic byte` : `unknown magic ${magic}`);
+  if (error) return error;
+  summary.magics |= 1 << magic;
+  summary.batches++;
+  // A v2 batch ends at its base offset plus its last offset delta; a legacy entry (a compressed
+  // wrapper included) carries the offset of its last message.
+  const lastOffset = Number(buf.readBigInt64BE(at)) + (magic === 2 ? buf.readInt32BE(at + V2_LAST_OFFSET_DELTA_OFFSET) : 0);
+  summary.nextOffset = lastOffset + 1;
+  return null;
+}
+
+/**
  * Summarizes a record set (`records` field). Never throws; a malformed batch is reported in `error`
  * and a truncated trailing batch in `partialBytes`.
  */
@@ -280,21 +308,11 @@ export function summarizeRecords(
       break;
     }
     if (remaining < LOG_OVERHEAD + length) break;
-    const magic = length > MAGIC_OFFSET - LOG_OVERHEAD ? records.readInt8(at + MAGIC_OFFSET) : -1;
-    let error: DecodeError | null;
-    if (magic === 2) error = countV2Batch(records, at, length, summary, aborted);
-    else if (magic === 0 || magic === 1) error = countLegacyMessage(records, at, length, magic, summary, budget);
-    else error = new DecodeError('record batch', at, magic < 0 ? `batch length ${length} leaves no magic byte` : `unknown magic ${magic}`);
+    const error = addBatch(records, at, length, summary, budget, aborted);
     if (error) {
       summary.error = error;
       break;
     }
-    summary.magics |= 1 << magic;
-    summary.batches++;
-    // A v2 batch ends at its base offset plus its last offset delta; a legacy entry (a compressed
-    // wrapper included) carries the offset of its last message.
-    const lastOffset = Number(records.readBigInt64BE(at)) + (magic === 2 ? records.readInt32BE(at + V2_LAST_OFFSET_DELTA_OFFSET) : 0);
-    summary.nextOffset = lastOffset + 1;
     at += LOG_OVERHEAD + length;
   }
   summary.bytes = at - offset;

@@ -9,14 +9,23 @@ import { DEFAULT_MAX_FRAME_SIZE, FRAME_SIZE_BYTES } from '../protocol/index.ts';
 import { BufferPool } from './buffer-pool.ts';
 import { FRAME_HEAD_BYTES, findFrameStart, type FramingJudge } from './frame-start.ts';
 
+/** Takes the rest of a frame too large to buffer as it passes, after its prefix. */
+export interface FrameStream {
+  /** The next bytes of the frame; only valid during the call. */
+  push(bytes: Buffer, now: number): void;
+  /** The frame ended: every byte pushed (`complete`), or some were never captured. */
+  end(complete: boolean, now: number): void;
+}
+
 export interface FrameOutput {
   /** A whole frame; `message` (header + body, no size prefix) is only valid during the call. */
   frame(message: Buffer, firstMicros: number, lastMicros: number): void;
   /**
    * A frame of which only `prefix` (its first bytes, possibly none) is known: it was larger than the
    * buffer limit (`oversize`) or bytes of it were never captured (`gap`). `frameSize` excludes the size prefix.
+   * For an oversize frame the output may return a stream, which then gets the rest of the frame.
    */
-  partialFrame(prefix: Buffer, frameSize: number, reason: 'oversize' | 'gap', firstMicros: number): void;
+  partialFrame(prefix: Buffer, frameSize: number, reason: 'oversize' | 'gap', firstMicros: number): FrameStream | void;
 }
 
 export interface FramingCounters {
@@ -75,6 +84,8 @@ interface OpenFrame {
   /** Its first bytes passed the judge's in-step check. */
   checked: boolean;
   firstMicros: number;
+  /** An oversize frame's bytes after its prefix go here as they pass. */
+  stream?: FrameStream | undefined;
 }
 
 function sizePrefix(size: number): Buffer {
@@ -116,7 +127,7 @@ export class FrameAssembler {
     else this.#frames(chunk, 0, now);
   }
 
-  gap(byteCount: number, _now: number): void {
+  gap(byteCount: number, now: number): void {
     if (this.#hunting) {
       this.#counters.huntedBytes += this.#hunt.length;
       this.#hunt = EMPTY;
@@ -134,11 +145,13 @@ export class FrameAssembler {
       // The frame (or the prefix of a skipped one) cannot be completed: report what arrived.
       this.#counters.damagedFrames++;
       const reason = open.skipped === false ? 'gap' : open.skipped;
-      this.#output.partialFrame(open.data.subarray(0, open.filled), open.size, reason, open.firstMicros);
+      this.#output.partialFrame(open.data.subarray(0, open.filled), open.size, reason, open.firstMicros)?.end(false, now);
       open.data = open.data.subarray(0, open.filled);
       open.skipped = reason;
     }
     open.skipRemaining = toBoundary;
+    open.stream?.end(false, now);
+    open.stream = undefined;
     if (byteCount < toBoundary) {
       open.skipRemaining -= byteCount;
       return;
@@ -159,6 +172,7 @@ export class FrameAssembler {
       this.#counters.truncatedBytes += open.filled;
       this.#output.partialFrame(open.data.subarray(0, open.filled), open.size, 'gap', open.firstMicros);
     }
+    open?.stream?.end(false, now);
     this.#open = undefined;
     this.#counters.truncatedBytes += this.#sizeFilled;
     this.#sizeFilled = 0;
@@ -236,7 +250,7 @@ export class FrameAssembler {
           checked,
           firstMicros,
         };
-        if (prefix === 0) this.#output.partialFrame(EMPTY, size, 'oversize', firstMicros);
+        if (prefix === 0) this.#open.stream = this.#output.partialFrame(EMPTY, size, 'oversize', firstMicros) ?? undefined;
       }
     }
   }
@@ -270,12 +284,17 @@ export class FrameAssembler {
         this.#limits.pool.give(open.data);
         return at;
       }
-      if (open.skipped === 'oversize') this.#output.partialFrame(open.data, open.size, 'oversize', open.firstMicros);
+      if (open.skipped === 'oversize')
+        open.stream = this.#output.partialFrame(open.data, open.size, 'oversize', open.firstMicros) ?? undefined;
     }
     const skip = Math.min(open.skipRemaining, chunk.length - at);
     open.skipRemaining -= skip;
+    if (skip > 0) open.stream?.push(chunk.subarray(at, at + skip), now);
     at += skip;
-    if (open.skipRemaining === 0) this.#open = undefined;
+    if (open.skipRemaining === 0) {
+      this.#open = undefined;
+      open.stream?.end(true, now);
+    }
     return at;
   }
 

@@ -5,6 +5,7 @@
 import {
   ApiKey,
   FRAME_SIZE_BYTES,
+  FetchResponseStream,
   Reader,
   apiKeyName,
   checkRequestFrameStart,
@@ -27,7 +28,8 @@ import type { ExtractContext } from './extract/context.ts';
 import { ExchangeFacts, topicName } from './extract/exchange-facts.ts';
 import { collectErrorCodes, nullableStringField, stringField } from './extract/fields.ts';
 import { extractorFor, roleOf } from './extract/registry.ts';
-import { FrameAssembler } from './frame-assembler.ts';
+import { FrameAssembler, type FrameStream } from './frame-assembler.ts';
+import { applyFetchResponse } from './extract/fetch.ts';
 import type { SnifferLimits } from './options.ts';
 import { PendingRequests, type PendingRequest } from './pending-requests.ts';
 import { rejectedRecords } from './produce-outcome.ts';
@@ -254,7 +256,7 @@ export class KafkaSession {
     return true;
   }
 
-  #onResponse(message: Buffer, frameBytes: number, at: number, partial: 'oversize' | 'gap' | undefined): void {
+  #onResponse(message: Buffer, frameBytes: number, at: number, partial: 'oversize' | 'gap' | undefined): FrameStream | void {
     const state = this.#state;
     const counters = this.#context.counters;
     state.stats.bytesFromBroker += frameBytes;
@@ -275,6 +277,9 @@ export class KafkaSession {
     }
     for (const skipped of taken.skipped) this.#report(skipped, 'unanswered');
     const { request } = taken;
+    if (partial === 'oversize' && request.apiKey === ApiKey.Fetch) {
+      return this.#streamFetchResponse(request, message, frameBytes, at);
+    }
     const facts = request.facts;
     let errors = new Map<number, number>();
     let topLevelError = 0;
@@ -303,6 +308,31 @@ export class KafkaSession {
       }
     }
     this.#report(request, 'answered', { at, bytes: frameBytes, errors, topLevelError });
+  }
+
+  /** A Fetch response too large to buffer, decoded as it passes; reported once its last byte did. */
+  #streamFetchResponse(request: PendingRequest, prefix: Buffer, frameBytes: number, at: number): FrameStream {
+    const parser = new FetchResponseStream(request.apiVersion);
+    parser.push(prefix);
+    return {
+      push: (bytes) => parser.push(bytes),
+      end: (complete) => {
+        const facts = request.facts;
+        const errors = new Map<number, number>();
+        const response = complete ? parser.result : undefined;
+        if (response === undefined) {
+          facts.problem ??= parser.error !== undefined ? `response: ${parser.error}` : 'response bytes missing from the capture';
+        } else {
+          if (response.errorCode !== 0) errors.set(response.errorCode, 1);
+          for (const partition of response.partitions) {
+            if (partition.errorCode !== 0) errors.set(partition.errorCode, (errors.get(partition.errorCode) ?? 0) + 1);
+          }
+          if (response.throttleTimeMs > 0) facts.throttleMs = response.throttleTimeMs;
+          applyFetchResponse(response, facts, this.#extract);
+        }
+        this.#report(request, 'answered', { at, bytes: frameBytes, errors, topLevelError: response?.errorCode ?? 0 });
+      },
+    };
   }
 
   #report(

@@ -4,10 +4,11 @@ import {
   DEFAULT_MAX_DECOMPRESSED_BYTES,
   summarizeRecords,
   type DecodedStruct,
+  type RecordSetSummary,
 } from '../../protocol/index.ts';
 import { partitionKey, splitPartitionKey, type PartitionKey } from '../fetch-sessions.ts';
-import type { ApiExtractor } from './context.ts';
-import type { TopicRef } from './exchange-facts.ts';
+import type { ApiExtractor, ExtractContext } from './context.ts';
+import type { ExchangeFacts, TopicRef } from './exchange-facts.ts';
 import { bytesField, int64Field, numberField, numbersField, stringField, structField, structsField } from './fields.ts';
 
 const NO_SESSION = 0;
@@ -47,15 +48,76 @@ function abortedFilter(partition: DecodedStruct): AbortedTransactionFilter | und
  * or where it asked to fetch when none came back; undefined when neither is known.
  */
 function consumerLag(
-  partition: DecodedStruct,
-  nextOffset: number,
+  partition: FetchPartitionOutcome,
   fetchOffset: number | undefined,
   isolationLevel: number | undefined,
 ): number | undefined {
-  const stable = isolationLevel === READ_COMMITTED ? int64Field(partition, 'lastStableOffset') : undefined;
-  const end = Number(stable !== undefined && Number(stable) >= 0 ? stable : (int64Field(partition, 'highWatermark') ?? -1));
-  const next = nextOffset >= 0 ? nextOffset : fetchOffset;
+  const stable = isolationLevel === READ_COMMITTED && partition.lastStableOffset >= 0 ? partition.lastStableOffset : undefined;
+  const end = stable ?? partition.highWatermark;
+  const next = partition.records.nextOffset >= 0 ? partition.records.nextOffset : fetchOffset;
   return end < 0 || next === undefined ? undefined : Math.max(0, end - next);
+}
+
+/** One partition of a Fetch response, read whole or streamed: its offsets and its records counted. */
+export interface FetchPartitionOutcome {
+  readonly topic: TopicRef;
+  readonly partitionIndex: number;
+  readonly errorCode: number;
+  /** -1 when unknown. */
+  readonly highWatermark: number;
+  readonly lastStableOffset: number;
+  readonly records: RecordSetSummary;
+}
+
+/** What a Fetch response tells about its exchange: the session, errors, records, aborted records, and consumers' lag. */
+export function applyFetchResponse(
+  response: { readonly errorCode: number; readonly sessionId: number; readonly partitions: Iterable<FetchPartitionOutcome> },
+  facts: ExchangeFacts,
+  context: ExtractContext,
+): void {
+  if (facts.fetch) {
+    const sessionGone = response.errorCode === FETCH_SESSION_ID_NOT_FOUND || response.errorCode === INVALID_FETCH_SESSION_EPOCH;
+    context.connection.fetchSessions.response(facts.fetch.sessionId, facts.fetch.scope, response.sessionId, sessionGone);
+  }
+  let codecs = 0;
+  let controlRecords = 0;
+  let uncountedWrappers = 0;
+  for (const partition of response.partitions) {
+    const { topic, partitionIndex: index, records: summary } = partition;
+    if (partition.errorCode !== 0) facts.partitionErrors.push({ topic, partition: index, errorCode: partition.errorCode });
+    if (summary.abortedRecords > 0) facts.fetchAborted.push({ topic, records: summary.abortedRecords });
+    if (facts.role === 'consumer' && partition.errorCode === 0) {
+      const lag = consumerLag(partition, facts.fetchOffsets.get(partitionKey(topicKey(topic), index)), facts.details.isolationLevel);
+      if (lag !== undefined) facts.fetchLags.push({ topic, partition: index, lag });
+    }
+    codecs |= summary.compressionCodecs;
+    controlRecords += summary.controlRecords;
+    uncountedWrappers += summary.uncountedWrappers;
+    if (summary.error) facts.problem ??= `records: ${summary.error.message}`;
+    facts.topics.add(topic, index, summary.records, summary.bytes, summary.batches - summary.controlBatches);
+  }
+  if (codecs !== 0) facts.details.compression = compressionCodecNames(codecs);
+  if (controlRecords > 0) facts.details.controlRecords = controlRecords;
+  if (uncountedWrappers > 0) facts.details.uncountedWrappers = uncountedWrappers;
+}
+
+/** The partitions of a decoded Fetch response, their records counted within one decompression budget. */
+function* decodedPartitions(body: DecodedStruct): Generator<FetchPartitionOutcome> {
+  const budget = { remaining: DEFAULT_MAX_DECOMPRESSED_BYTES };
+  for (const topic of structsField(body, 'responses')) {
+    const ref = topicRefOf(topic);
+    for (const partition of structsField(topic, 'partitions')) {
+      const records = bytesField(partition, 'records') ?? null;
+      yield {
+        topic: ref,
+        partitionIndex: numberField(partition, 'partitionIndex') ?? -1,
+        errorCode: numberField(partition, 'errorCode') ?? 0,
+        highWatermark: Number(int64Field(partition, 'highWatermark') ?? -1),
+        lastStableOffset: Number(int64Field(partition, 'lastStableOffset') ?? -1),
+        records: summarizeRecords(records, 0, records?.length ?? 0, budget, abortedFilter(partition)),
+      };
+    }
+  }
 }
 
 /**
@@ -100,47 +162,11 @@ export const fetchExtractor: ApiExtractor = {
     }
   },
   response(body, _version, facts, context) {
-    const errorCode = numberField(body, 'errorCode') ?? 0;
-    if (facts.fetch) {
-      const sessionGone = errorCode === FETCH_SESSION_ID_NOT_FOUND || errorCode === INVALID_FETCH_SESSION_EPOCH;
-      context.connection.fetchSessions.response(
-        facts.fetch.sessionId,
-        facts.fetch.scope,
-        numberField(body, 'sessionId') ?? NO_SESSION,
-        sessionGone,
-      );
-    }
-    let codecs = 0;
-    let controlRecords = 0;
-    let uncountedWrappers = 0;
-    const budget = { remaining: DEFAULT_MAX_DECOMPRESSED_BYTES };
-    for (const topic of structsField(body, 'responses')) {
-      const ref = topicRefOf(topic);
-      for (const partition of structsField(topic, 'partitions')) {
-        const index = numberField(partition, 'partitionIndex') ?? -1;
-        const partitionError = numberField(partition, 'errorCode') ?? 0;
-        if (partitionError !== 0) facts.partitionErrors.push({ topic: ref, partition: index, errorCode: partitionError });
-        const records = bytesField(partition, 'records') ?? null;
-        const summary = summarizeRecords(records, 0, records?.length ?? 0, budget, abortedFilter(partition));
-        if (summary.abortedRecords > 0) facts.fetchAborted.push({ topic: ref, records: summary.abortedRecords });
-        if (facts.role === 'consumer' && partitionError === 0) {
-          const lag = consumerLag(
-            partition,
-            summary.nextOffset,
-            facts.fetchOffsets.get(partitionKey(topicKey(ref), index)),
-            facts.details.isolationLevel,
-          );
-          if (lag !== undefined) facts.fetchLags.push({ topic: ref, partition: index, lag });
-        }
-        codecs |= summary.compressionCodecs;
-        controlRecords += summary.controlRecords;
-        uncountedWrappers += summary.uncountedWrappers;
-        if (summary.error) facts.problem ??= `records: ${summary.error.message}`;
-        facts.topics.add(ref, index, summary.records, summary.bytes, summary.batches - summary.controlBatches);
-      }
-    }
-    if (codecs !== 0) facts.details.compression = compressionCodecNames(codecs);
-    if (controlRecords > 0) facts.details.controlRecords = controlRecords;
-    if (uncountedWrappers > 0) facts.details.uncountedWrappers = uncountedWrappers;
+    const response = {
+      errorCode: numberField(body, 'errorCode') ?? 0,
+      sessionId: numberField(body, 'sessionId') ?? NO_SESSION,
+      partitions: decodedPartitions(body),
+    };
+    applyFetchResponse(response, facts, context);
   },
 };

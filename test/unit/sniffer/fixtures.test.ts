@@ -91,6 +91,29 @@ for (const { name, capture, truth } of sniffFixtures()) {
       }
     });
 
+    it('counts the same fetched records when every fetch response over 512 bytes is decoded as it passes, never buffered whole', async () => {
+      const streamed = await sniffFile(capture, { maxFrameBytes: 512 });
+      const fetches = consumerFetches(streamed.exchanges);
+      const seen = sumBy(fetches, (e, topic) => `${e.clientId}|${topic}`);
+      for (const exchange of fetches) {
+        for (const { topic, records } of exchange.aborted) {
+          const key = `${exchange.clientId}|${topic}`;
+          seen.set(key, (seen.get(key) ?? 0) - records);
+        }
+      }
+      for (const [topic, t] of Object.entries(truth.topics)) {
+        for (const [clientId, count] of Object.entries(t.consumed))
+          assert.equal(seen.get(`${clientId}|${topic}`) ?? 0, count, `${clientId} on ${topic}`);
+      }
+      const recordsFetched = Object.values(truth.topics).some((t) => Object.values(t.consumed).some((count) => count > 0));
+      if (recordsFetched) assert.ok(streamed.result.sniffer.framing.oversizeFrames > 0, 'some fetch responses were streamed');
+      assert.deepEqual(
+        fetches.filter((e) => e.problem !== undefined && e.apiKey === FETCH && e.apiVersion >= 4).map((e) => e.problem),
+        [],
+        'no streamed response left a problem',
+      );
+    });
+
     it('names the producers and consumers by client id, with their software', () => {
       const producers = new Set(produces(learned.exchanges).map((e) => e.clientId));
       const consumers = new Set(consumerFetches(learned.exchanges).map((e) => e.clientId));

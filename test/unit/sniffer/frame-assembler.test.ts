@@ -28,7 +28,9 @@ function assembler(options: { inStep?: boolean; limits?: Partial<FrameAssemblerL
     {
       // Copied: the message is only valid during the call.
       frame: (message) => delivered.push({ kind: 'frame', bytes: Buffer.from(message), size: message.length }),
-      partialFrame: (prefix, size, reason) => delivered.push({ kind: reason, bytes: Buffer.from(prefix), size }),
+      partialFrame: (prefix, size, reason) => {
+        delivered.push({ kind: reason, bytes: Buffer.from(prefix), size });
+      },
     },
     counters,
     limits,
