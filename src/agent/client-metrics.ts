@@ -11,7 +11,7 @@ import { acceptedByTopic } from '../sniffer/produce-outcome.ts';
 import type { CloseReason, Endpoint } from '../tcp/connection.ts';
 import type { ClientAddressBook } from './client-address-resolver.ts';
 import { reportedRole, type ReportedRole } from './client-role.ts';
-import { PendingTransactions, type EndedTransaction } from './pending-transactions.ts';
+import { PendingTransactions, type SettledRecords } from './pending-transactions.ts';
 import { ProducerSequences } from './producer-sequences.ts';
 import { noPodDirectory, podLabelsOf, type PodDirectory } from './pod-directory.ts';
 
@@ -167,9 +167,12 @@ export class ClientMetrics implements SnifferListener {
   #produce(client: ClientState, exchange: Exchange): void {
     const producerId = exchange.details.transactional ? exchange.details.producerId : undefined;
     for (const [topic, count] of acceptedByTopic(exchange)) {
-      if (producerId === undefined || exchange.outcome !== 'answered')
+      if (producerId === undefined || exchange.outcome !== 'answered') {
         addTopic(client.produced, topic, count.bytes, count.records, count.batches);
-      else this.#settle(this.#transactions.hold(BigInt(producerId), clientKey(client), topic, count, this.#now()), 'produced');
+        continue;
+      }
+      const entry = { clientKey: clientKey(client), topic, held: count, atMicros: exchange.requestAtMicros };
+      this.#settle(this.#transactions.hold(BigInt(producerId), entry, this.#now()));
     }
     for (const sequence of exchange.sequences) {
       const outcome = this.#sequences.observe(sequence);
@@ -184,7 +187,7 @@ export class ClientMetrics implements SnifferListener {
   #endTransaction(exchange: Exchange): void {
     const { producerId, transactionCommitted } = exchange.details;
     if (exchange.outcome !== 'answered' || exchange.errorCode !== 0 || producerId === undefined) return;
-    this.#settle(this.#transactions.end(BigInt(producerId)), transactionCommitted === false ? 'aborted' : 'produced');
+    this.#settle(this.#transactions.end(BigInt(producerId), exchange.requestAtMicros, transactionCommitted !== false, this.#now()));
   }
 
   /** Consumers' records (aborted ones apart) and what they have left to read; followers' replication. */
@@ -238,23 +241,21 @@ export class ClientMetrics implements SnifferListener {
     return named;
   }
 
-  /** Counts an ended transaction's records as produced (committed, or its EndTxn never seen) or aborted. */
-  #settle(ended: EndedTransaction | undefined, as: 'produced' | 'aborted'): void {
-    if (ended === undefined) return;
-    const client = this.#clients.get(ended.clientKey);
-    if (client === undefined) return;
-    for (const [topic, held] of ended.topics) {
-      if (as === 'produced') addTopic(client.produced, topic, held.bytes, held.records, held.batches);
+  /** Counts settled transactional records as produced (committed, or given up) or aborted. */
+  #settle(settled: readonly SettledRecords[]): void {
+    for (const { clientKey: key, topic, held, committed } of settled) {
+      const client = this.#clients.get(key);
+      if (client === undefined) continue;
+      if (committed) addTopic(client.produced, topic, held.bytes, held.records, held.batches);
       else increment(client.produceAborted, topic, held.records);
     }
   }
 
-  /** Transactions whose EndTxn was not seen within TRANSACTION_UNRESOLVED_MS count as produced. */
+  /** Records whose EndTxn was not seen within TRANSACTION_UNRESOLVED_MS count as produced. */
   #settleUnresolved(): void {
-    for (const ended of this.#transactions.expire(this.#now() - TRANSACTION_UNRESOLVED_MS)) {
-      this.#unresolvedTransactions++;
-      this.#settle(ended, 'produced');
-    }
+    const unresolved = this.#transactions.expire(this.#now() - TRANSACTION_UNRESOLVED_MS);
+    this.#unresolvedTransactions += unresolved.length;
+    this.#settle(unresolved);
   }
 
   /** Forgets clients that sent nothing for `idleMs`; returns how many. */

@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { SCENARIOS, type ScenarioResult } from '../fixtures/sniffer/record/scenarios.ts';
+import { propertiesFile, SCENARIOS, type ScenarioResult } from '../fixtures/sniffer/record/scenarios.ts';
 import { endOffsets } from '../fixtures/sniffer/record/offsets.ts';
 import { startExporterProcess, type ExporterProcess } from '../support/exporter-process.ts';
+import { Kafka, logLevel } from 'kafkajs';
 import { createTopic, produceMessages } from '../support/kafka-clients.ts';
 import { scrape, sumsBy, valueOf, waitForScrape, type Series } from '../support/scrape.ts';
-import { testbedUp, uniqueName, type Testbed } from '../testbed/index.ts';
+import { kafkaToolMainClasses, runKafkaTool, testbedUp, uniqueName, type Testbed } from '../testbed/index.ts';
 
 const LIVE_SCENARIOS = ['kcat-kraft', 'java-console-kraft', 'platformatic-kip848-kraft'];
 
@@ -227,6 +228,93 @@ describe('live capture on loopback against a 3-broker KRaft cluster', () => {
     }
     assert.ok(roles.has('kcat-producer producer librdkafka'));
     assert.equal(sumsBy(series, 'kafka_sonar_sniffer_tcp_gaps_total').get(''), 0, 'no bytes lost on loopback');
+  });
+
+  it("a consumer catching up on a 36 MB backlog gets fetch responses larger than 8 MiB: decoded as they pass, its records all counted; a transactional producer's aborted records apart", async () => {
+    const topic = uniqueName('sniff-live-catchup');
+    const transactional = uniqueName('sniff-live-tx');
+    // One partition per broker, 12 MB each: a consumer allowed 20 MiB a partition gets responses over 8 MiB.
+    await createTopic(bed.bootstrapServers, topic, 3, 3);
+    await createTopic(bed.bootstrapServers, transactional, 1, 3);
+    const tools = kafkaToolMainClasses(bed);
+    const ran = async (mainClass: string, args: string[]) => {
+      const result = await runKafkaTool(bed, mainClass, args, { timeoutMs: 240_000 });
+      assert.equal(result.code, 0, `${mainClass}: ${result.stderr}`);
+    };
+    await ran(tools.producerPerformance, [
+      ...['--topic', topic, '--num-records', '36000', '--record-size', '1000', '--throughput', '-1'],
+      ...[
+        '--producer-props',
+        `bootstrap.servers=${bed.bootstrapServers}`,
+        'client.id=catchup-producer',
+        'acks=all',
+        'linger.ms=20',
+        'batch.size=262144',
+      ],
+    ]);
+    const backlog = await endOffsets(bed.bootstrapServers, { [topic]: 3 });
+    assert.equal(backlog[topic], 36_000);
+    const config = propertiesFile('catchup-consumer', {
+      'client.id': 'catchup-consumer',
+      'group.protocol': 'classic',
+      'auto.offset.reset': 'earliest',
+    });
+    await ran(tools.consumerPerformance, [
+      ...[
+        '--bootstrap-server',
+        bed.bootstrapServers,
+        '--topic',
+        topic,
+        '--messages',
+        '36000',
+        '--fetch-size',
+        '20971520',
+        '--group',
+        uniqueName('catchup'),
+        '--command-config',
+        config,
+      ],
+    ]);
+    const producer = new Kafka({
+      clientId: 'live-tx-producer',
+      brokers: bed.bootstrapServers.split(','),
+      logLevel: logLevel.NOTHING,
+    }).producer({
+      transactionalId: uniqueName('live-tx'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    try {
+      for (const [outcome, count] of [
+        ['commit', 40],
+        ['abort', 15],
+      ] as const) {
+        const transaction = await producer.transaction();
+        await transaction.send({ topic: transactional, messages: Array.from({ length: count }, (_, i) => ({ value: `${outcome} ${i}` })) });
+        await (outcome === 'commit' ? transaction.commit() : transaction.abort());
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    const series = await waitForScrape(
+      exporter.url,
+      'the catching-up consumer and the transactional producer counted',
+      (all) =>
+        valueOf(all, 'kafka_client_fetch_records_total', { client_id: 'catchup-consumer', topic }) === 36_000 &&
+        valueOf(all, 'kafka_client_produce_aborted_records_total', { client_id: 'live-tx-producer', topic: transactional }) === 15,
+      60_000,
+      /catchup-consumer|live-tx-producer|oversize/,
+    );
+    assert.ok(valueOf(series, 'kafka_sonar_sniffer_oversize_frames_total')! > 0, 'some fetch responses were larger than 8 MiB');
+    assert.equal(valueOf(series, 'kafka_client_fetch_lag_records', { client_id: 'catchup-consumer', topic }), 0, 'it read to the end');
+    assert.equal(
+      valueOf(series, 'kafka_client_produce_records_total', { client_id: 'live-tx-producer', topic: transactional }),
+      40,
+      'committed',
+    );
+    const transactionalEnd = await endOffsets(bed.bootstrapServers, { [transactional]: 1 });
+    assert.equal(transactionalEnd[transactional], 40 + 15 + 2, 'Kafka holds both transactions and their two markers');
   });
 
   it('serves /clients filtered by role and topic, and who writes to and reads from a topic', async () => {

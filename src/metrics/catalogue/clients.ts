@@ -219,13 +219,13 @@ export const snifferMetrics = {
     name: 'kafka_sonar_sniffer_pending_transactions',
     type: 'gauge',
     labels: [],
-    help: 'Transactions whose records are held until their EndTxn is seen (at most 10,000; past that the oldest counts as produced).',
+    help: "Records of open transactions (one entry per topic and Produce request) held until their EndTxn is seen (at most 10,000; past that the oldest producer's count as produced).",
   },
   unresolvedTransactions: {
     name: 'kafka_sonar_sniffer_unresolved_transactions_total',
     type: 'counter',
     labels: [],
-    help: 'Transactions whose EndTxn was not seen within 15 minutes (it went to a broker this capture does not see, or was lost): their records counted as produced.',
+    help: 'Held transactional records (one entry per topic and Produce request) whose EndTxn was not seen within 15 minutes (it went to a broker this capture does not see, or was lost): counted as produced.',
   },
   uncountedWrappers: {
     name: 'kafka_sonar_sniffer_uncounted_wrappers_total',
