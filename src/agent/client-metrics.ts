@@ -7,6 +7,7 @@ import { Snapshot } from '../metrics/series-store.ts';
 import { ApiKey } from '../protocol/api-keys.ts';
 import { errorCodeName } from '../protocol/error-codes.ts';
 import type { ClientSoftware, ConnectionView, Exchange, Role, SnifferListener } from '../sniffer/events.ts';
+import { endpointKey } from '../sniffer/broker-directory.ts';
 import { acceptedByTopic } from '../sniffer/produce-outcome.ts';
 import type { CloseReason, Endpoint } from '../tcp/connection.ts';
 import type { ClientAddressBook } from './client-address-resolver.ts';
@@ -103,7 +104,6 @@ const TRANSACTION_UNRESOLVED_MS = 15 * 60_000;
 const MAX_PENDING_TRANSACTIONS = 10_000;
 const MAX_PRODUCER_PARTITIONS = 100_000;
 
-const endpointKey = (endpoint: Endpoint): string => `${endpoint.address}|${endpoint.port}`;
 const clientKey = (client: { readonly host: string; readonly clientId: string }): string => `${client.host}\u0000${client.clientId}`;
 
 /** A partition whose last fetch response is older than this is no longer read by that client. */

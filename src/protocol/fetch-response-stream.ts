@@ -5,18 +5,21 @@
 
 import { AbortedTransactionFilter, type AbortedTransaction } from './aborted-transactions.ts';
 import { DecodeError } from './decode-error.ts';
-import { addBatch, DEFAULT_MAX_DECOMPRESSED_BYTES, emptySummary, type DecompressionBudget, type RecordSetSummary } from './record-batch.ts';
+import {
+  addBatch,
+  countUnheldLegacyEntry,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  emptySummary,
+  LOG_OVERHEAD,
+  streamedBatchBytes,
+  type DecompressionBudget,
+  type RecordSetSummary,
+} from './record-batch.ts';
 
 const FIRST_FLEXIBLE_FETCH_VERSION = 12;
 const FIRST_TOPIC_ID_FETCH_VERSION = 13;
-const LOG_OVERHEAD = 12;
 /** Bytes after the offset and length fields up to the end of a magic 2 batch header. */
 const V2_HEADER_REST = 49;
-const V2_ATTRIBUTES_OFFSET = 21;
-const V2_CONTROL_FLAG = 0x20;
-/** Control batches and legacy entries up to these sizes are read whole (an abort marker, a compressed wrapper). */
-const CONTROL_BATCH_BUFFERED = 4096;
-const LEGACY_ENTRY_BUFFERED = 1 << 20;
 const EMPTY = Buffer.alloc(0);
 
 export interface StreamedPartition {
@@ -103,27 +106,16 @@ function* records(size: number, budget: DecompressionBudget, aborted: AbortedTra
       return summary;
     }
     const first = yield* bytes(Math.min(batchLength, V2_HEADER_REST));
-    let known = Buffer.concat([head, first]);
-    const magic = known.length > 16 ? known.readInt8(16) : -1;
-    const wanted =
-      (magic === 2 &&
-        known.length > V2_ATTRIBUTES_OFFSET + 1 &&
-        (known.readInt16BE(V2_ATTRIBUTES_OFFSET) & V2_CONTROL_FLAG) !== 0 &&
-        batchLength <= CONTROL_BATCH_BUFFERED) ||
-      ((magic === 0 || magic === 1) && batchLength <= LEGACY_ENTRY_BUFFERED);
-    const rest = batchLength - first.length;
-    if (wanted) known = Buffer.concat([known, yield* bytes(rest)]);
-    else yield* skip(rest);
+    const start = Buffer.concat([head, first]);
+    const needed = streamedBatchBytes(start, batchLength);
     left -= batchLength;
-    if (magic !== 2 && !wanted) {
-      // A legacy entry too large to hold: one record, its inner messages uncounted.
-      summary.records++;
-      summary.batches++;
-      summary.uncountedWrappers++;
-      summary.approximate = true;
-      summary.bytes += LOG_OVERHEAD + batchLength;
+    if (needed === undefined) {
+      yield* skip(batchLength - first.length);
+      countUnheldLegacyEntry(summary, batchLength);
       continue;
     }
+    const known = needed > first.length ? Buffer.concat([start, yield* bytes(needed - first.length)]) : start;
+    yield* skip(batchLength - Math.max(needed, first.length));
     const error = addBatch(known, 0, batchLength, summary, budget, aborted);
     if (error) {
       summary.error = error;

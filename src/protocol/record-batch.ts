@@ -19,7 +19,7 @@ export const COMPRESSION_LZ4 = 3;
 export const COMPRESSION_ZSTD = 4;
 const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
-const LOG_OVERHEAD = 12; // offset int64 + length int32
+export const LOG_OVERHEAD = 12; // offset int64 + length int32
 const MAGIC_OFFSET = 16;
 const V2_HEADER_SIZE = 61;
 const V2_ATTRIBUTES_OFFSET = 21;
@@ -251,6 +251,35 @@ function innerMessageCount(
     entry += LOG_OVERHEAD + entryLength;
   }
   return count;
+}
+
+/** Control batches and legacy entries up to these sizes are read whole when streamed (an abort marker, a compressed wrapper). */
+const STREAMED_CONTROL_BATCH_LIMIT = 4096;
+const STREAMED_LEGACY_ENTRY_LIMIT = 1 << 20;
+
+/**
+ * For a batch met in a stream, given its first bytes (`start`: its offset and length fields and up to the
+ * 49 after them): how many bytes after the offset and length fields addBatch needs to count it. A magic 2
+ * data batch needs its header only; a control batch or a legacy entry needs its whole bytes; undefined for
+ * a legacy entry too large to hold (countUnheldLegacyEntry counts it).
+ */
+export function streamedBatchBytes(start: Buffer, length: number): number | undefined {
+  const magic = start.length > MAGIC_OFFSET ? start.readInt8(MAGIC_OFFSET) : -1;
+  if (magic === 2) {
+    const control = start.length >= V2_ATTRIBUTES_OFFSET + 2 && (start.readInt16BE(V2_ATTRIBUTES_OFFSET) & V2_CONTROL_FLAG) !== 0;
+    return control && length <= STREAMED_CONTROL_BATCH_LIMIT ? length : Math.min(length, V2_HEADER_SIZE - LOG_OVERHEAD);
+  }
+  if (magic === 0 || magic === 1) return length <= STREAMED_LEGACY_ENTRY_LIMIT ? length : undefined;
+  return start.length - LOG_OVERHEAD;
+}
+
+/** A legacy entry of `length` bytes too large to hold while streaming: one record, its inner messages uncounted. */
+export function countUnheldLegacyEntry(summary: RecordSetSummary, length: number): void {
+  summary.records++;
+  summary.batches++;
+  summary.uncountedWrappers++;
+  summary.approximate = true;
+  summary.bytes += LOG_OVERHEAD + length;
 }
 
 /**

@@ -27,13 +27,13 @@ export class BrokerDirectory {
   brokerSide(client: Endpoint, server: Endpoint): { side: Side; evidence: BrokerSideEvidence } | undefined {
     const byPort = pick(this.#ports.has(client.port), this.#ports.has(server.port));
     if (byPort) return { side: byPort, evidence: 'broker-port' };
-    const byLearning = pick(this.#learned.has(key(client)), this.#learned.has(key(server)));
+    const byLearning = pick(this.#learned.has(endpointKey(client)), this.#learned.has(endpointKey(server)));
     if (byLearning) return { side: byLearning, evidence: 'known-broker' };
     return undefined;
   }
 
   learn(broker: Endpoint, brokerId?: number): void {
-    const id = key(broker);
+    const id = endpointKey(broker);
     if (brokerId !== undefined && brokerId >= 0 && this.#ids.get(id) !== brokerId) {
       this.#ids.set(id, brokerId);
       this.#onIdentified?.(broker, brokerId);
@@ -55,6 +55,7 @@ function pick(clientMatches: boolean, serverMatches: boolean): Side | undefined 
   return clientMatches ? 'client' : 'server';
 }
 
-function key(endpoint: Endpoint): string {
+/** An endpoint as a map key. */
+export function endpointKey(endpoint: Endpoint): string {
   return `${endpoint.address}|${endpoint.port}`;
 }
