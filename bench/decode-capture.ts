@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTopic } from '../test/support/kafka-clients.ts';
+import { adminClient, createTopic } from '../test/support/kafka-clients.ts';
 import { startLoopbackCapture } from '../test/fixtures/sniffer/record/tcpdump.ts';
 import { kafkaToolMainClasses, runKafkaTool, testbedDown, testbedUp, type Testbed } from '../test/testbed/index.ts';
 import { runCommand } from '../test/testbed/processes.ts';
@@ -29,6 +29,8 @@ const LZ4: Traffic = { topic: 'bench-lz4', partitions: 3, records: 700_000, reco
 const PLAIN: Traffic = { topic: 'bench-plain', partitions: 2, records: 220_000, recordSize: 1024, throughput: 12_000 };
 const TRANSACTIONS: Traffic = { topic: 'bench-tx', partitions: 1, records: 60_000, recordSize: 256, throughput: 3_500 };
 const GZIP: Traffic = { topic: 'bench-gzip', partitions: 1, records: 100_000, recordSize: 200, throughput: 0 };
+/** Batches of up to 1 MB on 16 partitions: produce requests and fetch responses of up to 16 MB. */
+export const LARGE: Traffic = { topic: 'bench-large', partitions: 16, records: 400_000, recordSize: 1000, throughput: 100_000 };
 
 async function tool(bed: Testbed, mainClass: string, args: string[]): Promise<void> {
   const result = await runKafkaTool(bed, mainClass, args, { timeoutMs: 600_000 });
@@ -124,6 +126,60 @@ export async function recordBenchCapture(path: string): Promise<number> {
           'client.id=bench-kcat-reader',
         ]),
       ]);
+    } finally {
+      dropped = await capture.stop();
+    }
+    return dropped;
+  } finally {
+    await testbedDown({ name: BED });
+  }
+}
+
+/** The catching-up consumer's quota: unthrottled, it reads faster than tcpdump keeps up with on loopback. */
+const CATCH_UP_BYTES_PER_SECOND = 30_000_000;
+
+async function limitConsumerRate(bootstrapServers: string, clientId: string, bytesPerSecond: number): Promise<void> {
+  const admin = adminClient(bootstrapServers);
+  try {
+    await admin.alterClientQuotas({
+      entries: [
+        {
+          entities: [{ entityType: 'client-id', entityName: clientId }],
+          ops: [{ key: 'consumer_byte_rate', value: bytesPerSecond, remove: false }],
+        },
+      ],
+    });
+  } finally {
+    await admin.close();
+  }
+}
+
+/**
+ * Records a capture dominated by frames over 8 MiB into `path`: kafka-producer-perf-test writing 1 MB
+ * batches to 16 partitions in one request per broker, then kafka-consumer-perf-test catching up on them
+ * with the Java client's default fetch sizes (under a byte-rate quota, so its responses are throttled too). Returns how many packets the kernel dropped.
+ */
+export async function recordLargeFrameCapture(path: string): Promise<number> {
+  process.env.KAFKA_SONAR_TESTBED_DIR ??= join(tmpdir(), 'kafka-sonar-bench-testbed');
+  await testbedDown({ name: BED });
+  const bed = await testbedUp({ mode: 'kraft', brokers: 1, name: BED });
+  try {
+    await createTopic(bed.bootstrapServers, LARGE.topic, LARGE.partitions, 1);
+    await limitConsumerRate(bed.bootstrapServers, 'bench-large-consumer', CATCH_UP_BYTES_PER_SECOND);
+    const capture = await startLoopbackCapture(path, [bed.brokers[0]!.port], { bufferKib: 262_144, failOnDrops: false });
+    let dropped = 0;
+    try {
+      await producerPerf(bed, LARGE, [
+        'client.id=bench-large-producer',
+        'acks=1',
+        'batch.size=1000000',
+        'linger.ms=500',
+        'max.request.size=33554432',
+        // Spread over every partition, so their batches fill together and leave in one request.
+        'partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner',
+        'buffer.memory=134217728',
+      ]);
+      await consumerPerf(bed, LARGE, 'bench-large-readers', { 'client.id': 'bench-large-consumer' });
     } finally {
       dropped = await capture.stop();
     }

@@ -1,8 +1,10 @@
 /**
- * npm run bench:decode [-- --churn [SIZE_MB]] — throughput of the whole sniffer pipeline on one core.
+ * npm run bench:decode [-- --large | --churn [SIZE_MB]] — throughput of the whole sniffer pipeline on one core.
  *
  * Default: records /tmp/kafka-sonar-bench-decode.pcap once (not committed; needs root and Java, about
  * a minute): over 1 GB of real mixed traffic from a one-broker test bed (see decode-capture.ts).
+ * --large: records /tmp/kafka-sonar-bench-large.pcap instead, dominated by produce requests and fetch
+ * responses over 8 MiB (see recordLargeFrameCapture); its records are 400,000 produced and 400,000 fetched.
  * --churn: builds /tmp/kafka-sonar-bench-churn-<SIZE_MB>mb.pcap (default 1100) from the recorded
  * fixtures of test/fixtures/sniffer instead: every fixture merged on one timeline and replayed again
  * and again, each replica's client on its own address, 16 replicas interleaved packet by packet. Its
@@ -168,12 +170,13 @@ async function main(): Promise<void> {
       await buildCapture(path, sizeMb * 1e6);
     }
   } else {
-    path = '/tmp/kafka-sonar-bench-decode.pcap';
+    const large = process.argv[2] === '--large';
+    path = large ? '/tmp/kafka-sonar-bench-large.pcap' : '/tmp/kafka-sonar-bench-decode.pcap';
     if (!existsSync(path)) {
       process.stdout.write(`recording ${path} from a test bed (about a minute)...\n`);
       // Imported here only: the measuring child should not load the test bed and client libraries.
-      const { recordBenchCapture } = await import('./decode-capture.ts');
-      const dropped = await recordBenchCapture(`${path}.partial`);
+      const { recordBenchCapture, recordLargeFrameCapture } = await import('./decode-capture.ts');
+      const dropped = await (large ? recordLargeFrameCapture : recordBenchCapture)(`${path}.partial`);
       renameSync(`${path}.partial`, path);
       if (dropped > 0) process.stdout.write(`tcpdump: ${dropped} packets dropped by the kernel (the sniffer sees them as gaps)\n`);
     }
@@ -201,7 +204,7 @@ async function main(): Promise<void> {
       0,
     )}% of tcpdump  peak RSS ${rssMb.toFixed(0)} MB  (CPU ${figures.cpuSeconds.toFixed(2)} s: user + system of the decoding process)`,
     `streamed          ${streamed.elapsed.toFixed(2)} s  ${(mb / streamed.elapsed).toFixed(0)} MB/s  peak RSS ${(streamed.maxRssKb / 1024).toFixed(0)} MB with --sniff.max-frame-size=64KiB: ${streamed.counters.framing.oversizeFrames} frames decoded as they passed, ${streamed.records} records (${streamed.records === figures.records ? 'the same' : `NOT the same as ${figures.records}`})`,
-    `decoded           ${figures.exchanges} exchanges, ${figures.records} records; ${figures.counters.undecodableRequests + figures.counters.undecodableBodies} undecodable, ${figures.counters.responsesWithoutRequest} responses without request`,
+    `decoded           ${figures.exchanges} exchanges, ${figures.records} records; ${figures.counters.undecodableRequests + figures.counters.undecodableBodies} undecodable, ${figures.counters.responsesWithoutRequest} responses without request; ${figures.counters.framing.oversizeFrames} frames over the default --sniff.max-frame-size (8 MiB) decoded as they passed`,
     `targets           >= 300 MB/s: ${sonarMbps >= 300 ? 'met' : 'MISSED'}; >= 25% of tcpdump: ${sonarMbps >= rawMbps / 4 ? 'met' : 'MISSED'}; RSS < 200 MB: ${rssMb < 200 ? 'met' : 'MISSED'}`,
   ];
   const wholeProcess = commandSeconds(['replay', path, '--summary'], 3);

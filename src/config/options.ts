@@ -376,7 +376,7 @@ const OPTION_TABLE = [
     type: 'integer',
     default: 8388608,
     description:
-      'Largest Kafka frame (request or response) buffered whole to decode it, in bytes. Larger Fetch responses are decoded as they pass (records counted from batch headers); other larger frames count as requests and bytes but not records; kafka_sonar_sniffer_oversize_frames_total counts both. Each connection may buffer one frame of this size per direction.',
+      'Largest Kafka frame (request or response) buffered whole to decode it, in bytes. Larger Produce requests and Fetch responses are decoded as they pass (records counted from batch headers); other larger frames count as requests and bytes but not records; kafka_sonar_sniffer_oversize_frames_total counts both. Each connection may buffer one frame of this size per direction.',
   },
   {
     key: 'sniff.print',

@@ -32,6 +32,7 @@ export {
 } from './headers.ts';
 export { AbortedTransactionFilter, type AbortedTransaction } from './aborted-transactions.ts';
 export { FetchResponseStream, type StreamedFetchResponse } from './fetch-response-stream.ts';
+export { ProduceRequestStream, type StreamedProduceRequest } from './produce-request-stream.ts';
 export { Reader, type Int64 } from './reader.ts';
 export {
   COMPRESSION_GZIP,

@@ -6,6 +6,7 @@ import {
   ApiKey,
   FRAME_SIZE_BYTES,
   FetchResponseStream,
+  ProduceRequestStream,
   Reader,
   apiKeyName,
   checkRequestFrameStart,
@@ -30,6 +31,7 @@ import { collectErrorCodes, nullableStringField, stringField } from './extract/f
 import { extractorFor, roleOf } from './extract/registry.ts';
 import { FrameAssembler, type FrameStream } from './frame-assembler.ts';
 import { applyFetchResponse } from './extract/fetch.ts';
+import { applyProduceRequest } from './extract/produce.ts';
 import type { SnifferLimits } from './options.ts';
 import { PendingRequests, type PendingRequest } from './pending-requests.ts';
 import { rejectedRecords } from './produce-outcome.ts';
@@ -88,15 +90,17 @@ function apiNameOf(apiKey: number): string {
   return apiKeyName(apiKey) ?? `ApiKey${apiKey}`;
 }
 
-/** acks of a Produce request whose body is only partly known (too large to buffer, or cut). */
-function produceAcksFromPrefix(message: Buffer, bodyOffset: number, version: number): number | undefined {
+/** acks of a Produce request whose body is only partly known (too large to buffer, or cut), and so whether it expects a response. */
+function takeProduceAcksFromPrefix(message: Buffer, bodyOffset: number, version: number, facts: ExchangeFacts): void {
   try {
     const reader = new Reader(message, bodyOffset);
     if (version >= 9) reader.compactNullableString();
     else if (version >= 3) reader.nullableString();
-    return reader.int16();
+    const acks = reader.int16();
+    facts.details.acks = acks;
+    facts.expectsResponse = acks !== 0;
   } catch {
-    return undefined;
+    // Not in the prefix: a response is awaited.
   }
 }
 
@@ -186,7 +190,7 @@ export class KafkaSession {
     return header.value.header.clientId === this.#state.clientId && step > 0 && step <= CORRELATION_STEP_LIMIT;
   }
 
-  #onRequest(message: Buffer, frameBytes: number, at: number, partial: 'oversize' | 'gap' | undefined): void {
+  #onRequest(message: Buffer, frameBytes: number, at: number, partial: 'oversize' | 'gap' | undefined): FrameStream | void {
     const state = this.#state;
     const counters = this.#context.counters;
     state.stats.bytesFromClient += frameBytes;
@@ -210,19 +214,50 @@ export class KafkaSession {
       state.stats.undecodableFrames++;
       counters.undecodableBodies++;
       facts.problem = `request: ${read.bodyError}`;
+    } else if (header.apiKey === ApiKey.Produce && partial === 'oversize') {
+      takeProduceAcksFromPrefix(message, read.bodyOffset!, header.apiVersion, facts);
+      return this.#streamProduceRequest(this.#requestOf(header, facts, frameBytes, at), message.subarray(read.bodyOffset));
     } else {
       facts.problem =
         partial === 'oversize'
           ? `request of ${frameBytes} bytes not buffered (limit ${this.#context.limits.maxFrameBytes})`
           : 'request bytes missing from the capture';
-      if (header.apiKey === ApiKey.Produce) {
-        const acks = produceAcksFromPrefix(message, read.bodyOffset!, header.apiVersion);
-        if (acks !== undefined) facts.details.acks = acks;
-        facts.expectsResponse = acks !== 0;
-      }
+      if (header.apiKey === ApiKey.Produce) takeProduceAcksFromPrefix(message, read.bodyOffset!, header.apiVersion, facts);
     }
-    state.addRole(facts.role);
-    const request: PendingRequest = {
+    this.#dispatch(this.#requestOf(header, facts, frameBytes, at));
+  }
+
+  /**
+   * A Produce request too large to buffer, decoded as it passes. It awaits its response from its first bytes
+   * (acks come first), so a response is paired even when the capture lost the request's end; its records
+   * count once its last byte passed, or from nothing when its response or the connection's end came first.
+   */
+  #streamProduceRequest(request: PendingRequest, bodyPrefix: Buffer): FrameStream {
+    const facts = request.facts;
+    const parser = new ProduceRequestStream(request.apiVersion);
+    parser.push(bodyPrefix);
+    const expectsResponse = facts.expectsResponse;
+    let ended = false;
+    const end = (complete: boolean, now: number): void => {
+      if (ended) return;
+      ended = true;
+      const produced = complete ? parser.result : undefined;
+      if (produced !== undefined) {
+        applyProduceRequest(produced, facts);
+        request.requestAtMicros = now;
+      } else {
+        facts.problem = parser.error !== undefined ? `request: ${parser.error}` : 'request bytes missing from the capture';
+      }
+      if (!expectsResponse) this.#report(request, 'no-response');
+    };
+    request.completeRequest = () => end(false, request.requestAtMicros);
+    if (expectsResponse) this.#dispatch(request);
+    return { push: (bytes) => parser.push(bytes), end };
+  }
+
+  #requestOf(header: RequestHeader, facts: ExchangeFacts, frameBytes: number, at: number): PendingRequest {
+    this.#state.addRole(facts.role);
+    return {
       apiKey: header.apiKey,
       apiVersion: header.apiVersion,
       correlationId: header.correlationId,
@@ -231,12 +266,16 @@ export class KafkaSession {
       requestAtMicros: at,
       facts,
     };
-    if (!facts.expectsResponse) {
+  }
+
+  /** Reports a request that expects no response; holds any other until its response. */
+  #dispatch(request: PendingRequest): void {
+    if (!request.facts.expectsResponse) {
       this.#report(request, 'no-response');
       return;
     }
     for (const dropped of this.#pending.add(request)) {
-      counters.pendingOverflow++;
+      this.#context.counters.pendingOverflow++;
       this.#report(dropped, 'unanswered');
     }
   }
@@ -340,6 +379,7 @@ export class KafkaSession {
     outcome: ExchangeOutcome,
     response?: { at: number; bytes: number; errors: Map<number, number>; topLevelError: number },
   ): void {
+    request.completeRequest?.();
     const counters = this.#context.counters;
     counters.uncountedWrappers += request.facts.details.uncountedWrappers ?? 0;
     if (outcome === 'answered') counters.answered++;

@@ -6,8 +6,11 @@ export interface PendingRequest {
   readonly correlationId: number;
   readonly clientId: string | null;
   readonly requestBytes: number;
-  readonly requestAtMicros: number;
+  /** When its last byte passed; for a request decoded as it passes, its first until then. */
+  requestAtMicros: number;
   readonly facts: ExchangeFacts;
+  /** For a request still passing: ends it with what arrived, before it is reported. */
+  completeRequest?: () => void;
 }
 
 /**

@@ -213,7 +213,7 @@ export const snifferMetrics = {
     name: 'kafka_sonar_sniffer_oversize_frames_total',
     type: 'counter',
     labels: [],
-    help: 'Kafka frames larger than --sniff.max-frame-size, never buffered whole: Fetch responses decoded as they pass (their records counted from batch headers), other frames from their first 4 KiB (requests, bytes, latency; their records not counted).',
+    help: 'Kafka frames larger than --sniff.max-frame-size, never buffered whole: Produce requests and Fetch responses decoded as they pass (their records counted from batch headers), other frames from their first 4 KiB (requests, bytes, latency; their records not counted).',
   },
   pendingTransactions: {
     name: 'kafka_sonar_sniffer_pending_transactions',

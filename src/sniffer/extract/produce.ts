@@ -1,50 +1,91 @@
-import { compressionCodecNames, DEFAULT_MAX_DECOMPRESSED_BYTES, summarizeRecords } from '../../protocol/index.ts';
+import {
+  compressionCodecNames,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  summarizeRecords,
+  type DecodedStruct,
+  type RecordSetSummary,
+} from '../../protocol/index.ts';
 import type { ApiExtractor } from './context.ts';
+import type { ExchangeFacts, TopicRef } from './exchange-facts.ts';
 import { bytesField, nullableStringField, numberField, stringField, structsField } from './fields.ts';
+
+/** One partition of a Produce request, read whole or streamed: its record set's size and its records counted. */
+export interface ProducePartitionData {
+  readonly topic: TopicRef;
+  /** -1 when unknown. */
+  readonly partitionIndex: number;
+  readonly size: number;
+  readonly records: RecordSetSummary;
+}
+
+/** What a Produce request tells about its exchange: acks, the transaction, and the records carried per partition. */
+export function applyProduceRequest(
+  request: {
+    readonly acks: number | undefined;
+    readonly transactionalId: string | null | undefined;
+    readonly partitions: Iterable<ProducePartitionData>;
+  },
+  facts: ExchangeFacts,
+): void {
+  if (request.acks !== undefined) facts.details.acks = request.acks;
+  facts.expectsResponse = request.acks !== 0;
+  if (request.transactionalId !== undefined) facts.details.transactionalId = request.transactionalId;
+  let codecs = 0;
+  let controlRecords = 0;
+  let uncountedWrappers = 0;
+  for (const { topic, partitionIndex, size, records: summary } of request.partitions) {
+    codecs |= summary.compressionCodecs;
+    controlRecords += summary.controlRecords;
+    uncountedWrappers += summary.uncountedWrappers;
+    if (summary.error) facts.problem ??= `records: ${summary.error.message}`;
+    const carried = {
+      topic,
+      partition: partitionIndex,
+      records: summary.records,
+      bytes: size,
+      batches: summary.batches - summary.controlBatches,
+      producerId: summary.producerId,
+      producerEpoch: summary.producerEpoch,
+      baseSequence: summary.baseSequence,
+    };
+    facts.topics.add(topic, partitionIndex, carried.records, carried.bytes, carried.batches);
+    facts.producedPartitions.push(carried);
+    if (summary.transactionalProducerId >= 0n) {
+      facts.details.transactional = true;
+      facts.details.producerId = summary.transactionalProducerId;
+    }
+  }
+  if (codecs !== 0) facts.details.compression = compressionCodecNames(codecs);
+  if (controlRecords > 0) facts.details.controlRecords = controlRecords;
+  if (uncountedWrappers > 0) facts.details.uncountedWrappers = uncountedWrappers;
+}
+
+/** The partitions of a decoded Produce request, their records counted within one decompression budget. */
+function* decodedPartitions(body: DecodedStruct): Generator<ProducePartitionData> {
+  const budget = { remaining: DEFAULT_MAX_DECOMPRESSED_BYTES };
+  for (const topic of structsField(body, 'topicData')) {
+    const ref = { name: stringField(topic, 'name'), id: stringField(topic, 'topicId') };
+    for (const partition of structsField(topic, 'partitionData')) {
+      const records = bytesField(partition, 'records') ?? null;
+      yield {
+        topic: ref,
+        partitionIndex: numberField(partition, 'index') ?? -1,
+        size: records?.length ?? 0,
+        records: summarizeRecords(records, 0, records?.length ?? 0, budget),
+      };
+    }
+  }
+}
 
 /** Produce: topics (names, or ids in v13), partitions, data records from batch headers, acks, transactional id. */
 export const produceExtractor: ApiExtractor = {
   request(body, _version, facts) {
-    const acks = numberField(body, 'acks');
-    if (acks !== undefined) facts.details.acks = acks;
-    facts.expectsResponse = acks !== 0;
-    const transactionalId = nullableStringField(body, 'transactionalId');
-    if (transactionalId !== undefined) facts.details.transactionalId = transactionalId;
-    let codecs = 0;
-    let controlRecords = 0;
-    let uncountedWrappers = 0;
-    const budget = { remaining: DEFAULT_MAX_DECOMPRESSED_BYTES };
-    for (const topic of structsField(body, 'topicData')) {
-      const ref = { name: stringField(topic, 'name'), id: stringField(topic, 'topicId') };
-      for (const partition of structsField(topic, 'partitionData')) {
-        const records = bytesField(partition, 'records');
-        const summary = summarizeRecords(records ?? null, 0, records?.length ?? 0, budget);
-        codecs |= summary.compressionCodecs;
-        controlRecords += summary.controlRecords;
-        uncountedWrappers += summary.uncountedWrappers;
-        if (summary.error) facts.problem ??= `records: ${summary.error.message}`;
-        const index = numberField(partition, 'index');
-        const carried = {
-          topic: ref,
-          partition: index ?? -1,
-          records: summary.records,
-          bytes: records?.length ?? 0,
-          batches: summary.batches - summary.controlBatches,
-          producerId: summary.producerId,
-          producerEpoch: summary.producerEpoch,
-          baseSequence: summary.baseSequence,
-        };
-        facts.topics.add(ref, index, carried.records, carried.bytes, carried.batches);
-        facts.producedPartitions.push(carried);
-        if (summary.transactionalProducerId >= 0n) {
-          facts.details.transactional = true;
-          facts.details.producerId = summary.transactionalProducerId;
-        }
-      }
-    }
-    if (codecs !== 0) facts.details.compression = compressionCodecNames(codecs);
-    if (controlRecords > 0) facts.details.controlRecords = controlRecords;
-    if (uncountedWrappers > 0) facts.details.uncountedWrappers = uncountedWrappers;
+    const request = {
+      acks: numberField(body, 'acks'),
+      transactionalId: nullableStringField(body, 'transactionalId'),
+      partitions: decodedPartitions(body),
+    };
+    applyProduceRequest(request, facts);
   },
   response(body, _version, facts) {
     for (const topic of structsField(body, 'responses')) {

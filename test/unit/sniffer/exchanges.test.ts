@@ -264,7 +264,7 @@ describe('records, bytes and errors', () => {
     assert.equal(acceptedRecords(withoutAcks!), 8);
   });
 
-  it('reports a request too large to buffer with its header, acks and sizes, and pairs its response', () => {
+  it('counts the records of a produce request too large to buffer as it passes, and pairs its response', () => {
     const big = produceV9(9, 1, [{ index: 0, records: recordBatch(100, { size: 50_000 }) }]);
     const conversation = new TcpConversation()
       .send('client', big)
@@ -276,7 +276,35 @@ describe('records, bytes and errors', () => {
     assert.equal(exchange!.outcome, 'answered');
     assert.equal(exchange!.requestBytes, big.length);
     assert.equal(exchange!.details.acks, 1);
-    assert.match(exchange!.problem ?? '', /not buffered/);
+    assert.equal(exchange!.problem, undefined);
+    assert.deepEqual([...acceptedByTopic(exchange!)], [['orders', { records: 100, bytes: 50_000, batches: 1 }]]);
+    assert.equal(sniffer.counters.framing.oversizeFrames, 1);
+  });
+
+  it('a produce request too large to buffer whose bytes the capture lost says so, counts no records, and pairs its response', () => {
+    const big = produceV9(9, 1, [{ index: 0, records: recordBatch(100, { size: 50_000 }) }]);
+    const conversation = new TcpConversation()
+      .send('client', big.subarray(0, 20_000))
+      .lose('client', 10_000)
+      .send('client', big.subarray(30_000))
+      .send('server', responseFrame(PRODUCE, 9, 9))
+      .close();
+    const [exchange] = sniff(conversation.segments, { maxFrameBytes: 10_000 }).exchanges;
+    assert.deepEqual([exchange!.outcome, exchange!.details.acks, exchange!.records], ['answered', 1, 0]);
+    assert.equal(exchange!.problem, 'request bytes missing from the capture');
+  });
+
+  it('reports a request of another API too large to buffer with its header and sizes, and pairs its response', () => {
+    const topics = Array.from({ length: 1000 }, (_, index) => ({ name: `topic-with-a-long-name-${index}` }));
+    const big = requestFrame(3, 9, 4, 'admin', { topics });
+    const conversation = new TcpConversation()
+      .send('client', big)
+      .send('server', responseFrame(3, 9, 4))
+      .close();
+    const { exchanges, sniffer } = sniff(conversation.segments, { maxFrameBytes: 10_000 });
+    const [exchange] = exchanges;
+    assert.deepEqual([exchange!.apiName, exchange!.outcome, exchange!.requestBytes], ['Metadata', 'answered', big.length]);
+    assert.match(exchange!.problem ?? '', /request of \d+ bytes not buffered \(limit 10000\)/);
     assert.equal(sniffer.counters.framing.oversizeFrames, 1);
   });
 

@@ -91,8 +91,23 @@ for (const { name, capture, truth } of sniffFixtures()) {
       }
     });
 
-    it('counts the same fetched records when every fetch response over 512 bytes is decoded as it passes, never buffered whole', async () => {
+    it('counts the same records when every produce request and fetch response over 512 bytes is decoded as it passes, never buffered whole', async () => {
       const streamed = await sniffFile(capture, { maxFrameBytes: 512 });
+      const producedSummary = (sniffed: SniffedCapture) =>
+        produces(sniffed.exchanges).map((e) => [
+          e.correlationId,
+          e.outcome,
+          e.details.acks,
+          [...acceptedByTopic(e)],
+          e.rejected,
+          e.sequences,
+          e.details.transactional,
+        ]);
+      assert.deepEqual(producedSummary(streamed), producedSummary(learned), 'produce requests streamed or whole say the same');
+      assert.ok(
+        produces(streamed.exchanges).some((e) => e.requestBytes > 512),
+        'some produce requests were streamed',
+      );
       const fetches = consumerFetches(streamed.exchanges);
       const seen = sumBy(fetches, (e, topic) => `${e.clientId}|${topic}`);
       for (const exchange of fetches) {
@@ -111,6 +126,11 @@ for (const { name, capture, truth } of sniffFixtures()) {
         fetches.filter((e) => e.problem !== undefined && e.apiKey === FETCH && e.apiVersion >= 4).map((e) => e.problem),
         [],
         'no streamed response left a problem',
+      );
+      assert.deepEqual(
+        produces(streamed.exchanges).flatMap((e) => e.problem ?? []),
+        [],
+        'no streamed request left a problem',
       );
     });
 
