@@ -50,6 +50,16 @@ for (const { name, capture, truth } of sniffFixtures()) {
       }
     });
 
+    it("counts the records partitions refused as the producers' own count of records resent, where they gave up on none", () => {
+      const refused = new Map<string, number>();
+      for (const exchange of produces(learned.exchanges)) {
+        for (const { topic, records } of exchange.rejected) refused.set(topic, (refused.get(topic) ?? 0) + records);
+      }
+      for (const [topic, expected] of Object.entries(truth.topics)) {
+        if (expected.retried !== undefined) assert.equal(refused.get(topic) ?? 0, expected.retried, `${topic} records resent`);
+      }
+    });
+
     it('a consumer that read everything ends with no records left to read on any partition it fetched', () => {
       for (const [topic, expected] of Object.entries(truth.topics)) {
         for (const clientId of Object.keys(expected.consumed)) {
@@ -190,13 +200,19 @@ for (const { name, capture, truth } of sniffFixtures()) {
       assert.equal(counters.undecodableBodies, 0);
       assert.equal(counters.responsesWithoutRequest, 0);
       assert.equal(counters.framing.damagedFrames, 0);
-      assert.equal(counters.framing.huntedBytes, 0);
-      assert.equal(counters.otherConnections, 0);
+      // Brokers' replica fetchers connect before the capture starts: the sniffer joins those mid-stream, hunting a frame start.
+      if (!learned.connections.some((c) => c.midStream)) assert.equal(counters.framing.huntedBytes, 0);
+      const stopped = new Set(truth.stoppedBrokerPorts ?? []);
+      // A stopped broker refuses connections (its port answers the SYN with a reset): they carry no Kafka bytes.
+      if (stopped.size === 0) assert.equal(counters.otherConnections, 0);
       assert.deepEqual(
         learned.exchanges.filter((e) => e.problem !== undefined).map((e) => e.problem),
         [],
       );
-      const unanswered = learned.exchanges.filter((e) => e.outcome === 'unanswered');
+      // Brokers' replica fetchers long-poll without pause: the end of the capture cuts their last fetch short.
+      const unanswered = learned.exchanges.filter(
+        (e) => e.outcome === 'unanswered' && !stopped.has(e.connection.broker.port) && e.role !== 'follower',
+      );
       assert.deepEqual(
         unanswered.map((e) => `${e.apiName} ${e.correlationId}`),
         [],
