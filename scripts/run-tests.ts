@@ -1,7 +1,7 @@
 /**
  * `npm test`: type-check, check the formatting and import style (Biome), then every unit and integration
  * test in one run of node's test runner (files one at a time, since integration tests share the test bed),
- * then stop the test bed.
+ * then a minute of fuzzing (test/fuzz/run.ts), then stop the test bed.
  * `npm test -- --stress [patterns]` runs them while one busy loop per core competes for the CPU, as on a
  * loaded CI machine; KAFKA_SONAR_TEST_TIME_FACTOR stretches every test deadline.
  */
@@ -58,9 +58,19 @@ function startCpuHogs(): ChildProcess[] {
 }
 
 const hogs = stress ? startCpuHogs() : [];
+const FUZZ_SEED = 20_261_207;
 let status = 1;
 try {
   status = run(node, ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-timeout=600000', ...patterns]);
+  // A minute of fuzzing with a fixed seed (the same inputs every run, so a red run is reproducible);
+  // `npm run fuzz` explores with new seeds.
+  if (extraArguments.length === 0) {
+    const fuzzed = run(node, ['test/fuzz/run.ts', '--seconds', '60', '--seed', String(FUZZ_SEED)]);
+    if (fuzzed !== 0) {
+      process.stderr.write('the fuzzer found inputs that fail: see test/fuzz/crashes/\n');
+      status ||= fuzzed;
+    }
+  }
 } finally {
   for (const hog of hogs) hog.kill('SIGKILL');
   const teardown = spawnSync(node, ['test/testbed/cli.ts', 'down'], { cwd: root, encoding: 'utf8' });

@@ -9,6 +9,8 @@ export class ByteQueue {
   #headOffset = 0;
   #available = 0;
   #consumed = 0;
+  /** Chunks before this index are private (detach looked at them). */
+  #checkedUpTo = 0;
   /** Memory this queue allocated itself (merges, detached copies), as opposed to pushed chunks. */
   readonly #private = new WeakSet<ArrayBufferLike>();
 
@@ -52,25 +54,28 @@ export class ByteQueue {
 
   /**
    * Replaces the queued bytes of pushed chunks by private copies, so that the chunks pushed so far are
-   * no longer referenced and the caller may reuse their memory.
+   * no longer referenced and the caller may reuse their memory. Only the chunks pushed since the last
+   * call are looked at, so detaching after every push stays linear however small the chunks.
    */
   detach(): void {
-    const kept: Buffer[] = [];
-    for (let index = this.#head; index < this.#chunks.length; index++) {
+    for (let index = Math.max(this.#head, this.#checkedUpTo); index < this.#chunks.length; index++) {
       let chunk = this.#chunks[index]!;
-      if (index === this.#head && this.#headOffset > 0) chunk = chunk.subarray(this.#headOffset);
-      if (chunk.length === 0) continue;
-      // Copies made here or by a merge are ours already: copying them again would grow quadratic for
-      // a record spanning many chunks.
-      if (!this.#private.has(chunk.buffer)) {
-        chunk = Buffer.from(chunk);
-        this.#private.add(chunk.buffer);
+      if (this.#private.has(chunk.buffer)) continue;
+      if (index === this.#head && this.#headOffset > 0) {
+        chunk = chunk.subarray(this.#headOffset);
+        this.#headOffset = 0;
       }
-      kept.push(chunk);
+      this.#chunks[index] = this.#privateCopy(chunk);
     }
-    this.#chunks = kept;
-    this.#head = 0;
-    this.#headOffset = 0;
+    this.#checkedUpTo = this.#chunks.length;
+  }
+
+  /** A copy in memory of its own: Node's shared pool backs small Buffers, which would make a pushed chunk look private. */
+  #privateCopy(chunk: Buffer): Buffer {
+    const copy = Buffer.allocUnsafeSlow(chunk.length);
+    chunk.copy(copy);
+    this.#private.add(copy.buffer);
+    return copy;
   }
 
   /** Drops `length` bytes (at most what is available); returns how many were dropped. */
@@ -99,15 +104,17 @@ export class ByteQueue {
     if (this.#head === this.#chunks.length) {
       this.#chunks = [];
       this.#head = 0;
+      this.#checkedUpTo = 0;
     } else if (this.#head >= 64 && this.#head * 2 >= this.#chunks.length) {
       this.#chunks = this.#chunks.slice(this.#head);
+      this.#checkedUpTo = Math.max(0, this.#checkedUpTo - this.#head);
       this.#head = 0;
     }
   }
 
   /** Replaces the front chunks with one merged buffer of exactly `length` bytes. */
   #mergeFront(length: number): Buffer {
-    const merged = Buffer.allocUnsafe(length);
+    const merged = Buffer.allocUnsafeSlow(length);
     this.#private.add(merged.buffer);
     let written = 0;
     let index = this.#head;
@@ -124,6 +131,8 @@ export class ByteQueue {
     }
     const rest = this.#chunks.slice(index);
     this.#chunks = remainder === undefined ? [merged, ...rest] : [merged, remainder, ...rest];
+    // The remainder shares its chunk's memory, so it is private exactly when that chunk was checked.
+    this.#checkedUpTo = Math.max(1, this.#checkedUpTo - index + (remainder === undefined ? 1 : 2));
     this.#head = 0;
     this.#headOffset = 0;
     return merged;

@@ -5,11 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { canonicalIp } from './ip-text.ts';
+import { parsePodListPage, type PodRef } from './pod-list.ts';
 
-export interface PodRef {
-  readonly namespace: string;
-  readonly pod: string;
-}
+export type { PodRef } from './pod-list.ts';
 
 export type KubernetesPodsStatus =
   | { readonly state: 'disabled'; readonly reason: string }
@@ -30,15 +28,6 @@ export interface KubernetesPodsOptions {
 }
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-
-interface PodList {
-  metadata?: { resourceVersion?: string; continue?: string };
-  items?: Array<{
-    metadata?: { name?: string; namespace?: string };
-    spec?: { hostNetwork?: boolean };
-    status?: { podIP?: string; podIPs?: Array<{ ip?: string }> };
-  }>;
-}
 
 class ApiError extends Error {
   readonly statusCode: number | undefined;
@@ -149,25 +138,15 @@ export class KubernetesPods {
     do {
       const query = new URLSearchParams({ fieldSelector: 'status.phase=Running', limit: String(this.#pageSize) });
       if (next !== undefined) query.set('continue', next);
-      const page = await this.#get(`/api/v1/pods?${query}`, token, ca);
-      resourceVersion ??= page.metadata?.resourceVersion;
-      for (const item of page.items ?? []) {
-        const namespace = item.metadata?.namespace;
-        const pod = item.metadata?.name;
-        // A host-network pod has its node's address, shared by every such pod: no answer is better than a wrong one.
-        if (namespace === undefined || pod === undefined || item.spec?.hostNetwork === true) continue;
-        const ref = { namespace, pod };
-        for (const ip of [item.status?.podIP, ...(item.status?.podIPs ?? []).map((entry) => entry.ip)]) {
-          const canonical = ip === undefined ? undefined : canonicalIp(ip);
-          if (canonical !== undefined) byIp.set(canonical, ref);
-        }
-      }
-      next = page.metadata?.continue || undefined;
+      const page = parsePodListPage(await this.#get(`/api/v1/pods?${query}`, token, ca));
+      resourceVersion ??= page.resourceVersion;
+      for (const [ip, ref] of page.pods) byIp.set(ip, ref);
+      next = page.continueToken;
     } while (next !== undefined);
     return { byIp, resourceVersion };
   }
 
-  #get(path: string, token: string, ca: Buffer): Promise<PodList> {
+  #get(path: string, token: string, ca: Buffer): Promise<unknown> {
     const host = this.#host!;
     return new Promise((resolve, reject) => {
       const req = request(
@@ -189,7 +168,7 @@ export class KubernetesPods {
             const status = response.statusCode ?? 0;
             if (status === 200) {
               try {
-                resolve(JSON.parse(body) as PodList);
+                resolve(JSON.parse(body) as unknown);
               } catch (error) {
                 reject(new ApiError(`GET ${path}: the response is not JSON: ${(error as Error).message}`));
               }

@@ -60,4 +60,38 @@ describe('ByteQueue', () => {
     second.fill(0);
     assert.deepEqual([...first], [1, 2]);
   });
+
+  it('after detach, overwriting any chunk pushed before (small ones share the buffer pool of Node) changes nothing queued', () => {
+    const queue = new ByteQueue();
+    const pushed = [Buffer.from([1, 2, 3]), Buffer.from([4, 5, 6])];
+    for (const chunk of pushed) queue.push(chunk);
+    queue.peek(4); // merged into memory of the queue's own
+    const later = Buffer.from([7, 8]);
+    queue.push(later);
+    queue.detach();
+    for (const chunk of [...pushed, later]) chunk.fill(0);
+    assert.deepEqual([...queue.peek(8)!], [1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('detaching after every one-byte push keeps every byte, in order, across records spanning many chunks', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 3000 }), fc.integer({ min: 1, max: 700 }), (bytes, record) => {
+        const queue = new ByteQueue();
+        const read: Buffer[] = [];
+        for (const byte of bytes) {
+          const chunk = Buffer.from([byte]);
+          queue.push(chunk);
+          queue.detach();
+          chunk.fill(0xee);
+          while (queue.available >= record) {
+            read.push(Buffer.from(queue.peek(record)!));
+            queue.skip(record);
+          }
+        }
+        if (queue.available > 0) read.push(Buffer.from(queue.peek(queue.available)!));
+        assert.deepEqual(Buffer.concat(read), Buffer.from(bytes));
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
