@@ -1,6 +1,5 @@
 import {
   AbortedTransactionFilter,
-  compressionCodecNames,
   DEFAULT_MAX_DECOMPRESSED_BYTES,
   summarizeRecords,
   type DecodedStruct,
@@ -9,6 +8,7 @@ import {
 import { partitionKey, splitPartitionKey, type PartitionKey } from '../fetch-sessions.ts';
 import type { ApiExtractor, ExtractContext } from './context.ts';
 import type { ExchangeFacts, TopicRef } from './exchange-facts.ts';
+import { RecordSetDetails } from './record-set-details.ts';
 import { bytesField, int64Field, numberField, numbersField, stringField, structField, structsField } from './fields.ts';
 
 const NO_SESSION = 0;
@@ -79,9 +79,7 @@ export function applyFetchResponse(
     const sessionGone = response.errorCode === FETCH_SESSION_ID_NOT_FOUND || response.errorCode === INVALID_FETCH_SESSION_EPOCH;
     context.connection.fetchSessions.response(facts.fetch.sessionId, facts.fetch.scope, response.sessionId, sessionGone);
   }
-  let codecs = 0;
-  let controlRecords = 0;
-  let uncountedWrappers = 0;
+  const recordSets = new RecordSetDetails();
   for (const partition of response.partitions) {
     const { topic, partitionIndex: index, records: summary } = partition;
     if (partition.errorCode !== 0) facts.partitionErrors.push({ topic, partition: index, errorCode: partition.errorCode });
@@ -90,15 +88,10 @@ export function applyFetchResponse(
       const lag = consumerLag(partition, facts.fetchOffsets.get(partitionKey(topicKey(topic), index)), facts.details.isolationLevel);
       if (lag !== undefined) facts.fetchLags.push({ topic, partition: index, lag });
     }
-    codecs |= summary.compressionCodecs;
-    controlRecords += summary.controlRecords;
-    uncountedWrappers += summary.uncountedWrappers;
-    if (summary.error) facts.problem ??= `records: ${summary.error.message}`;
+    recordSets.add(summary);
     facts.topics.add(topic, index, summary.records, summary.bytes, summary.batches - summary.controlBatches);
   }
-  if (codecs !== 0) facts.details.compression = compressionCodecNames(codecs);
-  if (controlRecords > 0) facts.details.controlRecords = controlRecords;
-  if (uncountedWrappers > 0) facts.details.uncountedWrappers = uncountedWrappers;
+  recordSets.applyTo(facts);
 }
 
 /** The partitions of a decoded Fetch response, their records counted within one decompression budget. */

@@ -1,13 +1,8 @@
-import {
-  compressionCodecNames,
-  DEFAULT_MAX_DECOMPRESSED_BYTES,
-  summarizeRecords,
-  type DecodedStruct,
-  type RecordSetSummary,
-} from '../../protocol/index.ts';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, summarizeRecords, type DecodedStruct, type RecordSetSummary } from '../../protocol/index.ts';
 import type { ApiExtractor } from './context.ts';
 import type { ExchangeFacts, TopicRef } from './exchange-facts.ts';
 import { bytesField, nullableStringField, numberField, stringField, structsField } from './fields.ts';
+import { RecordSetDetails } from './record-set-details.ts';
 
 /** One partition of a Produce request, read whole or streamed: its record set's size and its records counted. */
 export interface ProducePartitionData {
@@ -30,14 +25,9 @@ export function applyProduceRequest(
   if (request.acks !== undefined) facts.details.acks = request.acks;
   facts.expectsResponse = request.acks !== 0;
   if (request.transactionalId !== undefined) facts.details.transactionalId = request.transactionalId;
-  let codecs = 0;
-  let controlRecords = 0;
-  let uncountedWrappers = 0;
+  const recordSets = new RecordSetDetails();
   for (const { topic, partitionIndex, size, records: summary } of request.partitions) {
-    codecs |= summary.compressionCodecs;
-    controlRecords += summary.controlRecords;
-    uncountedWrappers += summary.uncountedWrappers;
-    if (summary.error) facts.problem ??= `records: ${summary.error.message}`;
+    recordSets.add(summary);
     const carried = {
       topic,
       partition: partitionIndex,
@@ -55,9 +45,7 @@ export function applyProduceRequest(
       facts.details.producerId = summary.transactionalProducerId;
     }
   }
-  if (codecs !== 0) facts.details.compression = compressionCodecNames(codecs);
-  if (controlRecords > 0) facts.details.controlRecords = controlRecords;
-  if (uncountedWrappers > 0) facts.details.uncountedWrappers = uncountedWrappers;
+  recordSets.applyTo(facts);
 }
 
 /** The partitions of a decoded Produce request, their records counted within one decompression budget. */
