@@ -1,5 +1,6 @@
 // Per-client totals (client host + client id) fed by the sniffer's events, published as the
-// kafka_client_* series. Bounded: at most `maxClients` clients, idle ones forgotten.
+// kafka_client_* series. Bounded: at most `maxClients` clients, idle ones forgotten; when the table is
+// full, the least recently active client makes room for a new one if it has been silent long enough.
 
 import { clientMetrics, collectionMetrics, snifferMetrics } from '../metrics/catalogue/index.ts';
 import { HistogramAccumulator } from '../metrics/definition.ts';
@@ -103,6 +104,10 @@ function addTopic(map: Map<string, TopicCounters>, topic: string, bytes: number,
 const TRANSACTION_UNRESOLVED_MS = 15 * 60_000;
 const MAX_PENDING_TRANSACTIONS = 10_000;
 const MAX_PRODUCER_PARTITIONS = 100_000;
+/** With the table full, a client silent this long makes room for a new one; a more recent one does not (the newcomer is dropped). */
+export const EVICTABLE_AFTER_MS = 60_000;
+/** The table's order by activity is kept to this resolution, so that busy clients are not moved on every request. */
+const ORDER_RESOLUTION_MS = 1000;
 
 const clientKey = (client: { readonly host: string; readonly clientId: string }): string => `${client.host}\u0000${client.clientId}`;
 
@@ -123,6 +128,7 @@ export class ClientMetrics implements SnifferListener {
   readonly #brokerNames = new Map<string, string>();
   #unresolvedTransactions = 0;
   #dropped = 0;
+  #evicted = 0;
 
   constructor(options: ClientMetricsOptions) {
     this.#options = options;
@@ -135,6 +141,11 @@ export class ClientMetrics implements SnifferListener {
     return this.#dropped;
   }
 
+  /** Clients forgotten to make room for new ones. */
+  get evicted(): number {
+    return this.#evicted;
+  }
+
   get size(): number {
     return this.#clients.size;
   }
@@ -143,7 +154,7 @@ export class ClientMetrics implements SnifferListener {
     const connection = exchange.connection;
     const client = this.#client(this.#options.addresses.host(connection), exchange.clientId ?? '');
     if (client === undefined) return;
-    client.lastSeenMs = this.#now();
+    this.#touch(client);
     this.#attach(client, connection);
     if (exchange.role !== undefined) client.roles.add(exchange.role);
     const api = exchange.apiName;
@@ -210,7 +221,7 @@ export class ClientMetrics implements SnifferListener {
     const client = this.#clients.get(key);
     if (client === undefined) return;
     client.openConnections.delete(connection.id);
-    client.lastSeenMs = this.#now();
+    this.#touch(client);
   }
 
   topicResolved(topicId: string, name: string): void {
@@ -264,11 +275,26 @@ export class ClientMetrics implements SnifferListener {
     let forgotten = 0;
     for (const [key, client] of this.#clients) {
       if (client.lastSeenMs >= before) continue;
-      for (const id of client.openConnections) this.#connectionClients.delete(id);
-      this.#clients.delete(key);
+      this.#forget(key, client);
       forgotten++;
     }
     return forgotten;
+  }
+
+  #forget(key: string, client: ClientState): void {
+    for (const id of client.openConnections) this.#connectionClients.delete(id);
+    this.#clients.delete(key);
+  }
+
+  /** Marks the client active; the table stays ordered by activity (to the second), least recent first. */
+  #touch(client: ClientState): void {
+    const now = this.#now();
+    if (now - client.lastSeenMs >= ORDER_RESOLUTION_MS) {
+      const key = clientKey(client);
+      this.#clients.delete(key);
+      this.#clients.set(key, client);
+    }
+    client.lastSeenMs = now;
   }
 
   /** The kafka_client_* series now, within the series budget. */
@@ -343,6 +369,7 @@ export class ClientMetrics implements SnifferListener {
       if (client.fetchLatency) snapshot.addHistogram(clientMetrics.fetchLatency, labels, client.fetchLatency.freeze());
     }
     snapshot.addOutsideBudget(snifferMetrics.clientsDropped, {}, this.#dropped);
+    snapshot.addOutsideBudget(snifferMetrics.clientsEvicted, {}, this.#evicted);
     snapshot.addOutsideBudget(snifferMetrics.pendingTransactions, {}, this.#transactions.size);
     snapshot.addOutsideBudget(snifferMetrics.unresolvedTransactions, {}, this.#unresolvedTransactions);
     snapshot.addOutsideBudget(collectionMetrics.seriesDropped, { collector: 'sniffer' }, snapshot.dropped);
@@ -430,11 +457,20 @@ export class ClientMetrics implements SnifferListener {
     client.openConnections.add(connection.id);
   }
 
+  /** Forgets the least recently active client if it has been silent for EVICTABLE_AFTER_MS; whether it did. */
+  #evictLeastRecent(): boolean {
+    const oldest = this.#clients.entries().next().value;
+    if (oldest === undefined || this.#now() - oldest[1].lastSeenMs < EVICTABLE_AFTER_MS) return false;
+    this.#forget(...oldest);
+    this.#evicted++;
+    return true;
+  }
+
   #client(host: string, clientId: string): ClientState | undefined {
     const key = clientKey({ host, clientId });
     let client = this.#clients.get(key);
     if (client !== undefined) return client;
-    if (this.#clients.size >= this.#options.maxClients) {
+    if (this.#clients.size >= this.#options.maxClients && !this.#evictLeastRecent()) {
       this.#dropped++;
       return undefined;
     }

@@ -395,7 +395,7 @@ const OPTION_TABLE = [
     type: 'integer',
     default: 10000,
     description:
-      'Clients (client address and client id) tracked at once; requests of further clients are counted in kafka_sonar_sniffer_clients_dropped_total.',
+      'Clients (client address and client id) tracked at once. When full, a new client takes the place of the least recently active one if that one has been silent for a minute (kafka_sonar_sniffer_clients_evicted_total); otherwise its requests are counted in kafka_sonar_sniffer_clients_dropped_total.',
   },
   {
     key: 'sniff.max-series',

@@ -255,6 +255,12 @@ export const snifferMetrics = {
     name: 'kafka_sonar_sniffer_clients_dropped_total',
     type: 'counter',
     labels: [],
-    help: 'Requests of clients left out of the client metrics because --sniff.max-clients clients were tracked already.',
+    help: 'Requests of clients left out of the client metrics because --sniff.max-clients clients were tracked already, each active in the last minute.',
+  },
+  clientsEvicted: {
+    name: 'kafka_sonar_sniffer_clients_evicted_total',
+    type: 'counter',
+    labels: [],
+    help: 'Clients forgotten, with their series, to make room for new ones when --sniff.max-clients clients were tracked: the least recently active first, if silent for a minute or more.',
   },
 } as const satisfies Record<string, MetricDefinition>;

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { sniffFixtures, SNIFFER_FIXTURES } from '../sniffer/support/fixtures.ts';
+import { EVICTABLE_AFTER_MS } from '../../../src/agent/client-metrics.ts';
+import { sniffFile, sniffFixtures, SNIFFER_FIXTURES } from '../sniffer/support/fixtures.ts';
 import { agentOnCapture, sumBy, type Agentlike } from './support.ts';
 
 for (const { name, capture, truth } of sniffFixtures()) {
@@ -163,6 +164,25 @@ describe('client metrics details', () => {
     assert.equal(fewSeries.size, 10);
     assert.equal(fewSeries.series('kafka_client_info')!.length, 8, 'info series come first');
     assert.ok(fewSeries.series('kafka_sonar_series_dropped_total')![0]!.value > 0);
+  });
+
+  it('when full, a new client takes the place of the least recently active one once that one has been silent a minute', async () => {
+    const capture = join(SNIFFER_FIXTURES, 'codecs-kraft.pcap');
+    // Every reading of the clock is a minute after the last: every client is silent long enough to make room.
+    let now = 0;
+    const agent = await agentOnCapture(capture, { maxClients: 3, now: () => (now += EVICTABLE_AFTER_MS) });
+    const { exchanges } = await sniffFile(capture);
+    const lastActive = new Map<string, number>();
+    exchanges.forEach((exchange, index) => lastActive.set(exchange.clientId ?? '', index));
+    const mostRecent = [...lastActive]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([clientId]) => clientId);
+    const kept = [...sumBy(agent.clients.snapshot(), 'kafka_client_info', 'client_id').keys()];
+    assert.deepEqual(kept.sort(), mostRecent.sort());
+    assert.equal(agent.clients.dropped, 0);
+    assert.ok(agent.clients.evicted >= lastActive.size - 3, `${agent.clients.evicted} evicted of ${lastActive.size} clients`);
+    assert.equal(agent.clients.snapshot().series('kafka_sonar_sniffer_clients_evicted_total')![0]!.value, agent.clients.evicted);
   });
 
   it('labels with the original client address when a resolver knows it, and shows both in /clients', async () => {
