@@ -1,5 +1,5 @@
 /**
- * npm postinstall: three changes to the capture addon `cap` 0.2.1, then a rebuild.
+ * npm postinstall: four changes to the capture addon `cap` 0.2.1, then a rebuild.
  *
  * - Snap length. cap hard-codes 65535 bytes. A full-size IPv4 packet (total length up to 65535) plus
  *   its link header is longer: loopback (MTU 65536) and GRO/GSO super-packets lose their last bytes,
@@ -16,6 +16,10 @@
  *   buffer behind a 16-byte header (captured length, length on the wire, seconds, microseconds, as
  *   native 32-bit integers), and `packets` (bytes used, packet count) is emitted once per batch. The
  *   packets keep the kernel's capture time, so the delay does not change measured latencies.
+ * - Capture failures. When the interface goes away under a running capture, cap asserts (`status == 0`
+ *   in its poll callback) and aborts the whole process, or spins on a descriptor that keeps failing. The
+ *   poll is stopped instead and a `failure` event says why (libuv's or libpcap's message), so the agent
+ *   can report the capture down and open it again.
  *
  * When the rebuild fails the original source is restored and rebuilt.
  */
@@ -88,6 +92,21 @@ const BATCH_MEMBERS = `
       if (obj->batching) return obj->AppendToBatch(pkt_hdr, pkt_data);
 `;
 
+const FAILURE_MEMBER = `
+#ifndef _WIN32
+    void ReportFailure(const char* reason) {
+      uv_poll_stop(&poll_handle);
+      Nan::HandleScope scope;
+      Local<Value> emit_argv[2] = {
+        Nan::New<String>("failure").ToLocalChecked(),
+        Nan::New<String>(reason).ToLocalChecked()
+      };
+      async_res.runInAsyncScope(Nan::New<Object>(persistent()), Nan::New<Function>(Emit), 2, emit_argv);
+    }
+#endif
+
+    static NAN_METHOD(New) {`;
+
 /** Applies every step, or nothing when one does not find its place. */
 function replaceAll(text: string, steps: readonly [RegExp, string][]): string | undefined {
   let result: string | undefined = text;
@@ -140,6 +159,22 @@ const PATCHES: readonly SourcePatch[] = [
         [/(Nan::SetPrototypeMethod\(tpl, "close", Close\);)/, '$1\n      Nan::SetPrototypeMethod(tpl, "setBatching", SetBatching);'],
         [/pcap_set_timeout\(obj->pcap_handle, 1000\)/, 'pcap_set_timeout(obj->pcap_handle, obj->batching ? BATCH_TIMEOUT_MS : 1000)'],
         [/if \(set_immediate_mode != nullptr\)/, 'if (set_immediate_mode != nullptr && !obj->batching)'],
+      ]),
+  },
+  {
+    name: 'capture failures reported',
+    applied: (text) => text.includes('ReportFailure'),
+    apply: (text) =>
+      replaceAll(text, [
+        [/\n    static NAN_METHOD\(New\) \{/, FAILURE_MEMBER],
+        [
+          /(static void cb_packets\(uv_poll_t\* handle, int status, int events\) \{\n)\s+assert\(status == 0\);\n(\s+Pcap \*obj = \(Pcap\*\)handle->data;\n\s+int packet_count);/,
+          '$1$2 = 0;\n      if (status != 0 && !obj->closing) return obj->ReportFailure(uv_strerror(status));',
+        ],
+        [
+          /(\n        if \(!obj->closing\) obj->FlushBatch\(\);\n)(\n        obj->handling_packets = false;\n)/,
+          '$1$2        if (packet_count == PCAP_ERROR && !obj->closing) return obj->ReportFailure(pcap_geterr(obj->pcap_handle));\n',
+        ],
       ]),
   },
 ];

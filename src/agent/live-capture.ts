@@ -23,6 +23,8 @@ interface CapHandle {
   open(device: string, filter: string, bufferSize: number, buffer: Buffer): string;
   on(event: 'packet', listener: (bytes: number, truncated: boolean) => void): void;
   on(event: 'packets', listener: (bytes: number, count: number) => void): void;
+  /** Added by scripts/patch-capture-addon.ts: the capture failed (the interface went away) and stopped. */
+  on(event: 'failure', listener: (reason: string) => void): void;
   close(): void;
   /** Added by scripts/patch-capture-addon.ts. */
   setBatching?(enabled: boolean): void;
@@ -80,13 +82,18 @@ export function brokerPortsFilter(ports: readonly number[]): string {
 export class LiveCapture {
   readonly #settings: LiveCaptureSettings;
   readonly #sink: FrameSink;
+  readonly #onFailure: (reason: string) => void;
   readonly counters: LiveCaptureCounters = { packets: 0, bytes: 0 };
   /** The buffer stays referenced while the capture runs: the addon writes into it. */
   #open: { handle: CapHandle; buffer: Buffer } | undefined;
+  /** Drops counted by captures closed before the one open now (libpcap counts from 0 at each open). */
+  #earlierDrops: CaptureDrops = { kernel: 0, interface: 0 };
 
-  constructor(settings: LiveCaptureSettings, sink: FrameSink) {
+  /** `onFailure`: a running capture failed and closed (the interface went away); start() may open it again. */
+  constructor(settings: LiveCaptureSettings, sink: FrameSink, onFailure: (reason: string) => void = () => undefined) {
     this.#settings = settings;
     this.#sink = sink;
+    this.#onFailure = onFailure;
   }
 
   get running(): boolean {
@@ -117,6 +124,10 @@ export class LiveCapture {
       };
     }
     this.#open = { handle, buffer };
+    handle.on('failure', (reason) => {
+      this.stop();
+      this.#onFailure(`the capture on interface ${JSON.stringify(this.#settings.interface)} failed: ${reason}`);
+    });
     if (batched) {
       handle.on('packets', (_bytes, count) => this.#deliverBatch(linkType, buffer, count));
     } else {
@@ -143,14 +154,17 @@ export class LiveCapture {
     }
   }
 
-  /** Undefined when the addon cannot tell (built without the project's patch) or nothing is open. */
+  /** Since the first start; undefined when the addon cannot tell (built without the project's patch) or nothing is open. */
   drops(): CaptureDrops | undefined {
     const stats = this.#open?.handle.stats?.();
-    return stats && { kernel: stats.dropped, interface: stats.interfaceDropped };
+    return stats && { kernel: this.#earlierDrops.kernel + stats.dropped, interface: this.#earlierDrops.interface + stats.interfaceDropped };
   }
 
   stop(): void {
-    this.#open?.handle.close();
+    const open = this.#open;
+    if (open === undefined) return;
+    this.#earlierDrops = this.drops() ?? this.#earlierDrops;
     this.#open = undefined;
+    open.handle.close();
   }
 }

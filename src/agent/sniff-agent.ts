@@ -32,6 +32,8 @@ const MAX_CLOSED_CONNECTIONS = 10_000;
 const DROP_WARNING_INTERVAL_MS = 60_000;
 /** Longer than the time the kernel may hold captured packets before handing them over (50 ms blocks). */
 const CAPTURE_DELIVERY_DELAY_MS = 500;
+/** How often a capture that could not open, or failed, is tried again. */
+const CAPTURE_RETRY_MS = 5000;
 
 export interface SniffAgentOptions {
   readonly config: SnifferConfig;
@@ -63,6 +65,9 @@ export class SniffAgent implements SeriesSource {
   #drops: CaptureDrops | undefined;
   #dropsWarnedAt = { kernel: 0, at: 0 };
   #packetsAtLastPublish = -1;
+  /** Why the capture is down, while it is. */
+  #captureFailure: string | undefined;
+  #reopenTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SniffAgentOptions) {
     this.#options = options;
@@ -96,6 +101,7 @@ export class SniffAgent implements SeriesSource {
             bufferSizeBytes: config.bufferSizeBytes,
           },
           this.#decoder,
+          (reason) => this.#captureDown(reason),
         )
       : undefined;
     options.store.set('sniffer-capture', this);
@@ -112,25 +118,44 @@ export class SniffAgent implements SeriesSource {
 
   /** Starts the capture (or the replay) and the periodic publication of the client metrics. */
   start(): void {
-    const { logger, config } = this.#options;
     if (this.#capture) {
-      const started = this.#capture.start();
-      this.#up = started.ok;
-      if (started.ok)
-        logger.info('capturing Kafka traffic', {
-          interface: config.interface,
-          filter: config.bpfFilter || brokerPortsFilter(config.brokerPorts),
-        });
-      else
-        logger.error(`capture unavailable: ${started.reason}; kafka_sonar_capture_up is 0 and the rest keeps serving`, {
-          interface: config.interface,
-        });
+      this.#openCapture();
     } else {
       this.#replaying = this.#replay();
     }
     this.#timer = setInterval(() => this.publish(), PUBLISH_INTERVAL_MS);
     this.#timer.unref();
     this.publish();
+  }
+
+  /** Opens the live capture; when it cannot, says why (once per reason) and tries again every CAPTURE_RETRY_MS. */
+  #openCapture(): void {
+    const { logger, config } = this.#options;
+    const started = this.#capture!.start();
+    this.#up = started.ok;
+    if (started.ok) {
+      logger.info(this.#captureFailure === undefined ? 'capturing Kafka traffic' : 'capture resumed', {
+        interface: config.interface,
+        filter: config.bpfFilter || brokerPortsFilter(config.brokerPorts),
+      });
+      this.#captureFailure = undefined;
+      return;
+    }
+    this.#captureDown(`capture unavailable: ${started.reason}`);
+  }
+
+  #captureDown(reason: string): void {
+    this.#up = false;
+    if (this.#stopped) return;
+    if (reason !== this.#captureFailure) {
+      this.#options.logger.error(
+        `${reason}; kafka_sonar_capture_up is 0, the rest keeps serving, and the capture is tried again every ${CAPTURE_RETRY_MS / 1000} s`,
+        { interface: this.#options.config.interface },
+      );
+    }
+    this.#captureFailure = reason;
+    this.#reopenTimer = setTimeout(() => this.#openCapture(), CAPTURE_RETRY_MS);
+    this.#reopenTimer.unref();
   }
 
   /** Waits for a replay to finish (immediately for a live capture). */
@@ -155,6 +180,7 @@ export class SniffAgent implements SeriesSource {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#reopenTimer);
     this.#readDrops();
     this.#capture?.stop();
     await this.#replaying;

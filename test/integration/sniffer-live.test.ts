@@ -9,6 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { propertiesFile, SCENARIOS, type ScenarioResult } from '../fixtures/sniffer/record/scenarios.ts';
 import { endOffsets } from '../fixtures/sniffer/record/offsets.ts';
 import { startExporterProcess, type ExporterProcess } from '../support/exporter-process.ts';
+import { run } from '../support/netns.ts';
+import { waitUntil } from '../support/wait.ts';
 import { Kafka, logLevel } from 'kafkajs';
 import { createTopic, produceMessages } from '../support/kafka-clients.ts';
 import { scrape, sumsBy, valueOf, waitForScrape, type Series } from '../support/scrape.ts';
@@ -40,6 +42,53 @@ describe('capture that cannot start', () => {
       assert.match(lines[0]!, /no-such-if0/);
     } finally {
       await exporter.stop();
+    }
+  });
+});
+
+describe('a capture whose interface goes away', () => {
+  it('reports the capture down in one line and keeps serving, then resumes by itself when the interface is back', async (t) => {
+    const name = `sonar-rm${process.pid % 10_000}`;
+    const addPair = async () => {
+      await run('ip', ['link', 'add', name, 'type', 'veth', 'peer', 'name', `${name}p`]);
+      await run('ip', ['link', 'set', name, 'up']);
+      await run('ip', ['link', 'set', `${name}p`, 'up']);
+    };
+    const captureUp = async (url: string) => valueOf((await scrape(url)).series, 'kafka_sonar_capture_up', { source: name });
+    await run('ip', ['link', 'del', name]).catch(() => undefined);
+    await addPair();
+    const exporter = await startExporterProcess([`--sniff.interface=${name}`, '--log.format=logfmt']);
+    try {
+      await waitUntil('the capture to run', async () => (await captureUp(exporter.url)) === 1);
+      await run('ip', ['link', 'del', name]);
+      const removed = Date.now();
+      await waitUntil('the capture reported down', async () => (await captureUp(exporter.url)) === 0);
+      assert.equal(exporter.child.exitCode, null, 'the exporter is still running');
+      assert.ok((await fetch(`${exporter.url}/healthz`)).ok);
+      const failures = () =>
+        exporter
+          .stderr()
+          .split('\n')
+          .filter((line) => line.includes('failed') && line.includes(name));
+      assert.equal(failures().length, 1, exporter.stderr());
+      t.diagnostic(`reported down ${Date.now() - removed} ms after the interface was removed`);
+
+      await addPair();
+      const restored = Date.now();
+      await waitUntil('the capture to resume', async () => (await captureUp(exporter.url)) === 1, { timeoutMs: 30_000 });
+      t.diagnostic(`resumed ${Date.now() - restored} ms after the interface came back (tried every 5 s)`);
+      assert.equal(
+        exporter
+          .stderr()
+          .split('\n')
+          .filter((line) => line.includes('capture resumed')).length,
+        1,
+        exporter.stderr(),
+      );
+      assert.equal(failures().length, 1, 'one line for the failure, however many retries');
+    } finally {
+      await exporter.stop();
+      await run('ip', ['link', 'del', name]).catch(() => undefined);
     }
   });
 });
