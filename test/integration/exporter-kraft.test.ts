@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { startAllBrokers, startBroker, stopAllBrokers, stopBroker, testbedUp, type Testbed } from '../testbed/index.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  freezeBroker,
+  isBrokerRunning,
+  startAllBrokers,
+  startBroker,
+  stopAllBrokers,
+  stopBroker,
+  testbedUp,
+  thawBroker,
+  type Testbed,
+} from '../testbed/index.ts';
 import { startExporterProcess, type ExporterProcess } from '../support/exporter-process.ts';
-import { scrape, valueOf, waitForScrape } from '../support/scrape.ts';
+import { scrape, valueOf, waitForScrape, type Series } from '../support/scrape.ts';
 
 let bed: Testbed;
 let exporter: ExporterProcess;
@@ -20,6 +31,7 @@ before(async () => {
 });
 
 after(async () => {
+  for (const broker of bed.brokers) if (isBrokerRunning(bed, broker.id)) thawBroker(bed, broker.id);
   await startAllBrokers(bed);
   await exporter?.stop();
 });
@@ -89,6 +101,62 @@ test('with the whole cluster down /metrics keeps answering kafka_up 0, and recov
     (s) => valueOf(s, 'kafka_up') === 1 && valueOf(s, 'kafka_brokers') === 3,
     90_000,
   );
+});
+
+/** Scrapes until `done` holds, failing on any scrape slower than a second: /metrics must never wait on Kafka. */
+async function scrapeUntil(url: string, what: string, done: (series: readonly Series[]) => boolean, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const { milliseconds, series } = await scrape(url);
+    assert.ok(milliseconds < 1000, `a scrape took ${milliseconds} ms while waiting for ${what}`);
+    if (done(series)) return Date.now() - started;
+    assert.ok(Date.now() - started < timeoutMs, `no ${what} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+test('a frozen broker (connections accepted, nothing answered) leaves the metadata while /metrics answers at once, and comes back when thawed', async (t) => {
+  const frozen = bed.brokers.at(-1)!;
+  freezeBroker(bed, frozen.id);
+  try {
+    const gone = await scrapeUntil(
+      exporter.url,
+      'kafka_brokers 2',
+      (s) => valueOf(s, 'kafka_brokers') === 2 && valueOf(s, 'kafka_up') === 1,
+      90_000,
+    );
+    t.diagnostic(`the frozen broker left kafka_brokers after ${gone} ms (the controller fences it when its session lapses)`);
+  } finally {
+    thawBroker(bed, frozen.id);
+  }
+  const back = await scrapeUntil(exporter.url, 'kafka_brokers 3 after the thaw', (s) => valueOf(s, 'kafka_brokers') === 3, 90_000);
+  t.diagnostic(`recovered ${back} ms after the thaw`);
+});
+
+test('a --kafka.server name that does not resolve: kafka_up 0 and one line naming it, until it resolves', async (t) => {
+  const name = `kafka-sonar-fault-${process.pid}.invalid`;
+  const port = bed.brokers[0]!.port;
+  const hosts = readFileSync('/etc/hosts', 'utf8');
+  const unresolved = await startExporterProcess([
+    `--kafka.server=${name}:${port}`,
+    '--collector.cluster.interval=1s',
+    '--log.format=logfmt',
+  ]);
+  try {
+    await scrapeUntil(unresolved.url, 'kafka_up 0', (s) => valueOf(s, 'kafka_up') === 0, 30_000);
+    const lines = unresolved
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('collector=cluster') && line.includes(name));
+    assert.ok(lines.length >= 1, unresolved.stderr());
+    assert.match(lines[0]!, /ENOTFOUND/);
+    writeFileSync('/etc/hosts', `${hosts.trimEnd()}\n127.0.0.1 ${name}\n`);
+    const resolved = await scrapeUntil(unresolved.url, 'kafka_up 1 once the name resolves', (s) => valueOf(s, 'kafka_up') === 1, 60_000);
+    t.diagnostic(`kafka_up 1 ${resolved} ms after the name began to resolve`);
+  } finally {
+    writeFileSync('/etc/hosts', hosts);
+    await unresolved.stop();
+  }
 });
 
 test('stops within 5 s on SIGTERM', async () => {

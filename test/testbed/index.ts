@@ -13,6 +13,7 @@ export { resolveShape, testbedDown, testbedUp } from './lifecycle.ts';
 export type { TestbedUpOptions } from './lifecycle.ts';
 export {
   brokerLogFile,
+  freezeBroker,
   isBrokerRunning,
   setAlertWebhook,
   startAllBrokers,
@@ -21,6 +22,7 @@ export {
   stopAllBrokers,
   stopBroker,
   stopZookeeper,
+  thawBroker,
 } from './operations.ts';
 export type { StopOptions } from './operations.ts';
 export { testbedStatus, testbedSummary } from './status.ts';

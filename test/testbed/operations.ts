@@ -1,6 +1,7 @@
 /** What tests do to a running test bed: stop and start brokers and ZooKeeper members, redirect alerts. */
 import { join } from 'node:path';
 import { isKafkaNodeRunning, kafkaNodeDir, startKafkaNodes, stopKafkaNodes } from './kafka.ts';
+import { runningPid } from './processes.ts';
 import { applyAlertWebhook } from './prometheus.ts';
 import { writeState } from './state.ts';
 import type { Testbed } from './types.ts';
@@ -14,6 +15,24 @@ export interface StopOptions {
 /** Stops one broker (in KRaft a combined broker+controller node; the quorum keeps a majority with 2 of 3). */
 export async function stopBroker(bed: Testbed, id: number, options: StopOptions = {}): Promise<void> {
   await stopKafkaNodes(bed, [id], options.graceMs);
+}
+
+/**
+ * Freezes a broker with SIGSTOP: its sockets still accept connections (the kernel completes the handshake)
+ * but nothing answers, as with a broker stuck in a long GC pause or on a dead disk. Thaw it before stopping it.
+ */
+export function freezeBroker(bed: Testbed, id: number): void {
+  signalKafkaNode(bed, id, 'SIGSTOP');
+}
+
+export function thawBroker(bed: Testbed, id: number): void {
+  signalKafkaNode(bed, id, 'SIGCONT');
+}
+
+function signalKafkaNode(bed: Testbed, id: number, signal: NodeJS.Signals): void {
+  const pid = runningPid(kafkaNodeDir(bed, id));
+  if (pid === undefined) throw new Error(`broker ${id} of test bed ${bed.name} is not running`);
+  process.kill(pid, signal);
 }
 
 /** Starts a stopped broker and waits until it serves and its metadata lists every running broker. */
