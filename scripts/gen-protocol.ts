@@ -1,7 +1,7 @@
 // Generates src/protocol/spec/messages.generated.ts from Apache Kafka's message JSON definitions.
 //
 // Usage: node scripts/gen-protocol.ts [referenceDir]
-//   referenceDir (default $KAFKA_PROTOCOL_DIR, else ../shared/kafka-protocol next to the repo) must hold
+//   referenceDir (default $KAFKA_PROTOCOL_DIR, else test/fixtures/kafka-protocol, a copy of the team's shared/kafka-protocol) must hold
 //   `3.9/` (versions spoken by pre-4.0 clients) and `latest/` (4.x). The output covers the union:
 //   a version defined in `latest/` is taken from there, a version only in `3.9/` from `3.9/`.
 //   Both definitions are restricted to the versions they own and merged into one field list; the merge
@@ -526,7 +526,7 @@ export function renderModule(specs: readonly ApiSpec[]): string {
 }
 
 export function defaultReferenceDir(): string {
-  return process.env['KAFKA_PROTOCOL_DIR'] ?? path.resolve(REPO_ROOT, '..', 'shared', 'kafka-protocol');
+  return process.env['KAFKA_PROTOCOL_DIR'] ?? path.join(REPO_ROOT, 'test', 'fixtures', 'kafka-protocol');
 }
 
 function main(): void {
