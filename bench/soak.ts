@@ -1,7 +1,7 @@
 /**
  * npm run bench:soak [-- --duration 1h] — the exporter running for a long time under everything it does:
  * a 3-broker KRaft test bed, steady produce and consume traffic (kafkajs), consumer-group churn (a
- * member joins and leaves every 30 s), a topic created and deleted every minute through Kafka, and one
+ * second member joins the consumers' group and leaves it again, every 30 s), a topic created and deleted every minute through Kafka, and one
  * through the admin API, the live capture on loopback, scrapes every 5 s and admin API reads.
  *
  * Every minute it prints the exporter's RSS, heap used, open file descriptors, event-loop lag (p99)
@@ -153,7 +153,9 @@ async function main(): Promise<void> {
           await churning.stop();
           churning = undefined;
         } else {
-          churning = await startClassicConsumer(bed.bootstrapServers, topic, `soak-churn-${round++}`);
+          // A second member of the steady group: its joining and leaving make the group rebalance.
+          churning = await startClassicConsumer(bed.bootstrapServers, topic, 'soak-steady');
+          round++;
         }
       },
       errors,

@@ -113,7 +113,7 @@ it('through a broker restarted every 20 s for 3 minutes: /metrics answers, count
   scrapeTimes.sort((a, b) => a - b);
   const p99 = scrapeTimes[Math.floor(scrapeTimes.length * 0.99)]!;
   t.diagnostic(
-    `${scrapeTimes.length} scrapes during the restarts: median ${scrapeTimes[scrapeTimes.length >> 1]} ms, p99 ${p99} ms, max ${scrapeTimes.at(-1)} ms`,
+    `${scrapeTimes.length} scrapes during the restarts: median ${scrapeTimes[scrapeTimes.length >> 1]!.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${scrapeTimes.at(-1)!.toFixed(0)} ms`,
   );
   assert.ok(scrapeTimes.at(-1)! < 2000, `a scrape took ${scrapeTimes.at(-1)} ms during the restarts`);
 });
