@@ -14,6 +14,7 @@ export type { TestbedUpOptions } from './lifecycle.ts';
 export {
   brokerLogFile,
   freezeBroker,
+  freezeRegistry,
   isBrokerRunning,
   setAlertWebhook,
   startAllBrokers,
@@ -23,6 +24,7 @@ export {
   stopBroker,
   stopZookeeper,
   thawBroker,
+  thawRegistry,
 } from './operations.ts';
 export type { StopOptions } from './operations.ts';
 export { testbedStatus, testbedSummary } from './status.ts';

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { isKafkaNodeRunning, kafkaNodeDir, startKafkaNodes, stopKafkaNodes } from './kafka.ts';
 import { runningPid } from './processes.ts';
+import { registryDir } from './registry.ts';
 import { applyAlertWebhook } from './prometheus.ts';
 import { writeState } from './state.ts';
 import type { Testbed } from './types.ts';
@@ -29,9 +30,22 @@ export function thawBroker(bed: Testbed, id: number): void {
   signalKafkaNode(bed, id, 'SIGCONT');
 }
 
+/** Freezes the schema registry with SIGSTOP: connections are accepted, nothing answers. */
+export function freezeRegistry(bed: Testbed): void {
+  signalProgram(registryDir(bed), `the schema registry of test bed ${bed.name}`, 'SIGSTOP');
+}
+
+export function thawRegistry(bed: Testbed): void {
+  signalProgram(registryDir(bed), `the schema registry of test bed ${bed.name}`, 'SIGCONT');
+}
+
 function signalKafkaNode(bed: Testbed, id: number, signal: NodeJS.Signals): void {
-  const pid = runningPid(kafkaNodeDir(bed, id));
-  if (pid === undefined) throw new Error(`broker ${id} of test bed ${bed.name} is not running`);
+  signalProgram(kafkaNodeDir(bed, id), `broker ${id} of test bed ${bed.name}`, signal);
+}
+
+function signalProgram(dir: string, what: string, signal: NodeJS.Signals): void {
+  const pid = runningPid(dir);
+  if (pid === undefined) throw new Error(`${what} is not running`);
   process.kill(pid, signal);
 }
 
