@@ -32,8 +32,12 @@ const MAX_CLOSED_CONNECTIONS = 10_000;
 const DROP_WARNING_INTERVAL_MS = 60_000;
 /** Longer than the time the kernel may hold captured packets before handing them over (50 ms blocks). */
 const CAPTURE_DELIVERY_DELAY_MS = 500;
-/** How often a capture that could not open, or failed, is tried again. */
+/**
+ * A capture that could not open, or failed, is tried again after CAPTURE_RETRY_MS, then twice as long each
+ * time up to CAPTURE_RETRY_MAX_MS (each failed open keeps a small addon handle alive: see live-capture.ts).
+ */
 const CAPTURE_RETRY_MS = 5000;
+const CAPTURE_RETRY_MAX_MS = 60_000;
 
 export interface SniffAgentOptions {
   readonly config: SnifferConfig;
@@ -68,6 +72,7 @@ export class SniffAgent implements SeriesSource {
   /** Why the capture is down, while it is. */
   #captureFailure: string | undefined;
   #reopenTimer: NodeJS.Timeout | undefined;
+  #retryMs = CAPTURE_RETRY_MS;
 
   constructor(options: SniffAgentOptions) {
     this.#options = options;
@@ -128,7 +133,7 @@ export class SniffAgent implements SeriesSource {
     this.publish();
   }
 
-  /** Opens the live capture; when it cannot, says why (once per reason) and tries again every CAPTURE_RETRY_MS. */
+  /** Opens the live capture; when it cannot, says why (once per reason) and tries again later. */
   #openCapture(): void {
     const { logger, config } = this.#options;
     const started = this.#capture!.start();
@@ -139,6 +144,7 @@ export class SniffAgent implements SeriesSource {
         filter: config.bpfFilter || brokerPortsFilter(config.brokerPorts),
       });
       this.#captureFailure = undefined;
+      this.#retryMs = CAPTURE_RETRY_MS;
       return;
     }
     this.#captureDown(`capture unavailable: ${started.reason}`);
@@ -149,13 +155,14 @@ export class SniffAgent implements SeriesSource {
     if (this.#stopped) return;
     if (reason !== this.#captureFailure) {
       this.#options.logger.error(
-        `${reason}; kafka_sonar_capture_up is 0, the rest keeps serving, and the capture is tried again every ${CAPTURE_RETRY_MS / 1000} s`,
+        `${reason}; kafka_sonar_capture_up is 0, the rest keeps serving, and the capture is tried again in ${CAPTURE_RETRY_MS / 1000} s, then less often, up to once a minute`,
         { interface: this.#options.config.interface },
       );
     }
     this.#captureFailure = reason;
-    this.#reopenTimer = setTimeout(() => this.#openCapture(), CAPTURE_RETRY_MS);
+    this.#reopenTimer = setTimeout(() => this.#openCapture(), this.#retryMs);
     this.#reopenTimer.unref();
+    this.#retryMs = Math.min(this.#retryMs * 2, CAPTURE_RETRY_MAX_MS);
   }
 
   /** Waits for a replay to finish (immediately for a live capture). */

@@ -76,7 +76,7 @@ describe('a capture whose interface goes away', () => {
       await addPair();
       const restored = Date.now();
       await waitUntil('the capture to resume', async () => (await captureUp(exporter.url)) === 1, { timeoutMs: 30_000 });
-      t.diagnostic(`resumed ${Date.now() - restored} ms after the interface came back (tried every 5 s)`);
+      t.diagnostic(`resumed ${Date.now() - restored} ms after the interface came back (first retry 5 s after the failure)`);
       assert.equal(
         exporter
           .stderr()
