@@ -75,8 +75,10 @@ function slopePerHour(samples: readonly Sample[], value: (sample: Sample) => num
   return (covariance / variance) * 60;
 }
 
+/** Runs `work` every `ms` until the returned stop is called; stop ends the wait between runs at once. */
 function every(ms: number, work: () => Promise<void>, errors: string[]): () => Promise<void> {
   let running = true;
+  let wake: (() => void) | undefined;
   const loop = (async () => {
     while (running) {
       const started = Date.now();
@@ -85,11 +87,19 @@ function every(ms: number, work: () => Promise<void>, errors: string[]): () => P
       } catch (error) {
         errors.push((error as Error).message);
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, ms - (Date.now() - started))));
+      if (!running) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, ms - (Date.now() - started)));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     }
   })();
   return async () => {
     running = false;
+    wake?.();
     await loop;
   };
 }
@@ -215,15 +225,18 @@ async function main(): Promise<void> {
   const steadyState = samples.filter((sample) => sample.minutes >= warmUp);
   const slope = (name: string, value: (sample: Sample) => number, unit: string): string =>
     `${name} ${slopePerHour(steadyState, value).toFixed(1)} ${unit}/h`;
-  process.stdout.write(
-    `growth after the first ${warmUp.toFixed(1)} min (${steadyState.length} samples): ${[
-      slope('RSS', (s) => s.rssMb, 'MB'),
-      slope('heap', (s) => s.heapMb, 'MB'),
-      slope('fds', (s) => s.fds, ''),
-      slope('event-loop lag p99', (s) => s.lagMs, 'ms'),
-      slope('series', (s) => s.series, ''),
-    ].join(', ')}\n`,
-  );
+  if (steadyState.length < 2)
+    process.stdout.write(`growth: ${steadyState.length} sample after the warm-up, too few; run for 3 minutes or more\n`);
+  else
+    process.stdout.write(
+      `growth after the first ${warmUp.toFixed(1)} min (${steadyState.length} samples): ${[
+        slope('RSS', (s) => s.rssMb, 'MB'),
+        slope('heap', (s) => s.heapMb, 'MB'),
+        slope('fds', (s) => s.fds, ''),
+        slope('event-loop lag p99', (s) => s.lagMs, 'ms'),
+        slope('series', (s) => s.series, ''),
+      ].join(', ')}\n`,
+    );
   process.stdout.write(errors.length === 0 ? 'no errors\n' : `${errors.length} errors, the first: ${errors.slice(0, 3).join(' | ')}\n`);
 }
 
