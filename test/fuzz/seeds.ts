@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CaptureStreamParser } from '../../src/capture/capture-stream-parser.ts';
 import type { CapturedPacket } from '../../src/capture/captured-packet.ts';
 import { decodeTcpPacket } from '../../src/capture/decode-packet.ts';
+import type { TcpSegment } from '../../src/capture/tcp-segment.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CAPTURE_DIRECTORIES = [join(ROOT, 'test', 'fixtures', 'sniffer'), join(ROOT, 'test', 'fixtures', 'capture'), join(ROOT, 'examples')];
@@ -32,6 +33,28 @@ export function packetsOf(file: string): CapturedPacket[] {
   return packets;
 }
 
+/** A TCP segment of a recorded capture, and whether the client sent it. */
+export interface RecordedSegment {
+  readonly fromClient: boolean;
+  readonly segment: TcpSegment;
+}
+
+/** The segments of each connection of a Kafka capture, in capture order; the client is the side not on a broker port. */
+export function recordedConnections(file: string, brokerPorts: ReadonlySet<number>): RecordedSegment[][] {
+  const connections = new Map<string, RecordedSegment[]>();
+  for (const packet of packetsOf(file)) {
+    const decoded = decodeTcpPacket(packet.linkType, packet.data, packet.timestampMicros, packet.originalLength);
+    if (!decoded.ok) continue;
+    const segment = decoded.segment;
+    const fromClient = brokerPorts.has(segment.destinationPort);
+    const key = fromClient ? `${segment.sourcePort}-${segment.destinationPort}` : `${segment.destinationPort}-${segment.sourcePort}`;
+    const segments = connections.get(key) ?? [];
+    connections.set(key, segments);
+    segments.push({ fromClient, segment });
+  }
+  return [...connections.values()];
+}
+
 /** The bytes of one connection of a recorded capture, each direction in order (retransmissions left out). */
 export interface RecordedStreams {
   fromClient: Buffer;
@@ -39,21 +62,18 @@ export interface RecordedStreams {
 }
 
 export function recordedStreams(file: string, brokerPorts: ReadonlySet<number>): RecordedStreams[] {
-  const connections = new Map<string, { client: Buffer[]; broker: Buffer[]; next: Map<boolean, number> }>();
-  for (const packet of packetsOf(file)) {
-    const decoded = decodeTcpPacket(packet.linkType, packet.data, packet.timestampMicros, packet.originalLength);
-    if (!decoded.ok || decoded.segment.payload.length === 0) continue;
-    const segment = decoded.segment;
-    const fromClient = brokerPorts.has(segment.destinationPort);
-    const key = fromClient ? `${segment.sourcePort}-${segment.destinationPort}` : `${segment.destinationPort}-${segment.sourcePort}`;
-    const connection = connections.get(key) ?? { client: [], broker: [], next: new Map<boolean, number>() };
-    connections.set(key, connection);
-    const expected = connection.next.get(fromClient);
-    if (expected !== undefined && segment.sequence !== expected) continue;
-    connection.next.set(fromClient, (segment.sequence + segment.payload.length) >>> 0);
-    (fromClient ? connection.client : connection.broker).push(Buffer.from(segment.payload));
-  }
-  return [...connections.values()].map((c) => ({ fromClient: Buffer.concat(c.client), fromBroker: Buffer.concat(c.broker) }));
+  return recordedConnections(file, brokerPorts).map((segments) => {
+    const bytes = { client: [] as Buffer[], broker: [] as Buffer[] };
+    const next = new Map<boolean, number>();
+    for (const { fromClient, segment } of segments) {
+      if (segment.payload.length === 0) continue;
+      const expected = next.get(fromClient);
+      if (expected !== undefined && segment.sequence !== expected) continue;
+      next.set(fromClient, (segment.sequence + segment.payload.length) >>> 0);
+      (fromClient ? bytes.client : bytes.broker).push(Buffer.from(segment.payload));
+    }
+    return { fromClient: Buffer.concat(bytes.client), fromBroker: Buffer.concat(bytes.broker) };
+  });
 }
 
 /** Size-prefixed frames of a stream, without their size; stops at the first implausible size. */

@@ -70,3 +70,29 @@ export async function waitForScrape(
     { timeoutMs, intervalMs: 500, lastSeen: shown },
   );
 }
+
+/**
+ * Scrapes until `done` holds on the series and returns them with the time it took; fails when any scrape
+ * took `maxScrapeMs` or more (/metrics must never wait on what the exporter collects), or at the deadline.
+ */
+export async function scrapeUntil(
+  baseUrl: string,
+  description: string,
+  done: (series: readonly Series[]) => boolean,
+  options: { timeoutMs?: number; maxScrapeMs?: number } = {},
+): Promise<{ series: Series[]; milliseconds: number }> {
+  const maxScrapeMs = options.maxScrapeMs ?? 1000;
+  const started = Date.now();
+  let slowest = 0;
+  const series = await waitUntil(
+    description,
+    async () => {
+      const scraped = await scrape(baseUrl);
+      slowest = Math.max(slowest, scraped.milliseconds);
+      return done(scraped.series) ? scraped.series : undefined;
+    },
+    options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
+  );
+  if (slowest >= maxScrapeMs) throw new Error(`a scrape took ${slowest} ms while waiting for ${description}`);
+  return { series, milliseconds: Date.now() - started };
+}

@@ -144,10 +144,9 @@ export const kafkaRequestTarget: FuzzTarget = {
   name: 'kafka-request',
   seeds: () => [...recordedMessages().requests, ...generatedMessages('request')],
   run(input) {
-    checkResult(decodeRequestHeader(input));
+    const header = checkResult(decodeRequestHeader(input));
     const decoded = checkResult(decodeRequest(input));
-    if (decoded === undefined || decoded.header.apiKey !== ApiKey.Produce) return undefined;
-    const header = checkResult(decodeRequestHeader(input))!;
+    if (header === undefined || decoded === undefined || decoded.header.apiKey !== ApiKey.Produce) return undefined;
     compareStreamedProduce(input, decoded.body, decoded.header.apiVersion, header.bodyOffset);
     return undefined;
   },

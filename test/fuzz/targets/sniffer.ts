@@ -2,13 +2,11 @@
 // segments), connection probing, Kafka framing, every request and response, pairing and extraction.
 // An input is a script of segments of one connection between a client and a broker (see encodeScript).
 
-import { readFileSync } from 'node:fs';
 import type { TcpSegment } from '../../../src/capture/tcp-segment.ts';
-import { decodeTcpPacket } from '../../../src/capture/decode-packet.ts';
 import { Sniffer } from '../../../src/sniffer/sniffer.ts';
 import { mutateBytes } from '../mutate.ts';
 import type { Rng } from '../random.ts';
-import { captureFiles, packetsOf } from '../seeds.ts';
+import { kafkaCaptures, recordedConnections } from '../seeds.ts';
 import type { FuzzTarget } from '../target.ts';
 
 const CLIENT = { address: '10.0.0.1', port: 40000 };
@@ -99,36 +97,25 @@ function segmentOf(segment: ScriptSegment, timestampMicros: number): TcpSegment 
 /** One script per connection of each recorded Kafka capture: its first segments. */
 function seeds(): Buffer[] {
   const scripts: Buffer[] = [];
-  for (const file of captureFiles().filter((name) => name.includes('/sniffer/') && name.endsWith('.pcap'))) {
-    const truth = JSON.parse(readFileSync(file.replace(/\.pcap$/, '.json'), 'utf8')) as { brokerPorts: number[] };
-    const brokerPorts = new Set(truth.brokerPorts);
-    const connections = new Map<string, { segments: ScriptSegment[]; last: number }>();
-    for (const packet of packetsOf(file)) {
-      const decoded = decodeTcpPacket(packet.linkType, packet.data, packet.timestampMicros, packet.originalLength);
-      if (!decoded.ok) continue;
-      const segment = decoded.segment;
-      const fromClient = brokerPorts.has(segment.destinationPort);
-      const clientPort = fromClient ? segment.sourcePort : segment.destinationPort;
-      const brokerPort = fromClient ? segment.destinationPort : segment.sourcePort;
-      const key = `${clientPort}-${brokerPort}`;
-      const connection = connections.get(key) ?? { segments: [], last: segment.timestampMicros };
-      connections.set(key, connection);
-      if (connection.segments.length >= SEGMENTS_PER_SEED) continue;
-      connection.segments.push({
-        flags:
-          (fromClient ? FROM_CLIENT : 0) |
-          (segment.syn ? SYN : 0) |
-          (segment.fin ? FIN : 0) |
-          (segment.rst ? RST : 0) |
-          (segment.ack ? ACK : 0),
-        sequence: segment.sequence,
-        acknowledgment: segment.acknowledgment,
-        delay: Math.max(0, segment.timestampMicros - connection.last),
-        payload: Buffer.from(segment.payload),
+  for (const { file, brokerPorts } of kafkaCaptures()) {
+    for (const connection of recordedConnections(file, brokerPorts)) {
+      let last = connection[0]?.segment.timestampMicros ?? 0;
+      const segments = connection.slice(0, SEGMENTS_PER_SEED).map(({ fromClient, segment }): ScriptSegment => {
+        const delay = Math.max(0, segment.timestampMicros - last);
+        last = segment.timestampMicros;
+        return {
+          flags:
+            (fromClient ? FROM_CLIENT : 0) |
+            (segment.syn ? SYN : 0) |
+            (segment.fin ? FIN : 0) |
+            (segment.rst ? RST : 0) |
+            (segment.ack ? ACK : 0),
+          sequence: segment.sequence,
+          acknowledgment: segment.acknowledgment,
+          delay,
+          payload: Buffer.from(segment.payload),
+        };
       });
-      connection.last = segment.timestampMicros;
-    }
-    for (const { segments } of connections.values()) {
       const script = encodeScript({ brokerPortKnown: scripts.length % 2 === 0, segments });
       if (script.length <= MAX_SCRIPT_BYTES) scripts.push(script);
     }
