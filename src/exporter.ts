@@ -3,7 +3,7 @@ import type { ClientAddressResolver } from './agent/client-address-resolver.ts';
 import { ConntrackTable } from './nat/conntrack-table.ts';
 import { KubernetesPods, type KubernetesPodsOptions } from './nat/kubernetes-pods.ts';
 import type { PodDirectory } from './agent/pod-directory.ts';
-import { SniffAgent } from './agent/sniff-agent.ts';
+import { SniffAgent, type AddressSource } from './agent/sniff-agent.ts';
 import { AdminService } from './admin/admin-service.ts';
 import { adminRouter } from './api/admin/admin-router.ts';
 import { startHttpServer } from './api/server.ts';
@@ -33,7 +33,7 @@ export interface ExporterExtensions {
 }
 
 /** During a live capture, clients behind NAT are resolved from the conntrack table unless turned off. */
-function conntrackResolver(sniffer: SnifferConfig, logger: Logger): ClientAddressResolver | undefined {
+function conntrackTable(sniffer: SnifferConfig, logger: Logger): ConntrackTable | undefined {
   if (!sniffer.enabled || sniffer.interface === '' || sniffer.conntrack === 'off') return undefined;
   const level = sniffer.conntrack === 'on' ? 'warn' : 'info';
   return new ConntrackTable({
@@ -41,6 +41,8 @@ function conntrackResolver(sniffer: SnifferConfig, logger: Logger): ClientAddres
     file: sniffer.conntrackFile,
     onUnavailable: (reason) =>
       logger[level]('conntrack table unavailable: client addresses behind NAT are not resolved', { reason, setting: 'sniff.conntrack' }),
+    onRecovered: () =>
+      logger.info('conntrack table readable again: client addresses behind NAT are resolved', { setting: 'sniff.conntrack' }),
   });
 }
 
@@ -65,6 +67,7 @@ export function kubernetesPodMapping(
         reason,
         setting: 'sniff.kubernetes-pods',
       }),
+    onRecovered: () => logger.info('listing the Kubernetes pods again', { setting: 'sniff.kubernetes-pods' }),
   });
   const status = pods.status();
   if (status.state === 'disabled') {
@@ -90,9 +93,13 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
   };
 
   const runner = new CollectorRunner(store, logger);
-  const resolver = extensions.clientAddressResolver ?? conntrackResolver(config.sniffer, logger);
+  const conntrack = extensions.clientAddressResolver === undefined ? conntrackTable(config.sniffer, logger) : undefined;
+  const resolver = extensions.clientAddressResolver ?? conntrack;
   const pods = extensions.podDirectory === undefined ? kubernetesPodMapping(config.sniffer, logger) : undefined;
   const podDirectory = extensions.podDirectory ?? pods;
+  const addressSources: AddressSource[] = [];
+  if (conntrack) addressSources.push({ name: 'conntrack', up: () => conntrack.up() });
+  if (pods) addressSources.push({ name: 'kubernetes_pods', up: () => pods.up() });
   const agent = config.sniffer.enabled
     ? new SniffAgent({
         config: config.sniffer,
@@ -100,6 +107,7 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
         logger,
         ...(resolver ? { resolver } : {}),
         ...(podDirectory ? { pods: podDirectory } : {}),
+        addressSources,
       })
     : undefined;
   const topicFeeder = agent?.topics;

@@ -50,6 +50,14 @@ export interface SniffAgentOptions {
   readonly printTo?: Writable;
   /** Called after each publication of the client metrics. */
   readonly onPublish?: () => void;
+  /** The sources that name client addresses (conntrack, the Kubernetes pods), for kafka_sonar_client_address_source_up. */
+  readonly addressSources?: readonly AddressSource[];
+}
+
+export interface AddressSource {
+  readonly name: string;
+  /** Whether its last read worked; undefined before the first. */
+  up(): boolean | undefined;
 }
 
 export class SniffAgent implements SeriesSource {
@@ -227,6 +235,8 @@ export class SniffAgent implements SeriesSource {
     switch (metricName) {
       case snifferMetrics.captureUp.name:
         return [{ labels: { source: this.#source }, value: this.#up ? 1 : 0 }];
+      case snifferMetrics.addressSourceUp.name:
+        return this.#addressSourcesUp();
       case snifferMetrics.packets.name:
         return [{ labels: {}, value: decode.frames }];
       case snifferMetrics.bytes.name:
@@ -269,6 +279,15 @@ export class SniffAgent implements SeriesSource {
       default:
         return undefined;
     }
+  }
+
+  #addressSourcesUp(): Sample[] {
+    const samples: Sample[] = [];
+    for (const source of this.#options.addressSources ?? []) {
+      const up = source.up();
+      if (up !== undefined) samples.push({ labels: { source: source.name }, value: up ? 1 : 0 });
+    }
+    return samples;
   }
 
   #replayFile(): string {

@@ -42,6 +42,8 @@ export interface ConntrackTableOptions {
   readonly maxEntries?: number;
   /** Called once per distinct reason when the table becomes unreadable (to log one line). */
   readonly onUnavailable?: (reason: string) => void;
+  /** Called when a read works again after the table was unreadable. */
+  readonly onRecovered?: () => void;
   readonly now?: () => number;
 }
 
@@ -52,6 +54,7 @@ export class ConntrackTable implements ClientAddressResolver {
   readonly #minRefreshIntervalMs: number;
   readonly #maxEntries: number;
   readonly #onUnavailable: (reason: string) => void;
+  readonly #onRecovered: () => void;
   readonly #now: () => number;
   #index = new Map<string, NatTranslation>();
   #status: ConntrackStatus = { state: 'not-read' };
@@ -69,6 +72,7 @@ export class ConntrackTable implements ClientAddressResolver {
     this.#minRefreshIntervalMs = options.minRefreshIntervalMs ?? 5_000;
     this.#maxEntries = options.maxEntries ?? 100_000;
     this.#onUnavailable = options.onUnavailable ?? (() => {});
+    this.#onRecovered = options.onRecovered ?? (() => {});
     this.#now = options.now ?? Date.now;
   }
 
@@ -94,6 +98,15 @@ export class ConntrackTable implements ClientAddressResolver {
     return this.#status;
   }
 
+  /**
+   * Whether the last read worked; undefined before the first. While the table is unreadable it is read
+   * again when due, so that its recovery shows without waiting for a new connection to look up.
+   */
+  up(): boolean | undefined {
+    if (this.#status.state === 'unavailable') this.#refreshIfDue();
+    return this.#status.state === 'not-read' ? undefined : this.#status.state === 'ready';
+  }
+
   /** Reads the table now (joining a read under way). */
   refresh(): Promise<ConntrackStatus> {
     this.#inFlight ??= this.#read().finally(() => {
@@ -112,14 +125,19 @@ export class ConntrackTable implements ClientAddressResolver {
     const reasons: string[] = [];
     for (const source of this.#sources) {
       try {
+        const wasUnavailable = this.#status.state === 'unavailable';
         this.#status = await this.#readFrom(source);
+        if (wasUnavailable) {
+          this.#reported.clear();
+          this.#onRecovered();
+        }
         return this.#status;
       } catch (error) {
         reasons.push(error instanceof ConntrackUnavailableError ? error.message : `${source.name}: ${(error as Error).message}`);
       }
     }
     const reason = reasons.join('; ');
-    this.#index = new Map();
+    // The last index stays: connections it knows keep their original address while the table is unreadable.
     this.#status = { state: 'unavailable', reason };
     if (!this.#reported.has(reason)) {
       this.#reported.add(reason);

@@ -24,6 +24,8 @@ export interface KubernetesPodsOptions {
   readonly timeoutMs?: number;
   /** Called when a list fails with a reason different from the last failure's (to log one line). */
   readonly onFailure?: (reason: string) => void;
+  /** Called when a list works again after failing. */
+  readonly onRecovered?: () => void;
   readonly now?: () => number;
 }
 
@@ -46,6 +48,7 @@ export class KubernetesPods {
   readonly #refreshIntervalMs: number;
   readonly #timeoutMs: number;
   readonly #onFailure: (reason: string) => void;
+  readonly #onRecovered: () => void;
   readonly #now: () => number;
   #byIp = new Map<string, PodRef>();
   #status: KubernetesPodsStatus;
@@ -62,6 +65,7 @@ export class KubernetesPods {
     this.#refreshIntervalMs = options.refreshIntervalMs ?? 60_000;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#onFailure = options.onFailure ?? (() => {});
+    this.#onRecovered = options.onRecovered ?? (() => {});
     this.#now = options.now ?? Date.now;
     this.#status =
       this.#host === undefined
@@ -75,6 +79,12 @@ export class KubernetesPods {
 
   status(): KubernetesPodsStatus {
     return this.#status;
+  }
+
+  /** Whether the last list worked; undefined before the first. */
+  up(): boolean | undefined {
+    const { state } = this.#status;
+    return state === 'ready' ? true : state === 'failed' ? false : undefined;
   }
 
   /** Lists the pods now and every refresh interval after, until stop(). */
@@ -115,6 +125,7 @@ export class KubernetesPods {
         listed = await this.#allPages(token.trim(), ca);
       }
       this.#byIp = listed.byIp;
+      if (this.#lastFailure !== undefined) this.#onRecovered();
       this.#lastFailure = undefined;
       this.#status = {
         state: 'ready',

@@ -7,6 +7,9 @@
 // read carry the client's original address, not the router's.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -14,7 +17,7 @@ import { endOffsets } from '../fixtures/sniffer/record/offsets.ts';
 import type { ExporterProcess } from '../support/exporter-process.ts';
 import { createTopic } from '../support/kafka-clients.ts';
 import { NetnsLab, type Netns } from '../support/netns.ts';
-import { waitForScrape, type Series } from '../support/scrape.ts';
+import { scrapeUntil, valueOf, waitForScrape, type Series } from '../support/scrape.ts';
 import { delay, waitUntil } from '../support/wait.ts';
 import { testbedDown, testbedUp, uniqueName, type Testbed } from '../testbed/index.ts';
 import { startExporterInNamespace } from './support/netns-exporter.ts';
@@ -33,6 +36,7 @@ const CLIENT_ID = 'nat-kafkajs-producer';
 const EXPORTER_PORT = 9870;
 /** ConntrackTable's least time between two reads of the table (its default). */
 const CONNTRACK_REFRESH_MS = 5_000;
+const KERNEL_CONNTRACK_FILE = '/proc/net/nf_conntrack';
 
 interface ClientsEntry {
   client: string;
@@ -61,6 +65,11 @@ describe('live capture on a masquerading router: clients resolved to their origi
   let delta = 0;
   let warmupDelta = 0;
   let conntrackLines: string[] = [];
+  // The exporter reads the table through a link the fault test removes; without the conntrack tool on
+  // its PATH there is no fallback, so the table is then really unreadable.
+  const linkDir = mkdtempSync(join(tmpdir(), 'sonar-nat-conntrack-'));
+  const conntrackLink = join(linkDir, 'nf_conntrack');
+  symlinkSync(KERNEL_CONNTRACK_FILE, conntrackLink);
 
   before(async () => {
     lab = await NetnsLab.create();
@@ -79,12 +88,18 @@ describe('live capture on a masquerading router: clients resolved to their origi
     await createTopic(bed.bootstrapServers, topic, 2, 1);
     await createTopic(bed.bootstrapServers, warmupTopic, 1, 1);
 
-    exporter = await startExporterInNamespace(router.name, { host: ROUTER_BROKER_SIDE, port: EXPORTER_PORT }, [
-      `--sniff.interface=${routerOut}`,
-      `--sniff.broker-ports=${port}`,
-      '--sniff.conntrack=on',
-      '--log.format=logfmt',
-    ]);
+    exporter = await startExporterInNamespace(
+      router.name,
+      { host: ROUTER_BROKER_SIDE, port: EXPORTER_PORT },
+      [
+        `--sniff.interface=${routerOut}`,
+        `--sniff.broker-ports=${port}`,
+        '--sniff.conntrack=on',
+        `--sniff.conntrack-file=${conntrackLink}`,
+        '--log.format=logfmt',
+      ],
+      { PATH: '/usr/bin:/bin' },
+    );
     await waitForScrape(
       exporter.url,
       'capture up',
@@ -139,6 +154,7 @@ describe('live capture on a masquerading router: clients resolved to their origi
     if (stopped !== undefined && stopped.code !== 0) console.error(exporter!.stderr());
     await lab?.destroy();
     await testbedDown({ name: BED_NAME });
+    rmSync(linkDir, { recursive: true, force: true });
   });
 
   it("the router really translated: conntrack has the client's connections to the broker with the router as reply destination", () => {
@@ -224,5 +240,73 @@ describe('live capture on a masquerading router: clients resolved to their origi
       [],
       'no request of the client counted under the NAT address, not even its first ones',
     );
+  });
+
+  // The table is read when a connection's lookup misses: long-lived consumers keep asking, as the
+  // clients of a busy cluster do, and their later requests carry the address the last read gave.
+  it('the conntrack table unreadable mid-run: source up 0 and one line, what was resolved stays; readable again: up 1 and new clients resolved, by itself', async () => {
+    const url = exporter!.url;
+    const relevant = /^kafka_client_requests_total\{.*nat-kcat-|^kafka_sonar_client_address_source_up/;
+    const conntrackUp = (series: readonly Series[]) => valueOf(series, 'kafka_sonar_client_address_source_up', { source: 'conntrack' });
+    const addressesOf = (series: readonly Series[], clientId: string) =>
+      new Set(
+        series
+          .filter((entry) => entry.name === 'kafka_client_requests_total' && entry.labels.client_id === clientId)
+          .map((entry) => entry.labels.client_address),
+      );
+    const consumer = (clientId: string) =>
+      client.spawn('kcat', ['-C', '-b', bed!.bootstrapServers, '-t', warmupTopic, '-o', 'end', '-q', '-X', `client.id=${clientId}`], {
+        stdio: 'ignore',
+      });
+    assert.equal(conntrackUp((await scrapeUntil(url, 'conntrack read', (series) => conntrackUp(series) !== undefined)).series), 1);
+
+    rmSync(conntrackLink);
+    const duringFault = consumer('nat-kcat-during-fault');
+    let down: Series[];
+    try {
+      ({ series: down } = await scrapeUntil(
+        url,
+        'the conntrack source down and the consumer counted',
+        (series) => conntrackUp(series) === 0 && addressesOf(series, 'nat-kcat-during-fault').size > 0,
+        { relevant },
+      ));
+    } finally {
+      duringFault.kill();
+    }
+    assert.deepEqual(
+      [...addressesOf(down, 'nat-kcat-during-fault')],
+      [ROUTER_BROKER_SIDE],
+      'a client that came while the table was unreadable is counted under the address the broker sees',
+    );
+    assert.deepEqual(
+      of(down, 'kafka_client_produce_records_total', { client_id: CLIENT_ID, topic }).map((entry) => [
+        entry.labels.client_address,
+        entry.value,
+      ]),
+      [[CLIENT, delta]],
+      'what was resolved before the fault is kept',
+    );
+    const unavailableLines = exporter!
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('conntrack table unavailable'));
+    assert.equal(unavailableLines.length, 1, exporter!.stderr());
+    assert.match(unavailableLines[0]!, /nf_conntrack is missing.*the conntrack tool \(conntrack\) is not installed/);
+
+    symlinkSync(KERNEL_CONNTRACK_FILE, conntrackLink);
+    const recovered = await scrapeUntil(url, 'the conntrack source up again', (series) => conntrackUp(series) === 1, { relevant });
+    assert.match(exporter!.stderr(), /conntrack table readable again/);
+    const afterFault = consumer('nat-kcat-after-fault');
+    try {
+      await scrapeUntil(
+        url,
+        'the consumer after the fault under its own address',
+        (series) => addressesOf(series, 'nat-kcat-after-fault').has(CLIENT),
+        { relevant },
+      );
+    } finally {
+      afterFault.kill();
+    }
+    console.log(`conntrack source up again ${(recovered.milliseconds / 1000).toFixed(1)} s after the table was readable again`);
   });
 });

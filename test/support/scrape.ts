@@ -55,11 +55,7 @@ export async function waitForScrape(
   relevant?: RegExp,
 ): Promise<Series[]> {
   let last = '';
-  const shown = (): string =>
-    last
-      .split('\n')
-      .filter((line) => /^kafka_(up|brokers|broker_info) |collector_up|stage_up/.test(line) || (relevant?.test(line) ?? false))
-      .join('\n');
+  const shown = (): string => diagnosticLines(last, relevant);
   return await waitUntil(
     description,
     async () => {
@@ -71,6 +67,14 @@ export async function waitForScrape(
   );
 }
 
+/** The lines of an exposition that tell why a wait failed: the up series and the `relevant` ones. */
+function diagnosticLines(text: string, relevant: RegExp | undefined): string {
+  return text
+    .split('\n')
+    .filter((line) => /^kafka_(up|brokers|broker_info) |_up[{ ]|stage_up/.test(line) || (relevant?.test(line) ?? false))
+    .join('\n');
+}
+
 /**
  * Scrapes until `done` holds on the series and returns them with the time it took; fails when any scrape
  * took `maxScrapeMs` or more (/metrics must never wait on what the exporter collects), or at the deadline.
@@ -79,19 +83,24 @@ export async function scrapeUntil(
   baseUrl: string,
   description: string,
   done: (series: readonly Series[]) => boolean,
-  options: { timeoutMs?: number; maxScrapeMs?: number } = {},
+  options: { timeoutMs?: number; maxScrapeMs?: number; relevant?: RegExp } = {},
 ): Promise<{ series: Series[]; milliseconds: number }> {
   const maxScrapeMs = options.maxScrapeMs ?? 1000;
   const started = Date.now();
   let slowest = 0;
+  let last = '';
   const series = await waitUntil(
     description,
     async () => {
       const scraped = await scrape(baseUrl);
       slowest = Math.max(slowest, scraped.milliseconds);
+      last = scraped.text;
       return done(scraped.series) ? scraped.series : undefined;
     },
-    options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
+    {
+      lastSeen: () => diagnosticLines(last, options.relevant),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    },
   );
   if (slowest >= maxScrapeMs) throw new Error(`a scrape took ${slowest} ms while waiting for ${description}`);
   return { series, milliseconds: Date.now() - started };

@@ -159,6 +159,12 @@ export const snifferMetrics = {
     labels: ['source'],
     help: 'Whether the packet capture runs (1) or could not start (0); source is the interface, or the replayed file.',
   },
+  addressSourceUp: {
+    name: 'kafka_sonar_client_address_source_up',
+    type: 'gauge',
+    labels: ['source'],
+    help: 'Whether the last read of a source that names client addresses worked (1) or not (0): conntrack (original addresses behind NAT), kubernetes_pods (pod and namespace); absent before its first read. While 0, what it named before is kept.',
+  },
   packets: {
     name: 'kafka_sonar_capture_packets_total',
     type: 'counter',

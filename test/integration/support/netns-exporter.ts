@@ -10,12 +10,13 @@ export async function startExporterInNamespace(
   namespace: string,
   listen: { host: string; port: number },
   args: readonly string[],
+  environment: Record<string, string> = {},
 ): Promise<ExporterProcess> {
   const child = spawn(
     'ip',
     ['netns', 'exec', namespace, process.execPath, MAIN, `--web.listen-address=${listen.host}:${listen.port}`, ...args],
     {
-      env: process.env,
+      env: { ...process.env, ...environment },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConntrackTable } from '../../../src/nat/conntrack-table.ts';
-import type { ConntrackSource } from '../../../src/nat/conntrack-source.ts';
+import { ConntrackUnavailableError, type ConntrackSource } from '../../../src/nat/conntrack-source.ts';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/nat/', import.meta.url));
 const procFixture = join(fixtures, 'proc-nf_conntrack.txt');
@@ -153,6 +153,53 @@ describe('ConntrackTable', () => {
     await table.refresh();
     assert.equal(reads, 2, 'the miss after the interval read, and refresh() joined that read');
     assert.deepEqual(table.originalClient(client, broker), { ip: '10.203.1.2', port: 40000 });
+  });
+
+  it('keeps what it knew while the table is unreadable, reads it again when due, and says when it is back', async () => {
+    let clock = 0;
+    let readable = true;
+    const events: string[] = [];
+    const source: ConntrackSource = {
+      name: 'flaky',
+      async *lineBatches() {
+        if (!readable) throw new ConntrackUnavailableError('flaky: permission denied');
+        yield [
+          'tcp      6 300 ESTABLISHED src=10.203.1.2 dst=10.203.2.2 sport=40000 dport=9092 src=10.203.2.2 dst=10.203.2.1 sport=9092 dport=40000 [ASSURED] mark=0 use=1',
+        ];
+      },
+    };
+    const table = new ConntrackTable({
+      source,
+      minRefreshIntervalMs: 1000,
+      now: () => clock,
+      onUnavailable: (reason) => events.push(`unavailable: ${reason}`),
+      onRecovered: () => events.push('recovered'),
+    });
+    const client = { ip: '10.203.2.1', port: 40000 };
+    const broker = { ip: '10.203.2.2', port: 9092 };
+    assert.equal(table.up(), undefined, 'nothing to say before the first read');
+    await table.refresh();
+    assert.equal(table.up(), true);
+
+    readable = false;
+    await table.refresh();
+    assert.equal(table.up(), false);
+    assert.deepEqual(table.originalClient(client, broker), { ip: '10.203.1.2', port: 40000 }, 'the last index is kept');
+    clock = 1000;
+    assert.equal(table.up(), false);
+    await table.refresh();
+    assert.deepEqual(events, ['unavailable: flaky: permission denied'], 'one line for a lasting failure');
+
+    readable = true;
+    clock = 2000;
+    table.up();
+    await table.refresh();
+    assert.equal(table.up(), true, 'up() read the table again once the interval had passed');
+    assert.deepEqual(events, ['unavailable: flaky: permission denied', 'recovered']);
+    readable = false;
+    clock = 3000;
+    await table.refresh();
+    assert.equal(events.length, 3, 'a failure after a recovery is told again');
   });
 
   it('parses a large table without holding the event loop', async () => {

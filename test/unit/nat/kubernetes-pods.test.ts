@@ -176,6 +176,38 @@ describe('KubernetesPods', () => {
     assert.equal(failures.length, 1);
   });
 
+  it('is down while the API is unreachable, keeps the last map, and says once when it lists again', async () => {
+    const events: string[] = [];
+    const account = serviceAccount('unreachable', serverCert);
+    const env = { ...inCluster() };
+    const pods = new KubernetesPods({
+      env,
+      serviceAccountDir: account,
+      timeoutMs: 2000,
+      onFailure: (reason) => events.push(`failure: ${reason}`),
+      onRecovered: () => events.push('recovered'),
+    });
+    assert.equal(pods.up(), undefined);
+    await pods.refresh();
+    assert.equal(pods.up(), true);
+    const listening = port;
+    await new Promise((resolve) => server.close(resolve));
+    try {
+      await pods.refresh();
+      await pods.refresh();
+      assert.equal(pods.up(), false);
+      assert.deepEqual(pods.podByIp('10.244.1.7'), { namespace: 'shop', pod: 'orders-7d9f' });
+      assert.equal(events.length, 1);
+      assert.match(events[0]!, /^failure: GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/pods\?.*ECONNREFUSED/);
+      assert.doesNotMatch(events[0]!, new RegExp(TOKEN));
+    } finally {
+      await new Promise<void>((resolve) => server.listen(listening, '127.0.0.1', resolve));
+    }
+    await pods.refresh();
+    assert.equal(pods.up(), true);
+    assert.deepEqual(events.slice(1), ['recovered']);
+  });
+
   it('verifies the API server against the service account CA, and needs the token', async () => {
     const stranger = certificate('stranger').cert;
     const untrusted = new KubernetesPods({ env: inCluster(), serviceAccountDir: serviceAccount('other-ca', stranger) });
