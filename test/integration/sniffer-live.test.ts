@@ -3,17 +3,21 @@
 // topics must equal the ground truth exactly, and replication must never count as consumption.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { propertiesFile, SCENARIOS, type ScenarioResult } from '../fixtures/sniffer/record/scenarios.ts';
 import { endOffsets } from '../fixtures/sniffer/record/offsets.ts';
-import { startExporterProcess, type ExporterProcess } from '../support/exporter-process.ts';
+import { freePort, startExporterProcess, type ExporterProcess } from '../support/exporter-process.ts';
+import { startExporterInPod } from './support/pod-exporter.ts';
 import { run } from '../support/netns.ts';
 import { waitUntil } from '../support/wait.ts';
 import { Kafka, logLevel } from 'kafkajs';
 import { createTopic, produceMessages } from '../support/kafka-clients.ts';
-import { scrape, sumsBy, valueOf, waitForScrape, type Series } from '../support/scrape.ts';
+import { scrape, scrapeUntil, sumsBy, valueOf, waitForScrape, type Series } from '../support/scrape.ts';
 import { kafkaToolMainClasses, runKafkaTool, testbedUp, uniqueName, type Testbed } from '../testbed/index.ts';
 
 const LIVE_SCENARIOS = ['kcat-kraft', 'java-console-kraft', 'platformatic-kip848-kraft'];
@@ -389,5 +393,64 @@ describe('live capture on loopback against a 3-broker KRaft cluster', () => {
       ['kcat-consumer'],
     );
     assert.ok(topic.followers.length > 0);
+  });
+
+  it('with the Kubernetes API unreachable: pods source up 0 and one line, the clients still counted, the token never shown', async () => {
+    const accountDir = mkdtempSync(join(tmpdir(), 'sonar-pod-account-'));
+    const token = `sonar-secret-token-${process.pid}`;
+    writeFileSync(join(accountDir, 'token'), `${token}\n`);
+    const ca = await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      '/dev/null',
+      '-subj',
+      '/CN=apiserver',
+      '-days',
+      '1',
+    ]);
+    writeFileSync(join(accountDir, 'ca.crt'), ca.stdout);
+    const api = { host: '127.0.0.1', port: await freePort() };
+    const topic = uniqueName('sniff-live-pods');
+    await createTopic(bed.bootstrapServers, topic, 1, 3);
+    const inPod = await startExporterInPod(accountDir, api, [
+      '--sniff.interface=lo',
+      `--sniff.broker-ports=${bed.brokers.map((broker) => broker.port).join(',')}`,
+      '--sniff.kubernetes-pods',
+      '--sniff.kubernetes-pods-refresh=2s',
+      '--log.format=logfmt',
+    ]);
+    try {
+      const podsUp = (series: readonly Series[]) => valueOf(series, 'kafka_sonar_client_address_source_up', { source: 'kubernetes_pods' });
+      await scrapeUntil(inPod.url, 'the pods source down', (series) => podsUp(series) === 0);
+      await produceMessages(bed.bootstrapServers, topic, 25, 'sniff-live-in-pod');
+      const { series } = await scrapeUntil(
+        inPod.url,
+        'the records of the producer counted',
+        (all) => sumsBy(all, 'kafka_client_produce_records_total', 'client_id', 'topic').get(`sniff-live-in-pod ${topic}`) === 25,
+      );
+      assert.equal(podsUp(series), 0, 'still down: nothing answers');
+      assert.deepEqual(
+        series
+          .filter((entry) => entry.name === 'kafka_client_info' && entry.labels.client_id === 'sniff-live-in-pod')
+          .map((entry) => entry.labels.pod),
+        [''],
+        'no pod known',
+      );
+      const failures = inPod
+        .stderr()
+        .split('\n')
+        .filter((line) => line.includes('cannot list the Kubernetes pods'));
+      assert.equal(failures.length, 1, `one line however many lists failed:\n${inPod.stderr()}`);
+      assert.match(failures[0]!, new RegExp(`https://127\\.0\\.0\\.1:${api.port}/api/v1/pods.*ECONNREFUSED`));
+      assert.ok(!inPod.stderr().includes(token), 'the token is never logged');
+      assert.ok(!(await (await fetch(`${inPod.url}/metrics`)).text()).includes(token), 'the token is never exported');
+    } finally {
+      await inPod.stop();
+      rmSync(accountDir, { recursive: true, force: true });
+    }
   });
 });
