@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { startAllBrokers, startBroker, stopBroker, testbedUp, type Testbed } from '../testbed/index.ts';
 import { startExporterProcess, type ExporterProcess } from '../support/exporter-process.ts';
 import { promtoolProblems } from '../support/promtool.ts';
-import { scrape, valueOf, waitForScrape } from '../support/scrape.ts';
+import { scrape, scrapeUntil, valueOf, waitForScrape } from '../support/scrape.ts';
 
 let bed: Testbed;
 let exporter: ExporterProcess;
@@ -85,29 +85,31 @@ test('a stopped controller stops fetching and falls behind; the quorum keeps its
   );
 });
 
-test('stopping the leader moves the leadership to another controller, in a later epoch', async () => {
+test('the active controller killed (SIGKILL): another controller leads in a later epoch while /metrics answers at once, and the killed node rejoins', async (t) => {
   const before = (await scrape(exporter.url)).series;
   const oldLeader = valueOf(before, 'kafka_quorum_leader_id')!;
   const oldEpoch = valueOf(before, 'kafka_quorum_leader_epoch')!;
-  await stopBroker(bed, oldLeader);
-  const after = await waitForScrape(
-    exporter.url,
-    'a new quorum leader',
-    (s) => {
-      const leader = valueOf(s, 'kafka_quorum_leader_id');
-      return leader !== undefined && leader !== oldLeader && leader >= 0;
-    },
-    60_000,
-  );
+  await stopBroker(bed, oldLeader, { graceMs: 0 });
+  const { series: after, milliseconds: electedMs } = await scrapeUntil(exporter.url, 'a new quorum leader', (s) => {
+    const leader = valueOf(s, 'kafka_quorum_leader_id');
+    return leader !== undefined && leader !== oldLeader && leader >= 0;
+  });
   assert.ok(valueOf(after, 'kafka_quorum_leader_epoch')! > oldEpoch);
   assert.ok(bed.brokers.some((node) => node.id === valueOf(after, 'kafka_quorum_leader_id')));
+  const { series: collected } = await scrapeUntil(
+    exporter.url,
+    'the cluster collector naming the new controller',
+    (s) => valueOf(s, 'kafka_cluster_active_controller_id') === valueOf(s, 'kafka_quorum_leader_id') && valueOf(s, 'kafka_up') === 1,
+  );
+  assert.equal(valueOf(collected, 'kafka_quorum_up'), 1);
   await startBroker(bed, oldLeader);
-  await waitForScrape(
+  const { milliseconds: rejoinedMs } = await scrapeUntil(
     exporter.url,
     `node ${oldLeader} back as a voter in sync`,
     (s) => (valueOf(s, 'kafka_quorum_replica_last_fetch_age_seconds', voter(oldLeader)) ?? Infinity) < 5,
-    90_000,
+    { timeoutMs: 90_000 },
   );
+  t.diagnostic(`a new quorum leader seen ${electedMs} ms after the kill; the killed node fetching again ${rejoinedMs} ms after its start`);
 });
 
 test('its metrics pass promtool check metrics', async () => {

@@ -20,7 +20,7 @@ import {
 import { startExporterProcess, type ExporterProcess } from '../support/exporter-process.ts';
 import { adminClient, createTopic, produceMessages } from '../support/kafka-clients.ts';
 import { promtoolProblems } from '../support/promtool.ts';
-import { scrape, valueOf, waitForScrape, type Series } from '../support/scrape.ts';
+import { scrape, scrapeUntil, valueOf, waitForScrape, type Series } from '../support/scrape.ts';
 import { startStandaloneZookeeper } from '../support/standalone-zookeeper.ts';
 import { writeZnode as writeSharedZnode } from '../support/znodes.ts';
 
@@ -254,30 +254,31 @@ test('a stopped follower is down, the ensemble short of a synced follower, the r
   assert.match(exporter.stderr(), new RegExp(`"msg":"zookeeper member recovered".*"server":"${server.replace(/\./g, '\\.')}"`));
 });
 
-test('stopping the leader moves the leadership to another member', async () => {
+test('the leader killed (SIGKILL): down in one line, the leadership moves to another member while /metrics answers at once; back as a follower', async (t) => {
   const oldLeader = leaderOf(await waitForScrape(exporter.url, 'one leader', (s) => leaderOf(s) !== undefined))!;
   const member = bed.zookeepers.find((entry) => `${entry.host}:${entry.clientPort}` === oldLeader)!;
-  await stopZookeeper(bed, member.id);
-  const after = await waitForScrape(
-    exporter.url,
-    'a new leader',
-    (s) => {
-      const leader = leaderOf(s);
-      return leader !== undefined && leader !== oldLeader && valueOf(s, 'zookeeper_ensemble_leaders') === 1;
-    },
-    60_000,
-  );
+  await stopZookeeper(bed, member.id, { graceMs: 0 });
+  const { series: after, milliseconds: electedMs } = await scrapeUntil(exporter.url, 'a new leader', (s) => {
+    const leader = leaderOf(s);
+    return leader !== undefined && leader !== oldLeader && valueOf(s, 'zookeeper_ensemble_leaders') === 1;
+  });
   assert.equal(valueOf(after, 'zookeeper_up', { server: oldLeader }), 0);
   assert.equal(valueOf(after, 'zookeeper_ensemble_missing_synced_followers'), 1);
+  assert.equal(valueOf(after, 'kafka_up'), 1, 'the cluster collector keeps working');
+  const downLines = exporter
+    .stderr()
+    .split('\n')
+    .filter((line) => line.includes('"msg":"zookeeper member down"') && line.includes(oldLeader));
+  assert.equal(downLines.length, 1, exporter.stderr());
   await startZookeeper(bed, member.id);
-  await waitForScrape(
+  const { milliseconds: rejoinedMs } = await scrapeUntil(
     exporter.url,
     'the old leader back as a follower',
     (s) =>
       valueOf(s, 'zookeeper_server_state', { server: oldLeader, state: 'follower' }) === 1 &&
       valueOf(s, 'zookeeper_ensemble_healthy') === 1,
-    60_000,
   );
+  t.diagnostic(`a new leader seen ${electedMs} ms after the kill; the killed member a healthy follower ${rejoinedMs} ms after its start`);
 });
 
 test('a member whose whitelist refuses mntr: reported as refused with one log line naming the setting, never as zeros', async () => {
