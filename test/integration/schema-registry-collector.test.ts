@@ -8,7 +8,8 @@ import { after, before, test } from 'node:test';
 import { freezeRegistry, testbedUp, thawRegistry, uniqueName, type Testbed } from '../testbed/index.ts';
 import { freePort, startExporterProcess, type ExporterProcess } from '../support/exporter-process.ts';
 import { promtoolProblems } from '../support/promtool.ts';
-import { scrape, scrapeUntil, valueOf, waitForScrape } from '../support/scrape.ts';
+import { startDelayProxy } from '../support/delay-proxy.ts';
+import { scrape, scrapeUntil, valueOf, waitForScrape, type Series } from '../support/scrape.ts';
 
 let bed: Testbed;
 let exporter: ExporterProcess;
@@ -172,6 +173,59 @@ test('a registry that does not answer: kafka_schema_registry_up 0, one clear log
     assert.equal(ready.status, 200, 'a failed first cycle still counts as finished');
   } finally {
     await lonely.stop();
+  }
+});
+
+test('a registry answering slowly: up with the slowness in the cycle time, then up 0 with one line past the timeout while /metrics answers at once; up again when it speeds up', async (t) => {
+  const url = new URL(bed.registryUrl!);
+  const proxy = await startDelayProxy({ host: url.hostname, port: Number(url.port) });
+  const watcher = await startExporterProcess([
+    `--schema-registry.url=http://${proxy.host}:${proxy.port}${url.pathname}`,
+    '--collector.schema-registry.interval=1s',
+    '--collector.schema-registry.timeout=5s',
+    '--collector.cluster.enabled=false',
+    '--collector.quorum.enabled=false',
+  ]);
+  const registryUp = (series: readonly Series[]) => valueOf(series, 'kafka_schema_registry_up');
+  const cycleSeconds = (series: readonly Series[]) =>
+    valueOf(series, 'kafka_sonar_collector_duration_seconds', { collector: 'schema-registry' }) ?? 0;
+  const failures = () =>
+    watcher
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('collector failed') && line.includes('schema-registry'));
+  const slowSubject = `${topic}-slow-value`;
+  try {
+    await registry('POST', `/subjects/${slowSubject}/versions`, { schema: avro([{ name: 'id', type: 'string' }]) });
+    const subjects = ((await (await fetch(`${bed.registryUrl}/subjects`)).json()) as string[]).length;
+    await scrapeUntil(
+      watcher.url,
+      'as many subjects as the registry lists',
+      (s) => registryUp(s) === 1 && valueOf(s, 'kafka_schema_registry_subjects') === subjects,
+    );
+
+    proxy.answerDelayMs = 1000;
+    const slow = await scrapeUntil(watcher.url, 'a cycle slowed by the answers', (s) => cycleSeconds(s) >= 1 && registryUp(s) === 1);
+    assert.equal(valueOf(slow.series, 'kafka_schema_registry_subjects'), subjects, 'a slow registry is still read whole');
+    assert.equal(failures().length, 0, watcher.stderr());
+
+    proxy.answerDelayMs = 8000;
+    const down = await scrapeUntil(watcher.url, 'the registry down past the timeout', (s) => registryUp(s) === 0, { timeoutMs: 30_000 });
+    assert.equal(failures().length, 1, watcher.stderr());
+    assert.match(failures()[0]!, /5s timeout/);
+
+    proxy.answerDelayMs = 0;
+    const recovered = await scrapeUntil(watcher.url, 'the registry up again', (s) => registryUp(s) === 1, { timeoutMs: 30_000 });
+    assert.equal(valueOf(recovered.series, 'kafka_schema_registry_subjects'), subjects);
+    assert.equal(failures().length, 1, 'one line for the whole slow spell');
+    t.diagnostic(
+      `cycle ${cycleSeconds(slow.series).toFixed(1)} s with answers 1 s late; down ${down.milliseconds} ms after they became 8 s late; up ${recovered.milliseconds} ms after they became prompt`,
+    );
+  } finally {
+    await watcher.stop();
+    await proxy.close();
+    await registry('DELETE', `/subjects/${slowSubject}`).catch(() => undefined);
+    await registry('DELETE', `/subjects/${slowSubject}?permanent=true`).catch(() => undefined);
   }
 });
 
