@@ -13,14 +13,22 @@ export interface AddressSettlingOptions {
 
 interface Held {
   readonly deadlineMs: number;
-  readonly exchanges: Exchange[];
+  /** Passed-on entries are cleared, so a long release frees them as it goes. */
+  readonly exchanges: (Exchange | undefined)[];
+  /** How many of `exchanges` were passed on since the connection was released. */
+  passed: number;
 }
+
+/** Held exchanges passed on in one go before the event loop gets a turn. */
+const RELEASE_SLICE_MS = 5;
 
 /**
  * Sits in front of the client metrics when client addresses can be translated (NAT): a new
  * connection's exchanges wait until the resolver knows its original address (or knows it has no
  * translation), or until `settleMs` passed, so its first requests are not counted under the NAT
- * address. After that the connection's exchanges pass straight through. `release()` runs on every publication.
+ * address. After that the connection's exchanges pass straight through. `release()` runs on every
+ * publication. A busy connection can hold thousands of exchanges by then: they are passed on in slices
+ * of a few milliseconds, in order, with the exchanges that arrive meanwhile queued behind them.
  */
 export class AddressSettling implements SnifferListener {
   readonly #next: SnifferListener;
@@ -28,7 +36,10 @@ export class AddressSettling implements SnifferListener {
   readonly #now: () => number;
   readonly #held = new Map<number, Held>();
   readonly #settled = new Set<number>();
+  /** Released connections whose held exchanges are still being passed on. */
+  readonly #releasing = new Set<number>();
   #heldCount = 0;
+  #sliceScheduled = false;
 
   constructor(next: SnifferListener, options: AddressSettlingOptions) {
     this.#next = next;
@@ -46,15 +57,21 @@ export class AddressSettling implements SnifferListener {
 
   exchange(exchange: Exchange): void {
     const id = exchange.connection.id;
-    if (this.#settled.has(id) || this.#options.addresses.settled(exchange.connection)) {
-      this.#pass(id, exchange);
+    const held = this.#held.get(id);
+    if (held) {
+      held.exchanges.push(exchange);
+      this.#heldCount++;
+      if (!this.#releasing.has(id) && this.#options.addresses.settled(exchange.connection)) this.#release(id);
+      else this.#keepWithinBound();
       return;
     }
-    let held = this.#held.get(id);
-    if (!held) this.#held.set(id, (held = { deadlineMs: this.#now() + this.#options.settleMs, exchanges: [] }));
-    held.exchanges.push(exchange);
+    if (this.#settled.has(id) || this.#options.addresses.settled(exchange.connection)) {
+      this.#next.exchange?.(exchange);
+      return;
+    }
+    this.#held.set(id, { deadlineMs: this.#now() + this.#options.settleMs, exchanges: [exchange], passed: 0 });
     this.#heldCount++;
-    if (this.#heldCount > this.#options.maxHeld) this.#flush(this.#held.keys().next().value!);
+    this.#keepWithinBound();
   }
 
   connectionClosed(connection: ConnectionView, reason: CloseReason): void {
@@ -71,22 +88,62 @@ export class AddressSettling implements SnifferListener {
   release(): void {
     const now = this.#now();
     for (const [id, held] of this.#held) {
+      if (this.#releasing.has(id)) continue;
       const connection = held.exchanges[0]!.connection;
-      if (held.deadlineMs <= now || this.#options.addresses.settled(connection)) this.#flush(id);
+      if (held.deadlineMs <= now || this.#options.addresses.settled(connection)) this.#release(id);
     }
   }
 
-  #pass(id: number, exchange: Exchange): void {
-    if (this.#held.has(id)) this.#flush(id);
+  #release(id: number): void {
+    this.#settled.add(id);
+    this.#releasing.add(id);
+    this.#passSlice();
+  }
+
+  /** Passes held exchanges of released connections on for one slice; schedules the next slice when some remain. */
+  #passSlice(): void {
+    const sliceEnds = performance.now() + RELEASE_SLICE_MS;
+    for (const id of this.#releasing) {
+      const held = this.#held.get(id)!;
+      while (held.passed < held.exchanges.length) {
+        if (performance.now() >= sliceEnds) {
+          this.#scheduleSlice();
+          return;
+        }
+        this.#passNext(held);
+      }
+      this.#held.delete(id);
+      this.#releasing.delete(id);
+    }
+  }
+
+  #scheduleSlice(): void {
+    if (this.#sliceScheduled) return;
+    this.#sliceScheduled = true;
+    setImmediate(() => {
+      this.#sliceScheduled = false;
+      this.#passSlice();
+    }).unref();
+  }
+
+  #passNext(held: Held): void {
+    const exchange = held.exchanges[held.passed]!;
+    held.exchanges[held.passed++] = undefined;
+    this.#heldCount--;
     this.#next.exchange?.(exchange);
   }
 
+  #keepWithinBound(): void {
+    if (this.#heldCount > this.#options.maxHeld) this.#flush(this.#held.keys().next().value!);
+  }
+
+  /** Passes on everything the connection holds, at once. */
   #flush(id: number): void {
     const held = this.#held.get(id);
     this.#settled.add(id);
     if (!held) return;
     this.#held.delete(id);
-    this.#heldCount -= held.exchanges.length;
-    for (const exchange of held.exchanges) this.#next.exchange?.(exchange);
+    this.#releasing.delete(id);
+    while (held.passed < held.exchanges.length) this.#passNext(held);
   }
 }

@@ -40,7 +40,13 @@ export function createHttpApp(options: HttpServerOptions): express.Express {
       const started = performance.now();
       const { contentType, body } = await options.metrics.render(request.get('accept'));
       response.set('Server-Timing', `render;dur=${(performance.now() - started).toFixed(1)}`);
-      response.type(contentType).send(body);
+      response.type(contentType).set('Content-Length', String(body.reduce((sum, chunk) => sum + chunk.length, 0)));
+      if (request.method === 'HEAD') {
+        response.end();
+        return;
+      }
+      for (const chunk of body) response.write(chunk);
+      response.end();
     } catch (error) {
       next(error);
     }

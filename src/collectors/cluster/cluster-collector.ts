@@ -67,7 +67,7 @@ export class ClusterCollector implements Collector {
       throw new Error(`cluster metadata from ${this.#connection.bootstrapServers.join(',')}: ${describeKafkaError(error)}`);
     }
     this.#stageLog.report(state.stages.errors);
-    const snapshot = buildClusterSnapshot(state, this.#history, {
+    const snapshot = await buildClusterSnapshot(state, this.#history, {
       collector: this.name,
       granularity: this.#settings.granularity,
       maxSeries: this.#settings.maxSeries,
@@ -140,7 +140,7 @@ export class ClusterCollector implements Collector {
       quorum,
       stages,
     };
-    this.#history.recordOffsets(state);
+    await this.#history.recordOffsets(state);
     await this.#readLagTimestamps(reader, state, stages);
     return state;
   }
@@ -149,7 +149,7 @@ export class ClusterCollector implements Collector {
   async #readLagTimestamps(reader: KafkaClusterReader, state: ClusterState, stages: StageReport): Promise<void> {
     if (this.#settings.lagTimestampReads === 0 || !state.groups || !state.offsets) return;
     const history = this.#history;
-    const plan = history.recordTimestamps.plan(
+    const plan = await history.recordTimestamps.plan(
       state,
       (topic, partition, committed) => history.logEndHistory(topic, partition)?.estimateLagSeconds(committed, state.timeSeconds),
       {

@@ -1,3 +1,4 @@
+import { TimeSlicer } from '../../util/time-slicer.ts';
 import type { ClusterState } from './cluster-model.ts';
 import { GroupStatusTracker, type GroupStatus, type PartitionObservation } from './group-status.ts';
 import { OffsetHistory, type LagTimeEstimate } from './offset-history.ts';
@@ -41,11 +42,12 @@ export class ClusterHistory {
     return history?.estimateLagSeconds(committed, nowSeconds);
   }
 
-  /** Records this cycle's log end offsets; partitions that are gone are forgotten. */
-  recordOffsets(state: ClusterState): void {
+  /** Records this cycle's log end offsets, a topic per slice; partitions that are gone are forgotten. */
+  async recordOffsets(state: ClusterState, slicer = new TimeSlicer()): Promise<void> {
     if (!state.offsets) return;
     const seen = new Set<string>();
     for (const [topic, partitions] of state.offsets) {
+      await slicer.turn();
       for (const [partition, { latest, earliest }] of partitions) {
         const key = partitionKey(topic, partition);
         seen.add(key);
@@ -64,14 +66,16 @@ export class ClusterHistory {
     }
   }
 
-  /** Records each group's committed offsets and lag, and returns its status; deleted groups are forgotten. */
-  recordGroups(
+  /** Records each group's committed offsets and lag, a group per slice, and returns its status; deleted groups are forgotten. */
+  async recordGroups(
     state: ClusterState,
     lagOf: (topic: string, partition: number, committed: number) => number | undefined,
-  ): Map<string, GroupStatus> {
+    slicer = new TimeSlicer(),
+  ): Promise<Map<string, GroupStatus>> {
     const statuses = new Map<string, GroupStatus>();
     if (!state.groups) return statuses;
     for (const group of state.groups) {
+      await slicer.turn();
       let tracker = this.#groups.get(group.id);
       if (!tracker) this.#groups.set(group.id, (tracker = new GroupStatusTracker(this.#settings.statusWindowSeconds)));
       if (group.offsets) {

@@ -9,6 +9,7 @@ import {
 } from '../../metrics/catalogue/index.ts';
 
 import { Snapshot } from '../../metrics/series-store.ts';
+import { TimeSlicer } from '../../util/time-slicer.ts';
 import { addStageSeries } from '../stage-report.ts';
 import type { ClusterHistory } from './cluster-history.ts';
 import type { ClusterState, GroupMemberState, GroupState, PartitionState, TopicState } from './cluster-model.ts';
@@ -49,9 +50,13 @@ function partitionHealth(partition: PartitionState, minIsr: number): PartitionHe
 
 const flag = (value: boolean): number => (value ? 1 : 0);
 
-/** Turns one cycle's cluster state (and the history kept across cycles) into series, most important first. */
-export function buildClusterSnapshot(state: ClusterState, history: ClusterHistory, settings: SnapshotSettings): Snapshot {
+/**
+ * Turns one cycle's cluster state (and the history kept across cycles) into series, most important first,
+ * in slices that leave the event loop free between them.
+ */
+export async function buildClusterSnapshot(state: ClusterState, history: ClusterHistory, settings: SnapshotSettings): Promise<Snapshot> {
   const snapshot = new Snapshot(settings.maxSeries);
+  const slicer = new TimeSlicer();
   const perPartition = settings.granularity === 'partition';
   const collector = settings.collector;
 
@@ -69,13 +74,20 @@ export function buildClusterSnapshot(state: ClusterState, history: ClusterHistor
   }
   addStageSeries(snapshot, collector, state.stages);
 
-  addTopicSeries(snapshot, state, settings, perPartition);
+  await addTopicSeries(snapshot, state, settings, perPartition, slicer);
   addLogDirSeries(snapshot, state, perPartition);
-  addGroupSeries(snapshot, state, history, perPartition, settings.kafkaLagExporterCluster);
+  await slicer.turn();
+  await addGroupSeries(snapshot, state, history, perPartition, settings.kafkaLagExporterCluster, slicer);
   return snapshot;
 }
 
-function addTopicSeries(snapshot: Snapshot, state: ClusterState, settings: SnapshotSettings, perPartition: boolean): void {
+async function addTopicSeries(
+  snapshot: Snapshot,
+  state: ClusterState,
+  settings: SnapshotSettings,
+  perPartition: boolean,
+  slicer: TimeSlicer,
+): Promise<void> {
   const infoMetric = topicInfoMetric(settings.topicInfoConfigs);
   let partitionCount = 0;
   let underReplicated = 0;
@@ -85,6 +97,7 @@ function addTopicSeries(snapshot: Snapshot, state: ClusterState, settings: Snaps
   const partitionSeries: (() => void)[] = [];
 
   for (const topic of state.topics) {
+    await slicer.turn();
     const minIsr = minInsyncReplicas(state, topic.name);
     const configs = state.topicConfigs?.get(topic.name);
     const health = topic.partitions.map((partition) => partitionHealth(partition, minIsr));
@@ -125,7 +138,10 @@ function addTopicSeries(snapshot: Snapshot, state: ClusterState, settings: Snaps
   snapshot.add(clusterMetrics.underMinIsrPartitions, {}, underMinIsr);
   snapshot.add(clusterMetrics.atMinIsrPartitions, {}, atMinIsr);
   snapshot.add(clusterMetrics.offlinePartitions, {}, offline);
-  for (const add of partitionSeries) add();
+  for (const add of partitionSeries) {
+    await slicer.turn();
+    add();
+  }
 }
 
 function addPartitionSeries(
@@ -217,22 +233,28 @@ function groupPartitionLags(group: GroupState, state: ClusterState): PartitionLa
   return lags;
 }
 
-function addGroupSeries(
+async function addGroupSeries(
   snapshot: Snapshot,
   state: ClusterState,
   history: ClusterHistory,
   perPartition: boolean,
   lagExporterCluster: string | undefined,
-): void {
+  slicer: TimeSlicer,
+): Promise<void> {
   if (!state.groups) return;
   const latestOffset = (topic: string, partition: number): number | undefined => state.offsets?.get(topic)?.get(partition)?.latest;
-  const statuses = history.recordGroups(state, (topic, partition, committed) => {
-    const latest = latestOffset(topic, partition);
-    return latest === undefined ? undefined : Math.max(0, latest - committed);
-  });
+  const statuses = await history.recordGroups(
+    state,
+    (topic, partition, committed) => {
+      const latest = latestOffset(topic, partition);
+      return latest === undefined ? undefined : Math.max(0, latest - committed);
+    },
+    slicer,
+  );
   const partitionSeries: (() => void)[] = [];
 
   for (const group of state.groups) {
+    await slicer.turn();
     const consumergroup = group.id;
     snapshot.add(
       consumerGroupMetrics.info,
@@ -310,7 +332,10 @@ function addGroupSeries(
       });
     }
   }
-  for (const add of partitionSeries) add();
+  for (const add of partitionSeries) {
+    await slicer.turn();
+    add();
+  }
 }
 
 interface TimedLag {

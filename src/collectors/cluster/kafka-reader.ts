@@ -25,6 +25,7 @@ const EARLIEST = -2n;
 const LATEST = -1n;
 const READ_UNCOMMITTED = 0;
 const CONSUMER_REPLICA = -1;
+const OFFSETS_PER_REQUEST = 1000;
 const GROUP_KEY_TYPE = 0;
 /** No fetch session: the request stands alone. */
 const NO_SESSION = 0;
@@ -159,26 +160,37 @@ export class KafkaClusterReader {
     return configs;
   }
 
-  /** Earliest and latest offsets of every partition with a leader, one request per leader and end. */
+  /**
+   * Earliest and latest offsets of every partition with a leader, per leader and end in requests of at
+   * most OFFSETS_PER_REQUEST partitions: encoding or decoding one holds the event loop a few milliseconds.
+   */
   async readOffsets(topics: readonly TopicState[]): Promise<{ offsets: Map<string, Map<number, PartitionOffsets>>; failures: string[] }> {
-    const byLeader = new Map<number, Map<string, number[]>>();
+    const byLeader = new Map<number, { topic: string; partition: number }[]>();
     for (const topic of topics) {
       for (const { partition, leader } of topic.partitions) {
         if (leader < 0) continue;
-        let leaderTopics = byLeader.get(leader);
-        if (!leaderTopics) byLeader.set(leader, (leaderTopics = new Map()));
-        let partitions = leaderTopics.get(topic.name);
-        if (!partitions) leaderTopics.set(topic.name, (partitions = []));
-        partitions.push(partition);
+        let led = byLeader.get(leader);
+        if (!led) byLeader.set(leader, (led = []));
+        led.push({ topic: topic.name, partition });
       }
     }
     const earliest = new Map<string, Map<number, number>>();
     const latest = new Map<string, Map<number, number>>();
     const failures: string[] = [];
-    const requests = [...byLeader].flatMap(([leader, leaderTopics]) => [
-      { leader, leaderTopics, timestamp: EARLIEST, into: earliest },
-      { leader, leaderTopics, timestamp: LATEST, into: latest },
-    ]);
+    const requests = [...byLeader].flatMap(([leader, led]) =>
+      chunk(led, OFFSETS_PER_REQUEST).flatMap((batch) => {
+        const leaderTopics = new Map<string, number[]>();
+        for (const { topic, partition } of batch) {
+          let partitions = leaderTopics.get(topic);
+          if (!partitions) leaderTopics.set(topic, (partitions = []));
+          partitions.push(partition);
+        }
+        return [
+          { leader, leaderTopics, timestamp: EARLIEST, into: earliest },
+          { leader, leaderTopics, timestamp: LATEST, into: latest },
+        ];
+      }),
+    );
     await mapWithConcurrency(requests, this.#limits.concurrency, async ({ leader, leaderTopics, timestamp, into }) => {
       try {
         const connection = await this.#connection(leader);

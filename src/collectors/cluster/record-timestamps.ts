@@ -1,3 +1,4 @@
+import { TimeSlicer } from '../../util/time-slicer.ts';
 import type { ClusterState } from './cluster-model.ts';
 import type { RecordTimestampRead } from './kafka-reader.ts';
 import { recordTimestampKey } from './kafka-reader.ts';
@@ -38,17 +39,19 @@ export class RecordTimestamps {
   /**
    * The records to read this cycle: for every group behind on a partition whose lag in seconds neither
    * a read timestamp nor an exact enough interpolation tells, largest lag first, up to the budget.
-   * Timestamps no group sits at any more are forgotten.
+   * Timestamps no group sits at any more are forgotten. A group per slice.
    */
-  plan(
+  async plan(
     state: ClusterState,
     historyEstimate: (topic: string, partition: number, committed: number) => LagTimeEstimate | undefined,
     settings: TimestampPlanSettings,
-  ): TimestampReadPlan {
+    slicer = new TimeSlicer(),
+  ): Promise<TimestampReadPlan> {
     const leaders = new Map(state.topics.flatMap((topic) => topic.partitions.map((p) => [`${topic.name}\u0000${p.partition}`, p.leader])));
     const wanted = new Set<string>();
     const candidates = new Map<string, RecordTimestampRead & { lag: number }>();
     for (const group of state.groups ?? []) {
+      await slicer.turn();
       for (const [topic, partitions] of group.offsets ?? []) {
         for (const [partition, committed] of partitions) {
           const offsets = state.offsets?.get(topic)?.get(partition);

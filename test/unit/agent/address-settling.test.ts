@@ -107,3 +107,39 @@ test('a connection the resolver knows to be untranslated is not held', async () 
   const produced = sumBy(metrics.snapshot(), 'kafka_client_produce_records_total', 'client_address');
   assert.deepEqual([...produced.values()], [PRODUCED], 'counted at once, under the captured address');
 });
+
+test('thousands of held exchanges are passed on in slices, in order, with the event loop turning between them and later exchanges queued behind', async () => {
+  const events = await recordedEvents();
+  const first = events.find((event): event is Extract<Event, { kind: 'exchange' }> => event.kind === 'exchange')!.exchange;
+  const held = Array.from({ length: 3000 }, () => ({ ...first }));
+  const later = { ...first };
+  const received: Exchange[] = [];
+  const slowListener: SnifferListener = {
+    exchange: (exchange) => {
+      received.push(exchange);
+      const until = performance.now() + 0.05;
+      while (performance.now() < until) {
+        /* a listener that takes 50 µs an exchange */
+      }
+    },
+  };
+  const clock = { now: 0 };
+  const addresses = new ClientAddressBook({ originalClient: () => undefined });
+  const settling = new AddressSettling(slowListener, { addresses, settleMs: 6000, maxHeld: 100_000, now: () => clock.now });
+  for (const exchange of held) settling.exchange(exchange);
+  clock.now = 6000;
+  settling.release();
+  assert.ok(received.length > 0 && received.length < held.length, `a first slice of ${received.length} passed on at once`);
+  settling.exchange(later);
+  let turns = 0;
+  while (settling.heldExchanges > 0) {
+    await new Promise((resolve) => setImmediate(resolve));
+    turns++;
+  }
+  assert.ok(turns > 1, `the event loop turned ${turns} times during the release`);
+  assert.equal(received.length, held.length + 1);
+  assert.ok(
+    received.every((exchange, index) => exchange === (index < held.length ? held[index] : later)),
+    'in the order they came, the later one last',
+  );
+});

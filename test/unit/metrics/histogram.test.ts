@@ -37,7 +37,7 @@ test('renders cumulative _bucket lines with le, then _sum and _count, with the d
   const store = new SeriesStore();
   store.set('a', new Snapshot().addHistogram(latency, { api: 'Produce' }, observed(0.005, 0.05, 0.05, 3).freeze()));
   const view = createPrometheusView([latency], store, { cluster: 'east' });
-  const { body } = await view.render(undefined);
+  const body = Buffer.concat((await view.render(undefined)).body).toString();
   assert.match(body, /# TYPE test_latency_seconds histogram/);
   assert.deepEqual(
     body.split('\n').filter((line) => line.startsWith('test_')),
@@ -50,7 +50,7 @@ test('renders cumulative _bucket lines with le, then _sum and _count, with the d
       'test_latency_seconds_count{api="Produce",cluster="east"} 4',
     ],
   );
-  const openMetrics = (await view.render('application/openmetrics-text')).body;
+  const openMetrics = Buffer.concat((await view.render('application/openmetrics-text')).body).toString();
   assert.match(openMetrics, /# TYPE test_latency_seconds histogram\n/);
   assert.match(openMetrics, /test_latency_seconds_bucket\{api="Produce",cluster="east",le="\+Inf"\} 4\n/);
 });

@@ -9,8 +9,12 @@ const brokerInfo: MetricDefinition = { name: 'test_broker_info', type: 'gauge', 
 const requests: MetricDefinition = { name: 'test_requests_total', type: 'counter', labels: ['api'], help: 'Requests.' };
 const catalogue = [brokers, brokerInfo, requests];
 
-function seriesLines(body: string): string[] {
-  return body.split('\n').filter((line) => line.startsWith('test_'));
+const text = (body: readonly Buffer[]): string => Buffer.concat(body).toString();
+
+function seriesLines(body: readonly Buffer[]): string[] {
+  return text(body)
+    .split('\n')
+    .filter((line) => line.startsWith('test_'));
 }
 
 test('renders what the owners published, with the default labels', async () => {
@@ -26,8 +30,8 @@ test('renders what the owners published, with the default labels', async () => {
     'test_broker_info{id="2",cluster="east"} 1',
     'test_requests_total{api="Produce",cluster="east"} 42',
   ]);
-  assert.match(body, /# TYPE test_requests_total counter/);
-  assert.match(body, /process_cpu_seconds_total/);
+  assert.match(text(body), /# TYPE test_requests_total counter/);
+  assert.match(text(body), /process_cpu_seconds_total/);
 });
 
 test('a replaced snapshot drops the series it no longer has; a label-less metric with no value is absent', async () => {
@@ -45,6 +49,57 @@ test('OpenMetrics when the scraper asks for it', async () => {
   const view = createPrometheusView(catalogue, store, {});
   const { contentType, body } = await view.render('application/openmetrics-text;version=1.0.0,text/plain;q=0.5');
   assert.match(contentType, /^application\/openmetrics-text/);
-  assert.match(body, /# TYPE test_requests counter\ntest_requests_total\{api="Fetch"\} 7/);
-  assert.match(body, /# EOF\n?$/);
+  assert.match(text(body), /# TYPE test_requests counter\ntest_requests_total\{api="Fetch"\} 7/);
+  assert.match(text(body), /# EOF\n?$/);
+});
+
+function bigSnapshot(count: number): Snapshot {
+  const snapshot = new Snapshot();
+  for (let index = 0; index < count; index++) snapshot.add(brokerInfo, { id: String(index) }, index);
+  return snapshot.add(brokers, {}, count);
+}
+
+const live = { series: (name: string) => (name === requests.name ? [{ labels: { api: 'Produce' }, value: 5 }] : undefined) };
+
+test('a new snapshot is rendered ahead of scrapes in slices: the event loop turns meanwhile, and the scrape waits for it and is the same as one rendered at once', async () => {
+  const count = 100_000;
+  const store = new SeriesStore();
+  store.set('cluster', bigSnapshot(count));
+  store.set('agent', live);
+  const view = createPrometheusView(catalogue, store, {});
+  let turns = 0;
+  let turning = true;
+  const turn = (): void => {
+    turns++;
+    if (turning) setImmediate(turn);
+  };
+  setImmediate(turn);
+  view.prerender();
+  const prerendered = seriesLines((await view.render(undefined)).body);
+  turning = false;
+  assert.ok(turns > 1, `the event loop turned ${turns} times while ${count} series were rendered`);
+
+  const atOnce = new SeriesStore();
+  atOnce.set('cluster', bigSnapshot(count));
+  atOnce.set('agent', live);
+  assert.deepEqual(prerendered, seriesLines((await createPrometheusView(catalogue, atOnce, {}).render(undefined)).body));
+  assert.equal(prerendered.length, count + 2);
+});
+
+test('a sealed snapshot is encoded once: later scrapes send the same bytes, while live series are rendered each time', async () => {
+  const store = new SeriesStore();
+  store.set('cluster', bigSnapshot(10));
+  let produced = 1;
+  store.set('agent', {
+    series: (name: string) => (name === requests.name ? [{ labels: { api: 'Produce' }, value: produced }] : undefined),
+  });
+  const view = createPrometheusView(catalogue, store, {});
+  const first = (await view.render(undefined)).body;
+  produced = 2;
+  const second = (await view.render(undefined)).body;
+  assert.ok(
+    first.some((chunk) => second.includes(chunk)),
+    'a cached block is sent again as it is',
+  );
+  assert.ok(seriesLines(second).includes('test_requests_total{api="Produce"} 2'));
 });

@@ -114,8 +114,8 @@ function count(snapshot: Snapshot, name: string): number {
   return [...(snapshot.series(name) ?? [])].length;
 }
 
-test('cluster, broker and partition health', () => {
-  const snapshot = buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), settings);
+test('cluster, broker and partition health', async () => {
+  const snapshot = await buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), settings);
   assert.equal(value(snapshot, 'kafka_brokers'), 2);
   assert.equal(value(snapshot, 'kafka_broker_info', { id: '1', address: 'b1:9092', rack: 'r1' }), 1);
   assert.equal(value(snapshot, 'kafka_cluster_active_controller_id'), 2);
@@ -146,8 +146,8 @@ test('cluster, broker and partition health', () => {
   assert.equal(value(snapshot, 'kafka_sonar_collector_stage_up', { stage: 'metadata' }), 1);
 });
 
-test('log directories: offline dirs, sizes per broker, topic and replica', () => {
-  const snapshot = buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), settings);
+test('log directories: offline dirs, sizes per broker, topic and replica', async () => {
+  const snapshot = await buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), settings);
   assert.equal(value(snapshot, 'kafka_log_dir_online', { broker: '2' }), 0);
   assert.equal(value(snapshot, 'kafka_cluster_offline_log_dirs'), 1);
   assert.equal(value(snapshot, 'kafka_log_dir_usable_bytes', { broker: '1' }), 400);
@@ -156,8 +156,8 @@ test('log directories: offline dirs, sizes per broker, topic and replica', () =>
   assert.equal(value(snapshot, 'kafka_topic_partition_log_size_bytes', { topic: 'orders', partition: '0', broker: '1' }), 300);
 });
 
-test('consumer groups: lag clamped at 0, sums, assignment, offsets below the log start, status', () => {
-  const snapshot = buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), settings);
+test('consumer groups: lag clamped at 0, sums, assignment, offsets below the log start, status', async () => {
+  const snapshot = await buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), settings);
   assert.equal(value(snapshot, 'kafka_consumergroup_lag', { consumergroup: 'billing', partition: '0' }), 0);
   assert.equal(value(snapshot, 'kafka_consumergroup_lag', { consumergroup: 'billing', partition: '1' }), 60);
   assert.equal(value(snapshot, 'kafka_consumergroup_lag_sum', { consumergroup: 'billing', topic: 'orders' }), 60);
@@ -170,7 +170,7 @@ test('consumer groups: lag clamped at 0, sums, assignment, offsets below the log
   assert.equal(count(snapshot, 'kafka_consumergroup_status'), 6);
 });
 
-test('lag seconds: caught up is 0; behind is the age of the log end at the committed offset', () => {
+test('lag seconds: caught up is 0; behind is the age of the log end at the committed offset', async () => {
   const history = new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 });
   const first = state({
     timeSeconds: 1000,
@@ -184,8 +184,8 @@ test('lag seconds: caught up is 0; behind is the age of the log end at the commi
       ],
     ]),
   });
-  history.recordOffsets(first);
-  buildClusterSnapshot(first, history, settings);
+  await history.recordOffsets(first);
+  await buildClusterSnapshot(first, history, settings);
   const second = state({
     timeSeconds: 1010,
     offsets: new Map([
@@ -198,8 +198,8 @@ test('lag seconds: caught up is 0; behind is the age of the log end at the commi
       ],
     ]),
   });
-  history.recordOffsets(second);
-  const snapshot = buildClusterSnapshot(second, history, settings);
+  await history.recordOffsets(second);
+  const snapshot = await buildClusterSnapshot(second, history, settings);
   assert.equal(value(snapshot, 'kafka_consumergroup_group_lag_seconds', { group: 'billing', partition: '0', estimate: 'caught_up' }), 0);
   assert.equal(
     value(snapshot, 'kafka_consumergroup_group_lag_seconds', { group: 'billing', partition: '1', estimate: 'interpolated' }),
@@ -208,7 +208,7 @@ test('lag seconds: caught up is 0; behind is the age of the log end at the commi
   assert.equal(value(snapshot, 'kafka_consumergroup_group_max_lag_seconds', { group: 'billing' }), 10);
 });
 
-test("kafka-lag-exporter's families with its labels replace the two lag-seconds families both name; unknown members are 'unknown'", () => {
+test("kafka-lag-exporter's families with its labels replace the two lag-seconds families both name; unknown members are 'unknown'", async () => {
   const history = new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 });
   const compat = { ...settings, kafkaLagExporterCluster: 'prod' };
   const twoMembers = (offsets: ReadonlyMap<number, { earliest: number; latest: number }>, timeSeconds: number) =>
@@ -237,8 +237,8 @@ test("kafka-lag-exporter's families with its labels replace the two lag-seconds 
     ]),
     1000,
   );
-  const early = buildClusterSnapshot(first, new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), compat);
-  history.recordOffsets(first);
+  const early = await buildClusterSnapshot(first, new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), compat);
+  await history.recordOffsets(first);
   assert.ok(
     Number.isNaN(value(early, 'kafka_consumergroup_group_lag_seconds', { partition: '1' })!),
     'no offset history: NaN, as it reports',
@@ -251,8 +251,8 @@ test("kafka-lag-exporter's families with its labels replace the two lag-seconds 
     ]),
     1010,
   );
-  history.recordOffsets(second);
-  const snapshot = buildClusterSnapshot(second, history, compat);
+  await history.recordOffsets(second);
+  const snapshot = await buildClusterSnapshot(second, history, compat);
   const owned = {
     cluster_name: 'prod',
     group: 'billing',
@@ -295,13 +295,13 @@ test("kafka-lag-exporter's families with its labels replace the two lag-seconds 
   );
   assert.equal(count(snapshot, 'kafka_consumergroup_group_lag_seconds'), 2, 'one series per partition, none with estimate');
   assert.equal(count(snapshot, 'kafka_consumergroup_group_max_lag_seconds'), 1);
-  const off = buildClusterSnapshot(second, history, settings);
+  const off = await buildClusterSnapshot(second, history, settings);
   assert.equal(count(off, 'kafka_partition_latest_offset'), 0, 'off by default');
   assert.equal(count(off, 'kafka_consumergroup_group_lag'), 0);
 });
 
-test("ERR when a group's offsets could not be read", () => {
-  const snapshot = buildClusterSnapshot(
+test("ERR when a group's offsets could not be read", async () => {
+  const snapshot = await buildClusterSnapshot(
     state({ groups: [group({ offsets: undefined, error: 'COORDINATOR_NOT_AVAILABLE' })] }),
     new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }),
     settings,
@@ -309,8 +309,8 @@ test("ERR when a group's offsets could not be read", () => {
   assert.equal(value(snapshot, 'kafka_consumergroup_status', { consumergroup: 'billing', status: 'ERR' }), 1);
 });
 
-test('topic granularity leaves out per-partition series', () => {
-  const snapshot = buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), {
+test('topic granularity leaves out per-partition series', async () => {
+  const snapshot = await buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), {
     ...settings,
     granularity: 'topic',
   });
@@ -320,8 +320,8 @@ test('topic granularity leaves out per-partition series', () => {
   assert.equal(value(snapshot, 'kafka_topic_partitions', { topic: 'orders' }), 3);
 });
 
-test('the series budget keeps cluster-level series and counts what it dropped', () => {
-  const snapshot = buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), {
+test('the series budget keeps cluster-level series and counts what it dropped', async () => {
+  const snapshot = await buildClusterSnapshot(state(), new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 }), {
     ...settings,
     maxSeries: 20,
   });

@@ -37,7 +37,7 @@ function batch(
   };
 }
 
-test('recordTimestamp: the record at the offset, the next one where compaction removed it, the batch time under LogAppendTime', () => {
+test('recordTimestamp: the record at the offset, the next one where compaction removed it, the batch time under LogAppendTime', async () => {
   const batches = [
     batch(10, 1_000_000, [
       [0, 0],
@@ -113,12 +113,12 @@ const cluster = (timeSeconds: number, latest: readonly number[], groups: readonl
 
 const settings = { budget: 10, maxSpanSeconds: 60 };
 
-test('plan: behind groups without an exact interpolation are read at their leader, largest lag first, each offset once; caught up and leaderless are not', () => {
+test('plan: behind groups without an exact interpolation are read at their leader, largest lag first, each offset once; caught up and leaderless are not', async () => {
   const timestamps = new RecordTimestamps();
   const history = new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 });
   const state = cluster(1000, [100, 50, 10, 30], [group('a', { 0: 40, 1: 50, 2: 5, 3: 0 }), group('b', { 0: 40, 2: 9 })]);
-  history.recordOffsets(state);
-  const plan = timestamps.plan(
+  await history.recordOffsets(state);
+  const plan = await timestamps.plan(
     state,
     (topic, partition, committed) => history.logEndHistory(topic, partition)?.estimateLagSeconds(committed, 1000),
     settings,
@@ -129,7 +129,7 @@ test('plan: behind groups without an exact interpolation are read at their leade
     { topic: 'orders', partition: 2, offset: 9, leader: 3 },
   ]);
   assert.equal(plan.skipped, 0);
-  const budgeted = new RecordTimestamps().plan(state, () => undefined, { ...settings, budget: 1 });
+  const budgeted = await new RecordTimestamps().plan(state, () => undefined, { ...settings, budget: 1 });
   assert.deepEqual(
     budgeted.reads.map((read) => read.offset),
     [40],
@@ -138,44 +138,44 @@ test('plan: behind groups without an exact interpolation are read at their leade
   assert.equal(budgeted.skipped, 2);
 });
 
-test('plan: an interpolation between close samples is exact enough; a read timestamp is kept while a group sits there, then forgotten', () => {
+test('plan: an interpolation between close samples is exact enough; a read timestamp is kept while a group sits there, then forgotten', async () => {
   const timestamps = new RecordTimestamps();
   const history = new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 });
   const estimate = (now: number) => (topic: string, partition: number, committed: number) =>
     history.logEndHistory(topic, partition)?.estimateLagSeconds(committed, now);
-  history.recordOffsets(cluster(1000, [100], []));
+  await history.recordOffsets(cluster(1000, [100], []));
   const close = cluster(1030, [200], [group('a', { 0: 150 })]);
-  history.recordOffsets(close);
-  assert.deepEqual(timestamps.plan(close, estimate(1030), settings).reads, [], 'between samples 30 s apart: interpolated');
-  history.recordOffsets(cluster(1200, [300], []));
+  await history.recordOffsets(close);
+  assert.deepEqual((await timestamps.plan(close, estimate(1030), settings)).reads, [], 'between samples 30 s apart: interpolated');
+  await history.recordOffsets(cluster(1200, [300], []));
   const far = cluster(1400, [400], [group('a', { 0: 350 })]);
-  history.recordOffsets(far);
+  await history.recordOffsets(far);
   assert.deepEqual(
-    timestamps.plan(far, estimate(1400), settings).reads.map((read) => read.offset),
+    (await timestamps.plan(far, estimate(1400), settings)).reads.map((read) => read.offset),
     [350],
     'samples 200 s apart: read',
   );
 
   const stuck = cluster(1500, [400], [group('a', { 0: 20 })]);
-  assert.equal(timestamps.plan(stuck, () => undefined, settings).reads.length, 1);
+  assert.equal((await timestamps.plan(stuck, () => undefined, settings)).reads.length, 1);
   timestamps.store(new Map([['orders\u00000\u000020', 1_400_000]]));
-  assert.deepEqual(timestamps.plan(stuck, () => undefined, settings).reads, [], 'read once: a stuck group costs one read');
+  assert.deepEqual((await timestamps.plan(stuck, () => undefined, settings)).reads, [], 'read once: a stuck group costs one read');
   assert.equal(timestamps.get('orders', 0, 20), 1_400_000);
-  timestamps.plan(cluster(1600, [400], [group('a', { 0: 400 })]), () => undefined, settings);
+  await timestamps.plan(cluster(1600, [400], [group('a', { 0: 400 })]), () => undefined, settings);
   assert.equal(timestamps.get('orders', 0, 20), undefined, 'forgotten once no group sits there');
 });
 
-test('plan: a committed offset below the log start is read at the log start', () => {
-  const plan = new RecordTimestamps().plan(cluster(1000, [100], [group('a', { 0: 10 })], 60), () => undefined, settings);
+test('plan: a committed offset below the log start is read at the log start', async () => {
+  const plan = await new RecordTimestamps().plan(cluster(1000, [100], [group('a', { 0: 10 })], 60), () => undefined, settings);
   assert.deepEqual(
     plan.reads.map((read) => read.offset),
     [60],
   );
 });
 
-test('lag seconds: caught up is 0; a read timestamp wins over the history; otherwise the history', () => {
+test('lag seconds: caught up is 0; a read timestamp wins over the history; otherwise the history', async () => {
   const history = new ClusterHistory({ offsetHistory: 10, statusWindowSeconds: 60 });
-  history.recordOffsets(cluster(1000, [100], []));
+  await history.recordOffsets(cluster(1000, [100], []));
   assert.deepEqual(history.lagSeconds('orders', 0, 100, 1000), { seconds: 0, method: 'caught_up' });
   assert.equal(history.lagSeconds('orders', 0, 40, 1010)?.method, 'lower_bound');
   history.recordTimestamps.store(new Map([['orders\u00000\u000040', 400_000]]));
