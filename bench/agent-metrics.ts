@@ -60,3 +60,21 @@ export function droppedPackets(series: readonly Series[]): number | undefined {
   const name = 'kafka_sonar_capture_dropped_packets_total';
   return series.some((entry) => entry.name === name) ? total(series, name) : undefined;
 }
+
+export interface ClientTotals {
+  records: number;
+  requests: number;
+  produceRequests: number;
+  unanswered: number;
+}
+
+/** What the agent counted for one client id: records produced, requests (all, Produce, unanswered). */
+export function clientTotals(series: readonly Series[], clientId: string): ClientTotals {
+  const ofClient = (labels: Readonly<Record<string, string>>): boolean => labels.client_id === clientId;
+  return {
+    records: total(series, 'kafka_client_produce_records_total', ofClient),
+    requests: total(series, 'kafka_client_requests_total', ofClient),
+    produceRequests: total(series, 'kafka_client_requests_total', (labels) => ofClient(labels) && labels.api === 'Produce'),
+    unanswered: total(series, 'kafka_client_requests_total', (labels) => ofClient(labels) && labels.outcome === 'UNANSWERED'),
+  };
+}

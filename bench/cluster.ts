@@ -12,20 +12,18 @@ import { startExporterProcess } from '../test/support/exporter-process.ts';
 import { produceMessages } from '../test/support/kafka-clients.ts';
 import { parseExposition, valueOf } from '../test/support/scrape.ts';
 import { chunk, mapWithConcurrency } from '../src/util/concurrency.ts';
+import { percentile } from './figures.ts';
 
-const TOPICS = 100;
-const PARTITIONS_PER_TOPIC = 100;
-const GROUPS = 1000;
+export const TOPICS = 100;
+export const PARTITIONS_PER_TOPIC = 100;
+export const GROUPS = 1000;
 const PARTITIONS_PER_GROUP = 10;
 const SCRAPES = 100;
 const topicName = (index: number): string => `bench-topic-${String(index).padStart(3, '0')}`;
 const groupName = (index: number): string => `bench-group-${String(index).padStart(4, '0')}`;
 
-function percentile(sorted: readonly number[], share: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)]!;
-}
-
-async function prepareCluster(bootstrapServers: string): Promise<void> {
+/** 100 topics of 100 partitions with records, and 1,000 groups each behind on 10 of them; what exists is kept. */
+export async function prepareCluster(bootstrapServers: string): Promise<void> {
   const admin = new Admin({ clientId: 'sonar-bench', bootstrapBrokers: bootstrapServers.split(','), timeout: 120_000, retries: 3 });
   try {
     const existing = new Set(await admin.listTopics());
@@ -181,4 +179,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (import.meta.main) await main();

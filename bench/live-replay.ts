@@ -40,15 +40,22 @@ import { join } from 'node:path';
 import type { ExporterProcess } from '../test/support/exporter-process.ts';
 import { scrape, waitForScrape, type Series } from '../test/support/scrape.ts';
 import { testbedDown, testbedUp, type Testbed } from '../test/testbed/index.ts';
-import { agentCounters, captureLosses, droppedPackets, minus, total, type AgentCounters } from './agent-metrics.ts';
+import {
+  agentCounters,
+  captureLosses,
+  clientTotals as totalsOfClient,
+  droppedPackets,
+  minus,
+  type AgentCounters,
+} from './agent-metrics.ts';
 import { blast, type BlastResult } from './replay/blaster.ts';
 import { pinnedTo, pinProcess } from './replay/child-process.ts';
 import { loopbackLink, vethLink, type ReplayLink } from './replay/links.ts';
 import { recordProducer, type Recording } from './replay/recording.ts';
 import { startSink } from './replay/sink.ts';
 
-const BED_NAME = 'bench-live';
-const CLIENT_ID = 'bench-live-replay';
+export const BED_NAME = 'bench-live';
+export const CLIENT_ID = 'bench-live-replay';
 const RECORD_SIZE = 1024;
 const RECORDED_RECORDS = 45_000;
 const PRODUCER_PROPERTIES = ['acks=1', 'linger.ms=5', 'batch.size=65536', 'compression.type=none'];
@@ -97,23 +104,7 @@ interface StepResult {
 }
 
 const fixed = (value: number, digits = 1): string => value.toFixed(digits);
-const ofClient = (labels: Readonly<Record<string, string>>): boolean => labels.client_id === CLIENT_ID;
-
-interface ClientTotals {
-  records: number;
-  requests: number;
-  produceRequests: number;
-  unanswered: number;
-}
-
-function clientTotals(series: readonly Series[]): ClientTotals {
-  return {
-    records: total(series, 'kafka_client_produce_records_total', ofClient),
-    requests: total(series, 'kafka_client_requests_total', ofClient),
-    produceRequests: total(series, 'kafka_client_requests_total', (labels) => ofClient(labels) && labels.api === 'Produce'),
-    unanswered: total(series, 'kafka_client_requests_total', (labels) => ofClient(labels) && labels.outcome === 'UNANSWERED'),
-  };
-}
+const clientTotals = (series: readonly Series[]) => totalsOfClient(series, CLIENT_ID);
 
 /** What the agent should have counted for the replayed client since it started: everything the blaster sent. */
 interface Expected {
@@ -300,16 +291,21 @@ function describeRecording(recording: Recording): string {
   );
 }
 
+/** ProducerPerformance's Produce requests and responses on the 1-broker `bed`, recorded into `dir` for the blaster and the sink. */
+export function recordReplayProducer(bed: Testbed, dir: string): Promise<Recording> {
+  return recordProducer(bed, dir, {
+    clientId: CLIENT_ID,
+    records: RECORDED_RECORDS,
+    recordSize: RECORD_SIZE,
+    producerProperties: PRODUCER_PROPERTIES,
+  });
+}
+
 /** The replay phase on a running 1-broker test bed (the recording's source). */
 export async function runReplayPhase(bed: Testbed): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-sonar-bench-replay-'));
   try {
-    const recording = await recordProducer(bed, dir, {
-      clientId: CLIENT_ID,
-      records: RECORDED_RECORDS,
-      recordSize: RECORD_SIZE,
-      producerProperties: PRODUCER_PROPERTIES,
-    });
+    const recording = await recordReplayProducer(bed, dir);
     console.log(describeRecording(recording));
     for (const makeLink of [loopbackLink, vethLink]) {
       const link = await makeLink();

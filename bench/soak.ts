@@ -19,6 +19,7 @@ import { startExporterProcess } from '../test/support/exporter-process.ts';
 import { adminClient, createTopic, startClassicConsumer, type RunningConsumer } from '../test/support/kafka-clients.ts';
 import { scrape, valueOf, type Series } from '../test/support/scrape.ts';
 import { testbedDown, testbedUp } from '../test/testbed/index.ts';
+import { parseDuration } from './figures.ts';
 
 const BED = 'bench-soak';
 const SCRAPE_EVERY_MS = 5000;
@@ -30,14 +31,8 @@ const PRODUCE_EVERY_MS = 100;
 const WARM_UP_MS = 10 * 60_000;
 const admin = { name: 'soak-admin', password: 'soak-admin-secret', roles: ['admin'] };
 
-function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(text);
-  if (!match) throw new Error(`--duration must be a number with s, m or h (90s, 3m, 1h), not ${JSON.stringify(text)}`);
-  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
-}
-
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '1h' } } });
-const durationMs = parseDuration(values.duration!);
+const durationMs = parseDuration('duration', values.duration!);
 
 interface Sample {
   minutes: number;
