@@ -233,6 +233,7 @@ async function main(): Promise<void> {
       ].join(', ')}\n`,
     );
   process.stdout.write(errors.length === 0 ? 'no errors\n' : `${errors.length} errors, the first: ${errors.slice(0, 3).join(' | ')}\n`);
+  if (errors.length > 0) process.exitCode = 1;
 }
 
 await main();

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -7,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { getJson, RegistryHttpError, type RegistryConnection } from '../../../src/schema-registry/registry-http.ts';
+import { selfSignedCertificate } from '../../support/self-signed.ts';
 
 const requests: IncomingMessage[] = [];
 function handler(request: IncomingMessage, response: ServerResponse): void {
@@ -31,29 +31,9 @@ const listen = (server: Server): Promise<void> => new Promise((resolve) => serve
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sonar-registry-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
+  const { certPath, keyPath } = selfSignedCertificate(dir, '127.0.0.1', 'IP:127.0.0.1');
   http = createHttpServer(handler);
-  https = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, handler);
+  https = createHttpsServer({ key: readFileSync(keyPath), cert: readFileSync(certPath) }, handler);
   await Promise.all([listen(http), listen(https)]);
 });
 
