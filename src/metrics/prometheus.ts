@@ -42,7 +42,7 @@ export function createPrometheusView(
   return {
     async render(accept) {
       const wantsOpenMetrics = acceptsOpenMetrics(accept);
-      if (!wantsOpenMetrics) await prerendering;
+      while (!wantsOpenMetrics && prerendering) await prerendering;
       const registry = wantsOpenMetrics ? openMetrics : text;
       const series = renderSeries(catalogue, store, defaultLabels, wantsOpenMetrics ? 'openmetrics' : 'prometheus');
       return { contentType: registry.contentType, body: [...series, Buffer.from(await registry.metrics())] };
