@@ -7,13 +7,13 @@ import {
   findCoordinatorV4,
   listGroupsV5,
   listOffsetsV7,
-  metadataV12,
   offsetFetchV8,
   type Admin,
   type Connection,
   type RecordsBatch,
 } from '@platformatic/kafka';
 import { describeMetadataQuorum } from '../../kafka/describe-quorum.ts';
+import { listTopics } from '../../kafka/topic-listing.ts';
 import { describeKafkaError } from '../../kafka/errors.ts';
 import { tolerant } from '../../kafka/tolerant-response.ts';
 import { errorCodeName } from '../../protocol/error-codes.ts';
@@ -97,12 +97,9 @@ export class KafkaClusterReader {
     for (const broker of brokers) {
       try {
         const connection = await this.#connection(broker.id);
-        const response = await this.#timed(
-          tolerant(metadataV12.api.async(connection, null, false, false)),
-          `metadata from broker ${broker.id}`,
-        );
+        const response = await listTopics(connection, this.#limits.stageTimeoutSeconds);
         const topics = response.topics
-          .filter((topic) => topic.errorCode === 0 && topic.name !== null)
+          .filter((topic) => topic.errorCode === 0 && Boolean(topic.name))
           .map((topic) => ({
             name: topic.name!,
             id: topic.topicId,
