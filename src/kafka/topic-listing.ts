@@ -31,6 +31,15 @@ export interface TopicListing {
 
 const paging = new WeakMap<Connection, boolean>();
 
+/** Adds one page of described topics to those listed so far; a topic cut by the page limit continues on the next page. */
+export function addTopicPage(listed: Map<string, ListedTopic>, page: readonly ListedTopic[]): void {
+  for (const topic of page) {
+    const known = topic.name ? listed.get(topic.name) : undefined;
+    if (known) known.partitions.push(...topic.partitions);
+    else listed.set(topic.name || topic.topicId, { ...topic, partitions: [...topic.partitions] });
+  }
+}
+
 /** Whether the broker answers DescribeTopicPartitions (KRaft brokers of Kafka 3.7 and later); asked once per connection. */
 async function pagesTopics(connection: Connection, timeoutSeconds: number): Promise<boolean> {
   let known = paging.get(connection);
@@ -64,11 +73,7 @@ export async function listTopics(connection: Connection, timeoutSeconds: number)
       timeoutSeconds,
       'topic partitions',
     );
-    for (const topic of page.topics) {
-      const known = topic.name ? topics.get(topic.name) : undefined;
-      if (known) known.partitions.push(...topic.partitions);
-      else topics.set(topic.name ?? topic.topicId, { ...topic, partitions: [...topic.partitions] });
-    }
+    addTopicPage(topics, page.topics);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return { clusterId: metadata.clusterId, controllerId: metadata.controllerId, topics: [...topics.values()] };
