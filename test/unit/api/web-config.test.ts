@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import bcrypt from 'bcryptjs';
 import { loadWebConfig } from '../../../src/api/web-config.ts';
 import { ConfigError } from '../../../src/config/errors.ts';
+import { selfSignedCertificate } from '../../support/self-signed.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sonar-web-config-'));
 const certs = join(dir, 'certs');
@@ -16,25 +17,7 @@ let key: Buffer;
 
 before(() => {
   mkdirSync(certs);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      '/CN=x',
-      '-days',
-      '1',
-      '-keyout',
-      join(certs, 'key.pem'),
-      '-out',
-      join(certs, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+  selfSignedCertificate(certs, 'x');
   cert = readFileSync(join(certs, 'cert.pem'));
   key = readFileSync(join(certs, 'key.pem'));
 });
