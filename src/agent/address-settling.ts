@@ -1,6 +1,7 @@
 import type { CloseReason } from '../tcp/connection.ts';
 import type { ConnectionView, Exchange, SnifferListener } from '../sniffer/events.ts';
 import type { ClientAddressBook } from './client-address-resolver.ts';
+import { TimeSlicer } from '../util/time-slicer.ts';
 
 export interface AddressSettlingOptions {
   readonly addresses: ClientAddressBook;
@@ -39,7 +40,7 @@ export class AddressSettling implements SnifferListener {
   /** Released connections whose held exchanges are still being passed on. */
   readonly #releasing = new Set<number>();
   #heldCount = 0;
-  #sliceScheduled = false;
+  #draining = false;
 
   constructor(next: SnifferListener, options: AddressSettlingOptions) {
     this.#next = next;
@@ -97,33 +98,26 @@ export class AddressSettling implements SnifferListener {
   #release(id: number): void {
     this.#settled.add(id);
     this.#releasing.add(id);
-    this.#passSlice();
+    if (!this.#draining) void this.#drain();
   }
 
-  /** Passes held exchanges of released connections on for one slice; schedules the next slice when some remain. */
-  #passSlice(): void {
-    const sliceEnds = performance.now() + RELEASE_SLICE_MS;
+  /**
+   * Passes the held exchanges of released connections on, in order, the first slice at once and the rest
+   * with a turn of the event loop every RELEASE_SLICE_MS.
+   */
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    const slicer = new TimeSlicer(RELEASE_SLICE_MS);
     for (const id of this.#releasing) {
       const held = this.#held.get(id)!;
       while (held.passed < held.exchanges.length) {
-        if (performance.now() >= sliceEnds) {
-          this.#scheduleSlice();
-          return;
-        }
-        this.#passNext(held);
+        if (slicer.spent) await slicer.turn();
+        else this.#passNext(held);
       }
       this.#held.delete(id);
       this.#releasing.delete(id);
     }
-  }
-
-  #scheduleSlice(): void {
-    if (this.#sliceScheduled) return;
-    this.#sliceScheduled = true;
-    setImmediate(() => {
-      this.#sliceScheduled = false;
-      this.#passSlice();
-    }).unref();
+    this.#draining = false;
   }
 
   #passNext(held: Held): void {

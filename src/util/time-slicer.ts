@@ -11,8 +11,13 @@ export class TimeSlicer {
     this.#sliceMs = sliceMs;
   }
 
+  /** Whether the slice is spent: work that must not wait a microtask when it is not checks this before `turn()`. */
+  get spent(): boolean {
+    return performance.now() - this.#sliceStarted >= this.#sliceMs;
+  }
+
   async turn(): Promise<void> {
-    if (performance.now() - this.#sliceStarted < this.#sliceMs) return;
+    if (!this.spent) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.#sliceStarted = performance.now();
   }

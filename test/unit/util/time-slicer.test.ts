@@ -16,7 +16,9 @@ test('a turn within the slice keeps going; once the slice is spent the event loo
   await slicer.turn();
   assert.equal(immediates, 0, 'no turn given while the slice lasts');
   busyFor(25);
+  assert.equal(slicer.spent, true);
   await slicer.turn();
+  assert.equal(slicer.spent, false, 'a new slice after the turn');
   assert.equal(immediates, 1, 'the waiting callback ran');
   setImmediate(() => immediates++);
   await slicer.turn();
