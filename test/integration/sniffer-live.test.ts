@@ -3,7 +3,7 @@
 // topics must equal the ground truth exactly, and replication must never count as consumption.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -13,8 +13,8 @@ import { propertiesFile, SCENARIOS, type ScenarioResult } from '../fixtures/snif
 import { endOffsets } from '../fixtures/sniffer/record/offsets.ts';
 import { freePort, startExporterProcess, type ExporterProcess } from '../support/exporter-process.ts';
 import { startExporterInPod } from './support/pod-exporter.ts';
+import { createSelfSignedCertificate } from '../testbed/tls.ts';
 import { run } from '../support/netns.ts';
-import { selfSignedCertificate } from '../support/self-signed.ts';
 import { waitUntil } from '../support/wait.ts';
 import { Kafka, logLevel } from 'kafkajs';
 import { createTopic, produceMessages } from '../support/kafka-clients.ts';
@@ -400,7 +400,7 @@ describe('live capture on loopback against a 3-broker KRaft cluster', () => {
     const accountDir = mkdtempSync(join(tmpdir(), 'sonar-pod-account-'));
     const token = `sonar-secret-token-${process.pid}`;
     writeFileSync(join(accountDir, 'token'), `${token}\n`);
-    copyFileSync(selfSignedCertificate(accountDir, 'apiserver').certPath, join(accountDir, 'ca.crt'));
+    createSelfSignedCertificate(accountDir, 'apiserver', { certFile: 'ca.crt', keyFile: 'apiserver-key.pem' });
     const api = { host: '127.0.0.1', port: await freePort() };
     const topic = uniqueName('sniff-live-pods');
     await createTopic(bed.bootstrapServers, topic, 1, 3);

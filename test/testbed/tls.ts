@@ -42,9 +42,23 @@ function issueCertificate(dir: string, name: string, subject: string, extensions
   );
 }
 
-/** A certificate authority alone, as a client would be given a wrong one. */
-export function createCertificateAuthority(dir: string, commonName: string): string {
+export interface SelfSignedOptions {
+  /** File names in the directory; cert.pem and key.pem by default. */
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  /** What the certificate is valid for besides its common name: IP:127.0.0.1, DNS:localhost. */
+  readonly subjectAltName?: string;
+}
+
+/** A self-signed certificate and its key in `dir` (created when missing): a CA, or a test server's own certificate. */
+export function createSelfSignedCertificate(
+  dir: string,
+  commonName: string,
+  options: SelfSignedOptions = {},
+): { certPath: string; keyPath: string } {
+  const { certFile = 'cert.pem', keyFile = 'key.pem', subjectAltName } = options;
   mkdirSync(dir, { recursive: true });
+  const validFor = subjectAltName === undefined ? [] : ['-addext', `subjectAltName=${subjectAltName}`];
   openssl(
     [
       'req',
@@ -53,17 +67,23 @@ export function createCertificateAuthority(dir: string, commonName: string): str
       'rsa:2048',
       '-nodes',
       '-keyout',
-      'ca-key.pem',
+      keyFile,
       '-out',
-      'ca.pem',
+      certFile,
       '-days',
       DAYS,
       '-subj',
       `/CN=${commonName}`,
+      ...validFor,
     ],
     dir,
   );
-  return join(dir, 'ca.pem');
+  return { certPath: join(dir, certFile), keyPath: join(dir, keyFile) };
+}
+
+/** A certificate authority alone (ca.pem, ca-key.pem), as a client would be given a wrong one. */
+export function createCertificateAuthority(dir: string, commonName: string): string {
+  return createSelfSignedCertificate(dir, commonName, { certFile: 'ca.pem', keyFile: 'ca-key.pem' }).certPath;
 }
 
 /** The instance's CA, the brokers' certificate (valid for `host`) and a client certificate. */

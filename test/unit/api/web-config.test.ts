@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import bcrypt from 'bcryptjs';
 import { loadWebConfig } from '../../../src/api/web-config.ts';
 import { ConfigError } from '../../../src/config/errors.ts';
-import { selfSignedCertificate } from '../../support/self-signed.ts';
+import { createSelfSignedCertificate } from '../../testbed/tls.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sonar-web-config-'));
 const certs = join(dir, 'certs');
@@ -16,8 +16,7 @@ let cert: Buffer;
 let key: Buffer;
 
 before(() => {
-  mkdirSync(certs);
-  selfSignedCertificate(certs, 'x');
+  createSelfSignedCertificate(certs, 'x');
   cert = readFileSync(join(certs, 'cert.pem'));
   key = readFileSync(join(certs, 'key.pem'));
 });

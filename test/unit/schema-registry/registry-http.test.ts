@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { getJson, RegistryHttpError, type RegistryConnection } from '../../../src/schema-registry/registry-http.ts';
-import { selfSignedCertificate } from '../../support/self-signed.ts';
+import { createSelfSignedCertificate } from '../../testbed/tls.ts';
 
 const requests: IncomingMessage[] = [];
 function handler(request: IncomingMessage, response: ServerResponse): void {
@@ -31,7 +31,7 @@ const listen = (server: Server): Promise<void> => new Promise((resolve) => serve
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sonar-registry-tls-'));
-  const { certPath, keyPath } = selfSignedCertificate(dir, '127.0.0.1', 'IP:127.0.0.1');
+  const { certPath, keyPath } = createSelfSignedCertificate(dir, '127.0.0.1', { subjectAltName: 'IP:127.0.0.1' });
   http = createHttpServer(handler);
   https = createHttpsServer({ key: readFileSync(keyPath), cert: readFileSync(certPath) }, handler);
   await Promise.all([listen(http), listen(https)]);
