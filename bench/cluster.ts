@@ -1,55 +1,62 @@
 /**
- * npm run bench:cluster — the cluster collector at scale on the KRaft test bed: 10,000 partitions
+ * npm run bench:cluster [-- --prometheus [--duration 10m] [--scale N]] — the cluster collector at scale on the KRaft test bed: 10,000 partitions
  * and 1,000 consumer groups with committed offsets, every one of them behind. Prints the collection cycle
  * time, the /metrics render time (median and p99 over 100 scrapes), the exposition size and the exporter's
  * RSS. Targets: cycle < 10 s, /metrics p99 < 250 ms, RSS < 300 MB. Then the cost of dating the lagging
  * groups' records (lag in seconds from record timestamps): the first cycles' times and Fetch requests with
  * the reads off (--collector.cluster.lag-timestamp-reads=0, lag seconds only from the history) and on.
+ * --prometheus instead runs the compiled command scraped every 5 s by the test bed's real Prometheus
+ * for --duration (see cluster-scraped.ts); --scale N multiplies the topics and groups (5: 50,000
+ * partitions and 5,000 groups).
  */
+import { parseArgs } from 'node:util';
 import { Admin } from '@platformatic/kafka';
 import { testbedUp } from '../test/testbed/index.ts';
 import { startExporterProcess } from '../test/support/exporter-process.ts';
 import { produceMessages } from '../test/support/kafka-clients.ts';
 import { parseExposition, valueOf } from '../test/support/scrape.ts';
 import { chunk, mapWithConcurrency } from '../src/util/concurrency.ts';
-import { percentile } from './figures.ts';
+import { runScrapedByPrometheus } from './cluster-scraped.ts';
+import { parseDuration, percentile } from './figures.ts';
 
 export const TOPICS = 100;
 export const PARTITIONS_PER_TOPIC = 100;
 export const GROUPS = 1000;
 const PARTITIONS_PER_GROUP = 10;
 const SCRAPES = 100;
+const GROUP_PREFIX = 'bench-group-';
 const topicName = (index: number): string => `bench-topic-${String(index).padStart(3, '0')}`;
-const groupName = (index: number): string => `bench-group-${String(index).padStart(4, '0')}`;
+const groupName = (index: number): string => `${GROUP_PREFIX}${String(index).padStart(4, '0')}`;
 
-/** 100 topics of 100 partitions with records, and 1,000 groups each behind on 10 of them; what exists is kept. */
-export async function prepareCluster(bootstrapServers: string): Promise<void> {
+/**
+ * `scale` x 100 topics of 100 partitions with records, and `scale` x 1,000 groups each behind on 10 of
+ * them; what exists is kept, so a larger scale adds to a smaller one.
+ */
+export async function prepareCluster(bootstrapServers: string, scale = 1): Promise<void> {
+  const topicCount = TOPICS * scale;
+  const groupCount = GROUPS * scale;
   const admin = new Admin({ clientId: 'sonar-bench', bootstrapBrokers: bootstrapServers.split(','), timeout: 120_000, retries: 3 });
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = Array.from({ length: TOPICS }, (_, index) => topicName(index)).filter((name) => !existing.has(name));
+    const missing = Array.from({ length: topicCount }, (_, index) => topicName(index)).filter((name) => !existing.has(name));
     for (const batch of chunk(missing, 10)) {
       await admin.createTopics({ topics: batch, partitions: PARTITIONS_PER_TOPIC, replicas: 1 });
       process.stderr.write(`created ${batch.at(-1)}\n`);
     }
-    if (missing.length > 0) {
-      await mapWithConcurrency(
-        Array.from({ length: TOPICS }, (_, index) => topicName(index)),
-        4,
-        (topic) => produceMessages(bootstrapServers, topic, PARTITIONS_PER_TOPIC * 2, 'sonar-bench-producer'),
-      );
-    }
+    await mapWithConcurrency(missing, 4, (topic) =>
+      produceMessages(bootstrapServers, topic, PARTITIONS_PER_TOPIC * 2, 'sonar-bench-producer'),
+    );
     const groups = await admin.listGroups();
-    const missingGroups = Array.from({ length: GROUPS }, (_, index) => groupName(index)).filter((id) => !groups.has(id));
+    const missingGroups = Array.from({ length: groupCount }, (_, index) => groupName(index)).filter((id) => !groups.has(id));
     await mapWithConcurrency(missingGroups, 16, async (groupId) => {
-      const index = Number(groupId.slice(-4));
+      const index = Number(groupId.slice(GROUP_PREFIX.length));
       const partitionOffsets = Array.from({ length: PARTITIONS_PER_GROUP }, (_, offset) => ({
         partition: (index * PARTITIONS_PER_GROUP + offset) % PARTITIONS_PER_TOPIC,
         offset: 1n,
       }));
-      await admin.alterConsumerGroupOffsets({ groupId, topics: [{ name: topicName(index % TOPICS), partitionOffsets }] });
+      await admin.alterConsumerGroupOffsets({ groupId, topics: [{ name: topicName(index % topicCount), partitionOffsets }] });
     });
-    process.stderr.write(`groups with committed offsets: ${GROUPS} (${missingGroups.length} new)\n`);
+    process.stderr.write(`groups with committed offsets: ${groupCount} (${missingGroups.length} new)\n`);
   } finally {
     await admin.close();
   }
@@ -101,8 +108,22 @@ async function firstCycles(bootstrapServers: string, extra: readonly string[], c
 }
 
 async function main(): Promise<void> {
-  const bed = await testbedUp({ mode: 'kraft', brokers: 3 });
-  await prepareCluster(bed.bootstrapServers);
+  const { values: options } = parseArgs({
+    options: {
+      prometheus: { type: 'boolean', default: false },
+      duration: { type: 'string', default: '10m' },
+      scale: { type: 'string', default: '1' },
+    },
+  });
+  const scale = Number(options.scale);
+  if (!Number.isInteger(scale) || scale < 1) throw new Error(`--scale must be a whole number of at least 1, not ${options.scale}`);
+  const bed = await testbedUp({ mode: 'kraft', brokers: 3, prometheus: options.prometheus });
+  await prepareCluster(bed.bootstrapServers, scale);
+  if (options.prometheus) {
+    const durationMs = parseDuration('duration', options.duration!);
+    await runScrapedByPrometheus(bed, { durationMs, partitions: TOPICS * PARTITIONS_PER_TOPIC * scale, groups: GROUPS * scale });
+    return;
+  }
 
   for (const [label, extra] of [
     ['lag timestamp reads off', ['--collector.cluster.lag-timestamp-reads=0']],

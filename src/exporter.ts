@@ -130,7 +130,7 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
   if (admin) store.set('admin', admin.metrics);
 
   const prometheusView = createPrometheusView(metrics, store, defaultLabels);
-  runner.onPublish(() => prometheusView.prerender());
+  runner.beforePublish((snapshot) => prometheusView.prepare(snapshot));
   const server: Server = await startHttpServer({
     listenAddress: config.web.listenAddress,
     telemetryPath: config.web.telemetryPath,

@@ -1,6 +1,6 @@
 import { exporterMetrics } from '../metrics/catalogue/index.ts';
 import type { Sample } from '../metrics/definition.ts';
-import type { SeriesSource, SeriesStore } from '../metrics/series-store.ts';
+import type { SeriesSource, SeriesStore, Snapshot } from '../metrics/series-store.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Collector, Schedule } from './collector.ts';
 
@@ -29,7 +29,7 @@ export class CollectorRunner implements SeriesSource {
     running?: Promise<void>;
   }[] = [];
   #stopped = false;
-  #publishListeners: (() => void)[] = [];
+  #preparers: ((snapshot: Snapshot) => Promise<void>)[] = [];
 
   constructor(store: SeriesStore, logger: Logger) {
     this.#store = store;
@@ -45,9 +45,9 @@ export class CollectorRunner implements SeriesSource {
     });
   }
 
-  /** Called after every cycle, once its series are in the store. */
-  onPublish(listener: () => void): void {
-    this.#publishListeners.push(listener);
+  /** Awaited with each cycle's snapshot, sealed, before it replaces the previous one in the store. */
+  beforePublish(prepare: (snapshot: Snapshot) => Promise<void>): void {
+    this.#preparers.push(prepare);
   }
 
   start(): void {
@@ -93,7 +93,10 @@ export class CollectorRunner implements SeriesSource {
       }, schedule.timeoutSeconds * 1000);
     });
     try {
-      const snapshot = await Promise.race([collector.collect(abort.signal), timeout]);
+      const snapshot = (await Promise.race([collector.collect(abort.signal), timeout])).seal();
+      clearTimeout(timer);
+      status.durationSeconds = (performance.now() - started) / 1000;
+      for (const prepare of this.#preparers) await prepare(snapshot);
       this.#store.set(collector.name, snapshot);
       if (!status.up && status.cycles > 0) this.#logger.info('collector recovered', { collector: collector.name });
       status.up = true;
@@ -108,12 +111,11 @@ export class CollectorRunner implements SeriesSource {
       status.up = false;
       status.lastError = error.message;
       status.errors++;
+      status.durationSeconds = (performance.now() - started) / 1000;
     } finally {
       clearTimeout(timer);
-      status.durationSeconds = (performance.now() - started) / 1000;
       status.cycles++;
     }
-    for (const listener of this.#publishListeners) listener();
   }
 
   series(metricName: string): Sample[] | undefined {

@@ -1,7 +1,8 @@
 import type { MetricDefinition } from './definition.ts';
 import type { Sample } from './definition.ts';
 import type { TimeSlicer } from '../util/time-slicer.ts';
-import { Snapshot, type SeriesSource, type SeriesStore } from './series-store.ts';
+import { ChunkWriter } from './chunk-writer.ts';
+import { SeriesColumns, Snapshot, type SeriesSource, type SeriesStore } from './series-store.ts';
 
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
 
@@ -24,17 +25,16 @@ export function formatSampleValue(value: number): string {
   return String(value);
 }
 
+/** What sample lines depend on: the same in both formats, so one rendering serves both. */
 interface RenderContext {
-  readonly format: ExpositionFormat;
   readonly defaultSuffix: string;
   readonly defaultLabels: Readonly<Record<string, string>>;
 }
 
 /** `_bucket` (cumulative, with `le`), `_sum` and `_count` lines of each histogram series. */
-function renderHistogramSamples(definition: MetricDefinition, samples: Iterable<Sample>, context: RenderContext): string {
+function renderHistogramSamples(definition: MetricDefinition, samples: Iterable<Sample>, context: RenderContext, out: ChunkWriter): void {
   const labelNames = definition.labels.filter((name) => !(name in context.defaultLabels));
   const bounds = [...(definition.buckets ?? []).map(formatSampleValue), '+Inf'];
-  const lines: string[] = [];
   for (const sample of samples) {
     const pairs = labelNames.map((name) => `${name}="${escapeLabelValue(sample.labels[name] ?? '')}"`);
     if (context.defaultSuffix !== '') pairs.push(context.defaultSuffix);
@@ -44,34 +44,57 @@ function renderHistogramSamples(definition: MetricDefinition, samples: Iterable<
     let cumulative = 0;
     for (let index = 0; index < bounds.length; index++) {
       cumulative += counts[index] ?? 0;
-      lines.push(`${definition.name}_bucket${withLe}${bounds[index]}"} ${cumulative}\n`);
+      out.write(`${definition.name}_bucket${withLe}${bounds[index]}"} ${cumulative}\n`);
     }
-    lines.push(`${definition.name}_sum${plain}${formatSampleValue(sample.histogram?.sum ?? 0)}\n`);
-    lines.push(`${definition.name}_count${plain}${formatSampleValue(sample.value)}\n`);
+    out.write(`${definition.name}_sum${plain}${formatSampleValue(sample.histogram?.sum ?? 0)}\n`);
+    out.write(`${definition.name}_count${plain}${formatSampleValue(sample.value)}\n`);
   }
-  return lines.join('');
 }
 
-function renderSamples(definition: MetricDefinition, samples: Iterable<Sample>, context: RenderContext): string {
-  if (definition.type === 'histogram') return renderHistogramSamples(definition, samples, context);
-  const labelNames = definition.labels.filter((name) => !(name in context.defaultLabels));
-  const openings = labelNames.map((name, index) => `${index === 0 ? '{' : '",'}${name}="`);
+/**
+ * Lines of series `from` to `to` of `columns`, written piece by piece: no string is made for a line.
+ * Label values sit in the order of the definition's labels, those the default labels override left out.
+ */
+function renderColumns(
+  definition: MetricDefinition,
+  columns: SeriesColumns,
+  range: { readonly from: number; readonly to: number },
+  context: RenderContext,
+  out: ChunkWriter,
+): void {
+  if (definition.type === 'histogram') {
+    const samples = Array.from({ length: range.to - range.from }, (_, index) => columns.sample(range.from + index));
+    return renderHistogramSamples(definition, samples, context, out);
+  }
+  const kept = definition.labels.flatMap((name, index) => (name in context.defaultLabels ? [] : [index]));
+  const openings = kept.map((labelIndex, index) => `${index === 0 ? '{' : '",'}${definition.labels[labelIndex]}="`);
   const closing =
-    labelNames.length === 0
+    kept.length === 0
       ? context.defaultSuffix === ''
         ? ' '
         : `{${context.defaultSuffix}} `
       : context.defaultSuffix === ''
         ? '"} '
         : `",${context.defaultSuffix}} `;
-  const lines: string[] = [];
-  for (const sample of samples) {
-    let line = definition.name;
-    for (let index = 0; index < labelNames.length; index++)
-      line += openings[index]! + escapeLabelValue(sample.labels[labelNames[index]!] ?? '');
-    lines.push(line + closing + formatSampleValue(sample.value) + '\n');
+  const width = definition.labels.length;
+  const { labelValues, values } = columns;
+  for (let series = range.from; series < range.to; series++) {
+    out.write(definition.name);
+    for (let index = 0; index < kept.length; index++) {
+      out.write(openings[index]!);
+      out.write(escapeLabelValue(labelValues[series * width + kept[index]!] ?? ''));
+    }
+    out.write(closing);
+    out.write(formatSampleValue(values[series]!));
+    out.write('\n');
   }
-  return lines.join('');
+}
+
+/** Series of a source that is not a sealed snapshot (live series, made at each scrape). */
+function renderSamples(definition: MetricDefinition, samples: Iterable<Sample>, context: RenderContext, out: ChunkWriter): void {
+  const columns = new SeriesColumns(definition.labels);
+  for (const sample of samples) columns.push(sample.labels, sample.value, sample.histogram);
+  renderColumns(definition, columns, { from: 0, to: columns.length }, context, out);
 }
 
 /** Samples rendered between two turns of the event loop when a snapshot is rendered ahead of scrapes. */
@@ -81,67 +104,35 @@ const SAMPLES_PER_SLICE = 1000;
  * Rendered and encoded sample blocks of sealed snapshots, which never change: scrapes between two
  * cycles send these bytes as they are, without rendering or encoding them again.
  */
-const renderedBlocks = new WeakMap<readonly Sample[], Map<string, Buffer>>();
+const renderedBlocks = new WeakMap<SeriesColumns, Map<string, readonly Buffer[]>>();
 
-function sealedSamples(source: SeriesSource, definition: MetricDefinition): readonly Sample[] | undefined {
-  if (!(source instanceof Snapshot) || !source.sealed) return undefined;
-  const samples = source.series(definition.name);
-  return Array.isArray(samples) ? samples : undefined;
+function sealedColumns(source: SeriesSource, definition: MetricDefinition): SeriesColumns | undefined {
+  return source instanceof Snapshot && source.sealed ? source.columns(definition.name) : undefined;
 }
 
-function contextKey(context: RenderContext): string {
-  return `${context.format}\u0000${context.defaultSuffix}`;
+function cachedBlock(columns: SeriesColumns, context: RenderContext): readonly Buffer[] | undefined {
+  return renderedBlocks.get(columns)?.get(context.defaultSuffix);
 }
 
-function cachedBlock(samples: readonly Sample[], context: RenderContext): Buffer | undefined {
-  return renderedBlocks.get(samples)?.get(contextKey(context));
-}
-
-function cacheBlock(samples: readonly Sample[], context: RenderContext, block: Buffer): Buffer {
-  let byContext = renderedBlocks.get(samples);
-  if (!byContext) renderedBlocks.set(samples, (byContext = new Map()));
-  byContext.set(contextKey(context), block);
+function cacheBlock(columns: SeriesColumns, context: RenderContext, block: readonly Buffer[]): readonly Buffer[] {
+  let byContext = renderedBlocks.get(columns);
+  if (!byContext) renderedBlocks.set(columns, (byContext = new Map()));
+  byContext.set(context.defaultSuffix, block);
   return block;
 }
 
-function renderContext(defaultLabels: Readonly<Record<string, string>>, format: ExpositionFormat): RenderContext {
+function renderContext(defaultLabels: Readonly<Record<string, string>>): RenderContext {
   const defaultSuffix = Object.entries(defaultLabels)
     .map(([name, value]) => `${name}="${escapeLabelValue(value)}"`)
     .join(',');
-  return { format, defaultSuffix, defaultLabels };
-}
-
-/** Text gathered into as few buffers as possible, with the cached blocks between them as they are. */
-class ChunkList {
-  readonly #chunks: Buffer[] = [];
-  #text = '';
-
-  text(text: string): void {
-    this.#text += text;
-  }
-
-  buffer(buffer: Buffer): void {
-    this.#flush();
-    this.#chunks.push(buffer);
-  }
-
-  finish(): Buffer[] {
-    this.#flush();
-    return this.#chunks;
-  }
-
-  #flush(): void {
-    if (this.#text === '') return;
-    this.#chunks.push(Buffer.from(this.#text));
-    this.#text = '';
-  }
+  return { defaultSuffix, defaultLabels };
 }
 
 /**
  * Renders the catalogue's series from the store in the Prometheus text format or OpenMetrics
  * (without the final `# EOF`), as buffers to send one after the other. Written for large expositions:
  * prom-client's renderer spends about 6 µs per series, a second for a cluster of 10,000 partitions,
- * mostly in garbage collection; sealed snapshots are rendered once (see prerenderSnapshots).
+ * mostly in garbage collection; sealed snapshots are rendered once (see prerenderSnapshot).
  */
 export function renderSeries(
   definitions: readonly MetricDefinition[],
@@ -149,50 +140,54 @@ export function renderSeries(
   defaultLabels: Readonly<Record<string, string>>,
   format: ExpositionFormat,
 ): Buffer[] {
-  const context = renderContext(defaultLabels, format);
-  const chunks = new ChunkList();
+  const context = renderContext(defaultLabels);
+  const out = new ChunkWriter();
+  const body: Buffer[] = [];
   for (const definition of definitions) {
     const family = format === 'openmetrics' && definition.type === 'counter' ? definition.name.replace(/_total$/, '') : definition.name;
-    chunks.text(`# HELP ${family} ${escapeHelp(definition.help)}\n# TYPE ${family} ${definition.type}\n`);
+    out.write(`# HELP ${family} ${escapeHelp(definition.help)}\n# TYPE ${family} ${definition.type}\n`);
     for (const source of store.sources()) {
-      const sealed = sealedSamples(source, definition);
+      const sealed = sealedColumns(source, definition);
       if (sealed) {
-        if (sealed.length > 0)
-          chunks.buffer(
-            cachedBlock(sealed, context) ?? cacheBlock(sealed, context, Buffer.from(renderSamples(definition, sealed, context))),
-          );
+        if (sealed.length === 0) continue;
+        body.push(...out.take());
+        let block = cachedBlock(sealed, context);
+        if (!block) {
+          renderColumns(definition, sealed, { from: 0, to: sealed.length }, context, out);
+          block = cacheBlock(sealed, context, out.take());
+        }
+        body.push(...block);
         continue;
       }
       const samples = source.series(definition.name);
-      if (samples) chunks.text(renderSamples(definition, samples, context));
+      if (samples) renderSamples(definition, samples, context, out);
     }
   }
-  return chunks.finish();
+  body.push(...out.take());
+  return body;
 }
 
 /**
- * Renders the sealed snapshots' blocks that are not cached yet, a slice of samples at a time with
- * `slicer` turns between slices, so that a new 150,000-series snapshot does not hold the event loop
- * for the half second its rendering takes.
+ * Renders a snapshot's blocks ahead of its publication, a slice of samples at a time with `slicer`
+ * turns between slices: a new 150,000-series snapshot neither holds the event loop for the half second
+ * its rendering takes nor makes a scrape wait for it, since scrapes serve the previous one meanwhile.
  */
-export async function prerenderSnapshots(
+export async function prerenderSnapshot(
   definitions: readonly MetricDefinition[],
-  store: SeriesStore,
+  snapshot: Snapshot,
   defaultLabels: Readonly<Record<string, string>>,
-  format: ExpositionFormat,
   slicer: TimeSlicer,
 ): Promise<void> {
-  const context = renderContext(defaultLabels, format);
-  for (const source of [...store.sources()]) {
-    for (const definition of definitions) {
-      const sealed = sealedSamples(source, definition);
-      if (!sealed || sealed.length === 0 || cachedBlock(sealed, context)) continue;
-      const slices: string[] = [];
-      for (let start = 0; start < sealed.length; start += SAMPLES_PER_SLICE) {
-        await slicer.turn();
-        slices.push(renderSamples(definition, sealed.slice(start, start + SAMPLES_PER_SLICE), context));
-      }
-      cacheBlock(sealed, context, Buffer.from(slices.join('')));
+  const context = renderContext(defaultLabels);
+  const out = new ChunkWriter();
+  snapshot.seal();
+  for (const definition of definitions) {
+    const sealed = sealedColumns(snapshot, definition);
+    if (!sealed || sealed.length === 0 || cachedBlock(sealed, context)) continue;
+    for (let from = 0; from < sealed.length; from += SAMPLES_PER_SLICE) {
+      await slicer.turn();
+      renderColumns(definition, sealed, { from, to: Math.min(sealed.length, from + SAMPLES_PER_SLICE) }, context, out);
     }
+    cacheBlock(sealed, context, out.take());
   }
 }

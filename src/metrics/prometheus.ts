@@ -1,14 +1,14 @@
 import { Registry, collectDefaultMetrics, type RegistryContentType } from 'prom-client';
 import type { MetricDefinition } from './definition.ts';
 import { TimeSlicer } from '../util/time-slicer.ts';
-import { prerenderSnapshots, renderSeries } from './exposition.ts';
-import type { SeriesStore } from './series-store.ts';
+import { prerenderSnapshot, renderSeries } from './exposition.ts';
+import type { SeriesStore, Snapshot } from './series-store.ts';
 
 export interface PrometheusView {
   /** Renders the exposition, as buffers to send in order; OpenMetrics when the scraper asks for it in its Accept header. */
   render(accept: string | undefined): Promise<{ contentType: string; body: readonly Buffer[] }>;
-  /** Renders newly published snapshots ahead of the next scrape, in slices, so scrapes find them ready. */
-  prerender(): void;
+  /** Renders a snapshot about to be published, in slices; scrapes meanwhile serve the one it replaces. */
+  prepare(snapshot: Snapshot): Promise<void>;
 }
 
 /** prom-client gauges named like counters, which `promtool check metrics` rightly rejects. */
@@ -38,23 +38,16 @@ export function createPrometheusView(
 ): PrometheusView {
   const text = processRegistry(Registry.PROMETHEUS_CONTENT_TYPE, defaultLabels);
   const openMetrics = processRegistry(Registry.OPENMETRICS_CONTENT_TYPE, defaultLabels);
-  let prerendering: Promise<void> | undefined;
   return {
     async render(accept) {
       const wantsOpenMetrics = acceptsOpenMetrics(accept);
-      while (!wantsOpenMetrics && prerendering) await prerendering;
       const registry = wantsOpenMetrics ? openMetrics : text;
       const series = renderSeries(catalogue, store, defaultLabels, wantsOpenMetrics ? 'openmetrics' : 'prometheus');
       return { contentType: registry.contentType, body: [...series, Buffer.from(await registry.metrics())] };
     },
-    prerender() {
-      // A block that failed to render here is rendered again by the scrape, which reports the error.
-      const run: Promise<void> = prerenderSnapshots(catalogue, store, defaultLabels, 'prometheus', new TimeSlicer())
-        .catch(() => undefined)
-        .finally(() => {
-          if (prerendering === run) prerendering = undefined;
-        });
-      prerendering = run;
+    async prepare(snapshot) {
+      // A block that failed to render here is rendered by the scrape, which reports the error.
+      await prerenderSnapshot(catalogue, snapshot, defaultLabels, new TimeSlicer()).catch(() => undefined);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { HistogramValue, LabelsOf, MetricDefinition, Sample } from './definition.ts';
+import type { HistogramValue, Labels, LabelsOf, MetricDefinition, Sample } from './definition.ts';
 
 /** Something that can say, at render time, the current series of a metric. */
 export interface SeriesSource {
@@ -6,11 +6,50 @@ export interface SeriesSource {
 }
 
 /**
+ * One metric's series in a snapshot, column by column: the label values of each series flat, in the
+ * order of the definition's labels (undefined where a series lacks one), and the values. Far fewer
+ * objects than a Sample per series, so a 150,000-series snapshot costs a few megabytes.
+ */
+export class SeriesColumns {
+  readonly labelNames: readonly string[];
+  readonly labelValues: (string | undefined)[] = [];
+  readonly values: number[] = [];
+  /** Histograms only, one per series. */
+  readonly histograms: HistogramValue[] = [];
+
+  constructor(labelNames: readonly string[]) {
+    this.labelNames = labelNames;
+  }
+
+  get length(): number {
+    return this.values.length;
+  }
+
+  push(labels: Labels, value: number, histogram?: HistogramValue): void {
+    for (const name of this.labelNames) this.labelValues.push(labels[name]);
+    this.values.push(value);
+    if (histogram) this.histograms.push(histogram);
+  }
+
+  /** The series at `index` as a Sample, with the labels it was added with. */
+  sample(index: number): Sample {
+    const labels: Record<string, string> = {};
+    const base = index * this.labelNames.length;
+    this.labelNames.forEach((name, offset) => {
+      const value = this.labelValues[base + offset];
+      if (value !== undefined) labels[name] = value;
+    });
+    const histogram = this.histograms[index];
+    return histogram ? { labels, value: this.values[index]!, histogram } : { labels, value: this.values[index]! };
+  }
+}
+
+/**
  * The series of one collection cycle; optionally capped by a series budget. Once handed to the
- * store it is sealed: its sample lists never change again, so views may cache what they render.
+ * store it is sealed: its columns never change again, so views may cache what they render.
  */
 export class Snapshot implements SeriesSource {
-  readonly #byMetric = new Map<string, Sample[]>();
+  readonly #byMetric = new Map<string, SeriesColumns>();
   readonly #budget: number;
   #size = 0;
   #dropped = 0;
@@ -59,25 +98,31 @@ export class Snapshot implements SeriesSource {
     this.#size++;
     let count = 0;
     for (const bucket of histogram.counts) count += bucket;
-    this.#push(metric, { labels, value: count, histogram });
+    this.#columnsFor(metric).push(labels, count, histogram);
     return this;
   }
 
   /** For the few series that report on the budget itself. */
   addOutsideBudget<M extends MetricDefinition>(metric: M, labels: LabelsOf<M>, value: number): this {
-    this.#push(metric, { labels, value });
+    this.#columnsFor(metric).push(labels, value);
     return this;
   }
 
-  #push(metric: MetricDefinition, sample: Sample): void {
+  #columnsFor(metric: MetricDefinition): SeriesColumns {
     if (this.#sealed) throw new Error(`snapshot already published: cannot add ${metric.name}`);
-    let samples = this.#byMetric.get(metric.name);
-    if (!samples) this.#byMetric.set(metric.name, (samples = []));
-    samples.push(sample);
+    let columns = this.#byMetric.get(metric.name);
+    if (!columns) this.#byMetric.set(metric.name, (columns = new SeriesColumns(metric.labels)));
+    return columns;
+  }
+
+  /** The metric's series as stored: what renderers read without making a Sample per series. */
+  columns(metricName: string): SeriesColumns | undefined {
+    return this.#byMetric.get(metricName);
   }
 
   series(metricName: string): readonly Sample[] | undefined {
-    return this.#byMetric.get(metricName);
+    const columns = this.#byMetric.get(metricName);
+    return columns && Array.from({ length: columns.length }, (_, index) => columns.sample(index));
   }
 }
 

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { delay, scaled } from './wait.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** The compiled command, as the package installs it (npm run build writes it). */
+export const COMPILED_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
@@ -24,10 +26,17 @@ export interface ExporterProcess {
   stop(): Promise<{ code: number | null; milliseconds: number }>;
 }
 
-/** Runs the real `kafka-sonar` command, as an operator would, on a free loopback port. */
-export async function startExporterProcess(args: readonly string[], environment: Record<string, string> = {}): Promise<ExporterProcess> {
+/**
+ * Runs the real `kafka-sonar` command, as an operator would, on a free loopback port: from the sources,
+ * or with `entry` COMPILED_MAIN the compiled package (benchmarks measure what users run).
+ */
+export async function startExporterProcess(
+  args: readonly string[],
+  environment: Record<string, string> = {},
+  entry: string = MAIN,
+): Promise<ExporterProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN, `--web.listen-address=127.0.0.1:${port}`, ...args], {
+  const child = spawn(process.execPath, [entry, `--web.listen-address=127.0.0.1:${port}`, ...args], {
     env: { ...process.env, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

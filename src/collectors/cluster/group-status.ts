@@ -16,6 +16,9 @@ export interface PartitionObservation {
 
 const severity = (status: GroupStatus): number => GROUP_STATUSES.indexOf(status);
 
+const sameProgress = (observation: Observation, committedOffset: number, lag: number): boolean =>
+  observation.committedOffset === committedOffset && observation.lag === lag;
+
 /**
  * Follows the committed offsets and lag of one group's partitions over time.
  * - REWIND: a committed offset went back within the window;
@@ -39,11 +42,23 @@ export class GroupStatusTracker {
       seen.add(partitionKey);
       let observations = this.#partitions.get(partitionKey);
       if (!observations) this.#partitions.set(partitionKey, (observations = []));
+      const last = observations.at(-1);
+      const beforeLast = observations.at(-2);
+      // A run of equal observations keeps its first and last: the judgement is the same, and an idle group costs two.
+      if (last && beforeLast && sameProgress(last, committedOffset, lag) && sameProgress(beforeLast, committedOffset, lag))
+        observations.pop();
       observations.push({ timeSeconds, committedOffset, lag });
       const horizon = timeSeconds - this.#windowSeconds;
       while (observations.length > 1 && observations[1]!.timeSeconds <= horizon) observations.shift();
     }
     for (const key of this.#partitions.keys()) if (!seen.has(key)) this.#partitions.delete(key);
+  }
+
+  /** Observations kept, over all partitions. */
+  get observationCount(): number {
+    let count = 0;
+    for (const observations of this.#partitions.values()) count += observations.length;
+    return count;
   }
 
   status(hasMembers: boolean, readFailed: boolean): GroupStatus {

@@ -19,7 +19,7 @@ describe('/clients and /topics/{topic}/clients', () => {
       listenAddress: '127.0.0.1:0',
       telemetryPath: '/metrics',
       version: 'test',
-      metrics: { render: async () => ({ contentType: 'text/plain', body: [] }), prerender: () => {} },
+      metrics: { render: async () => ({ contentType: 'text/plain', body: [] }), prepare: async () => {} },
       readiness: () => ({ ready: true, detail: [] }),
       logger: createLogger({ level: 'error', format: 'json' }),
       clients: { connections: (filter) => agent.connections.entries(filter), topicClients: (topic) => agent.clients.topicClients(topic) },
@@ -109,7 +109,7 @@ describe('without the sniffer', () => {
       listenAddress: '127.0.0.1:0',
       telemetryPath: '/metrics',
       version: 'test',
-      metrics: { render: async () => ({ contentType: 'text/plain', body: [] }), prerender: () => {} },
+      metrics: { render: async () => ({ contentType: 'text/plain', body: [] }), prepare: async () => {} },
       readiness: () => ({ ready: true, detail: [] }),
       logger: createLogger({ level: 'error', format: 'json' }),
     });

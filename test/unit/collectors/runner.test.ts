@@ -69,3 +69,22 @@ test('a collector that never answers times out and shows as down, without blocki
   assert.match(runner.statuses()[0]!.lastError!, /no answer within the 0\.05s timeout/);
   await runner.stop();
 });
+
+test('a snapshot is handed sealed to the preparers and published only once they are done', async () => {
+  const store = new SeriesStore();
+  const runner = new CollectorRunner(store, createLogger({ level: 'error', format: 'json', write: () => undefined }));
+  let release: (() => void) | undefined;
+  const prepared: Snapshot[] = [];
+  runner.beforePublish(async (snapshot) => {
+    prepared.push(snapshot);
+    await new Promise<void>((resolve) => (release = resolve));
+  });
+  runner.add(scriptedCollector(['ok']), { intervalSeconds: 60, timeoutSeconds: 1 });
+  runner.start();
+  await waitFor(() => release !== undefined);
+  assert.equal(prepared[0]?.sealed, true);
+  assert.equal(value(store, 'thing_up'), undefined, 'not published while it is being prepared');
+  release!();
+  await waitFor(() => value(store, 'thing_up') === 1);
+  await runner.stop();
+});

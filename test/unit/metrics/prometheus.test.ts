@@ -61,29 +61,37 @@ function bigSnapshot(count: number): Snapshot {
 
 const live = { series: (name: string) => (name === requests.name ? [{ labels: { api: 'Produce' }, value: 5 }] : undefined) };
 
-test('a new snapshot is rendered ahead of scrapes in slices: the event loop turns meanwhile, and the scrape waits for it and is the same as one rendered at once', async () => {
+test('a snapshot is prepared in slices before it is published: scrapes meanwhile serve the previous one without waiting, then send its prepared bytes in both formats', async () => {
   const count = 100_000;
   const store = new SeriesStore();
-  store.set('cluster', bigSnapshot(count));
+  store.set('cluster', bigSnapshot(10));
   store.set('agent', live);
   const view = createPrometheusView(catalogue, store, {});
+  const next = bigSnapshot(count);
   let turns = 0;
+  let scrapedMeanwhile: string[] | undefined;
   let turning = true;
   const turn = (): void => {
     turns++;
+    if (turns === 2) void view.render(undefined).then(({ body }) => (scrapedMeanwhile ??= seriesLines(body)));
     if (turning) setImmediate(turn);
   };
   setImmediate(turn);
-  view.prerender();
-  const prerendered = seriesLines((await view.render(undefined)).body);
+  await view.prepare(next);
   turning = false;
-  assert.ok(turns > 1, `the event loop turned ${turns} times while ${count} series were rendered`);
+  assert.ok(turns > 2, `the event loop turned ${turns} times while ${count} series were rendered`);
+  assert.equal(scrapedMeanwhile?.length, 10 + 2, 'a scrape during the preparation served the previous snapshot');
 
+  store.set('cluster', next);
+  const prometheus = (await view.render(undefined)).body;
+  const openMetrics = (await view.render('application/openmetrics-text;version=1.0.0')).body;
   const atOnce = new SeriesStore();
   atOnce.set('cluster', bigSnapshot(count));
   atOnce.set('agent', live);
-  assert.deepEqual(prerendered, seriesLines((await createPrometheusView(catalogue, atOnce, {}).render(undefined)).body));
-  assert.equal(prerendered.length, count + 2);
+  assert.deepEqual(seriesLines(prometheus), seriesLines((await createPrometheusView(catalogue, atOnce, {}).render(undefined)).body));
+  assert.equal(seriesLines(prometheus).length, count + 2);
+  const sharedBytes = prometheus.filter((chunk) => openMetrics.includes(chunk)).reduce((sum, chunk) => sum + chunk.length, 0);
+  assert.ok(sharedBytes > count * 20, `both formats send the prepared block as it is (${sharedBytes} bytes the same buffers)`);
 });
 
 test('a sealed snapshot is encoded once: later scrapes send the same bytes, while live series are rendered each time', async () => {
