@@ -40,6 +40,17 @@ async function waitForWholeCluster(exporter: ExporterProcess, options: ScrapedRu
   }
 }
 
+const PROMETHEUS_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+/** Milliseconds from the request to the last byte of the body. */
+async function timedScrape(url: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${url}/metrics`, { headers: { accept: PROMETHEUS_ACCEPT } });
+  await response.arrayBuffer();
+  return performance.now() - started;
+}
+
 async function instantQuery(bed: Testbed, expression: string): Promise<number> {
   const response = await fetch(`${bed.prometheusUrl}/api/v1/query?query=${encodeURIComponent(expression)}`);
   const body = (await response.json()) as { status: string; error?: string; data: { result: { value: [number, string] }[] } };
@@ -71,10 +82,15 @@ export async function runScrapedByPrometheus(bed: Testbed, options: ScrapedRunOp
     const started = processUsage(pid);
     const startedAt = Date.now();
     const rss: number[] = [];
-    while (Date.now() - startedAt < options.durationMs) {
+    const served: number[] = [];
+    for (let second = 0; Date.now() - startedAt < options.durationMs; second++) {
       rss.push(processUsage(pid).rssBytes);
+      // Prometheus's scrape_duration_seconds includes its own parsing and storing: every 5 s the bench
+      // also times a whole scrape as Prometheus asks for it, to the last byte.
+      if (second % 5 === 2) served.push(await timedScrape(exporter.url));
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+    served.sort((a, b) => a - b);
     const ended = processUsage(pid);
     const window = `[${Math.round((Date.now() - startedAt) / 1000)}s]`;
     const selector = `{run="${run}"}`;
@@ -101,6 +117,9 @@ export async function runScrapedByPrometheus(bed: Testbed, options: ScrapedRunOp
       prometheusRssMaxMb: (await instantQuery(bed, `max_over_time(process_resident_memory_bytes${selector}${window})`)) / MB,
       heapUsedMaxMb: (await instantQuery(bed, `max_over_time(nodejs_heap_size_used_bytes${selector}${window})`)) / MB,
       cpuSeconds: ended.cpuSeconds - started.cpuSeconds,
+      servedMedianMs: percentile(served, 0.5),
+      servedP99Ms: percentile(served, 0.99),
+      servedMaxMs: served.at(-1)!,
     };
     const cpuPerCycle = figures.cpuSeconds / Math.max(1, figures.cycles);
     const fixed = (value: number, digits = 1): string => value.toFixed(digits);
@@ -110,8 +129,9 @@ export async function runScrapedByPrometheus(bed: Testbed, options: ScrapedRunOp
         `scraped by Prometheus every ${INTERVAL} for ${figures.minutes} min: ${figures.partitions} partitions, ${figures.groups} groups, ${figures.series} samples a scrape`,
         `RSS               median ${fixed(figures.rssMedianMb)} MB, max ${fixed(figures.rssMaxMb)} MB (/proc every second; Prometheus saw max ${fixed(figures.prometheusRssMaxMb)} MB); heap used max ${fixed(figures.heapUsedMaxMb)} MB`,
         `cycle             ${figures.cycles} cycles, median ${fixed(figures.cycleMedianSeconds, 2)} s, max ${fixed(figures.cycleMaxSeconds, 2)} s; CPU ${fixed(cpuPerCycle, 3)} s a cycle (user + system, scrapes served included)`,
-        `scrape            ${figures.scrapes} scrapes (${figures.failedScrapes} failed) as Prometheus timed them: median ${fixed(figures.scrapeMedianMs)} ms, p99 ${fixed(figures.scrapeP99Ms)} ms, max ${fixed(figures.scrapeMaxMs)} ms`,
-        `targets           RSS < 200 MB (median and max): ${figures.rssMaxMb < 200 ? 'met' : 'MISSED'}; cycle < 2 s: ${figures.cycleMaxSeconds < 2 ? 'met' : 'MISSED'}; scrape p99 < 100 ms: ${figures.scrapeP99Ms < 100 ? 'met' : 'MISSED'}`,
+        `scrape            served to the last byte (${served.length} scrapes with Prometheus's Accept header): median ${fixed(figures.servedMedianMs)} ms, p99 ${fixed(figures.servedP99Ms)} ms, max ${fixed(figures.servedMaxMs)} ms`,
+        `                  as Prometheus timed its ${figures.scrapes} scrapes (${figures.failedScrapes} failed), its parsing and storing included: median ${fixed(figures.scrapeMedianMs)} ms, p99 ${fixed(figures.scrapeP99Ms)} ms, max ${fixed(figures.scrapeMaxMs)} ms`,
+        `targets           RSS < 200 MB (median and max): ${figures.rssMaxMb < 200 ? 'met' : 'MISSED'}; cycle < 2 s: ${figures.cycleMaxSeconds < 2 ? 'met' : 'MISSED'}; scrape p99 < 100 ms: ${figures.servedP99Ms < 100 ? 'met' : 'MISSED'}`,
       ].join('\n') + '\n',
     );
   } finally {

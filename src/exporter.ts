@@ -3,19 +3,16 @@ import type { ClientAddressResolver } from './agent/client-address-resolver.ts';
 import { ConntrackTable } from './nat/conntrack-table.ts';
 import { KubernetesPods, type KubernetesPodsOptions } from './nat/kubernetes-pods.ts';
 import type { PodDirectory } from './agent/pod-directory.ts';
-import { SniffAgent, type AddressSource } from './agent/sniff-agent.ts';
-import { AdminService } from './admin/admin-service.ts';
-import { adminRouter } from './api/admin/admin-router.ts';
+import type { AddressSource } from './agent/sniff-agent.ts';
 import { startHttpServer } from './api/server.ts';
 import { loadWebConfig } from './api/web-config.ts';
 import { COLLECTORS } from './collectors/registry.ts';
 import { CollectorRunner } from './collectors/runner.ts';
 import type { Config, SnifferConfig } from './config/config.ts';
-import { createAdminClient } from './kafka/admin-client.ts';
 import type { Logger } from './log/logger.ts';
 import { catalogue, exporterMetrics } from './metrics/catalogue/index.ts';
 import { checkConstantLabels } from './metrics/constant-labels.ts';
-import { startOtlpPush, type OtlpPush } from './metrics/otlp.ts';
+import type { OtlpPush } from './metrics/otlp.ts';
 import { createPrometheusView } from './metrics/prometheus.ts';
 import { SeriesStore, Snapshot } from './metrics/series-store.ts';
 import { VERSION } from './version.ts';
@@ -100,8 +97,9 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
   const addressSources: AddressSource[] = [];
   if (conntrack) addressSources.push({ name: 'conntrack', up: () => conntrack.up() });
   if (pods) addressSources.push({ name: 'kubernetes_pods', up: () => pods.up() });
+  // The sniffer, the admin API and the OTLP push are loaded only when configured: off, they cost no memory.
   const agent = config.sniffer.enabled
-    ? new SniffAgent({
+    ? new (await import('./agent/sniff-agent.ts')).SniffAgent({
         config: config.sniffer,
         store,
         logger,
@@ -113,14 +111,14 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
   const topicFeeder = agent?.topics;
   for (const factory of COLLECTORS) {
     if (factory.enabled(config))
-      runner.add(factory.create(config, { logger, ...(topicFeeder ? { topicFeeder } : {}) }), factory.schedule(config));
+      runner.add(await factory.create(config, { logger, ...(topicFeeder ? { topicFeeder } : {}) }), factory.schedule(config));
   }
 
   const admin = config.admin.enabled
-    ? new AdminService({
+    ? new (await import('./admin/admin-service.ts')).AdminService({
         config: config.admin,
         clusterName: config.clusterName,
-        kafka: createAdminClient(config.kafka, config.admin.timeoutSeconds),
+        kafka: (await import('./kafka/admin-client.ts')).createAdminClient(config.kafka, config.admin.timeoutSeconds),
         logger,
         ...(config.collectors.zookeeper.tls.enabled
           ? {}
@@ -138,7 +136,7 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
     metrics: prometheusView,
     readiness: () => ({ ready: runner.ready, detail: runner.statuses() }),
     logger,
-    ...(admin ? { admin: adminRouter(admin, logger, VERSION) } : {}),
+    ...(admin ? { admin: (await import('./api/admin/admin-router.ts')).adminRouter(admin, logger, VERSION) } : {}),
     ...(webConfig ? { webConfig } : {}),
     ...(agent
       ? {
@@ -164,6 +162,7 @@ export async function startExporter(config: Config, logger: Logger, extensions: 
 
   let otlp: OtlpPush | undefined;
   if (config.otlp.endpoint) {
+    const { startOtlpPush } = await import('./metrics/otlp.ts');
     otlp = startOtlpPush(metrics, store, {
       endpoint: config.otlp.endpoint,
       intervalSeconds: config.otlp.intervalSeconds,

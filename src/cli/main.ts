@@ -41,6 +41,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const config = loadConfig({ flags: args.flags, environment: process.env, configFile: args.configFile });
   checkReferencedFiles(config);
+  (await import('../util/heap-growth.ts')).limitHeapGrowth();
   const { createLogger } = await import('../log/logger.ts');
   const { startExporter } = await import('../exporter.ts');
   const logger = createLogger(config.log);

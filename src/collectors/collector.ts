@@ -26,10 +26,13 @@ export interface CollectorDependencies {
   readonly topicFeeder?: TopicFeeder;
 }
 
-/** How the exporter finds a collector: its name, whether the configuration turns it on, its schedule, and how to make it. */
+/**
+ * How the exporter finds a collector: its name, whether the configuration turns it on, its schedule, and
+ * how to make it (loading its code only then, so a collector that is off costs no start-up or memory).
+ */
 export interface CollectorFactory {
   readonly name: string;
   enabled(config: Config): boolean;
   schedule(config: Config): Schedule;
-  create(config: Config, dependencies: CollectorDependencies): Collector;
+  create(config: Config, dependencies: CollectorDependencies): Promise<Collector>;
 }

@@ -39,7 +39,7 @@ test("each factory makes a collector of its name on its section's schedule, conn
   const config = fromFlags(...everything, '--collector.zookeeper.interval=7s', '--collector.schema-registry.timeout=11s');
   const logger = createLogger({ level: 'error', format: 'json', write: () => undefined });
   for (const factory of COLLECTORS) {
-    const collector = factory.create(config, { logger });
+    const collector = await factory.create(config, { logger });
     assert.equal(collector.name, factory.name);
     await collector.close();
   }
