@@ -92,8 +92,9 @@ function renderColumns(
 
 /** Series of a source that is not a sealed snapshot (live series, made at each scrape). */
 function renderSamples(definition: MetricDefinition, samples: Iterable<Sample>, context: RenderContext, out: ChunkWriter): void {
+  if (definition.type === 'histogram') return renderHistogramSamples(definition, samples, context, out);
   const columns = new SeriesColumns(definition.labels);
-  for (const sample of samples) columns.push(sample.labels, sample.value, sample.histogram);
+  for (const sample of samples) columns.push(sample.labels, sample.value);
   renderColumns(definition, columns, { from: 0, to: columns.length }, context, out);
 }
 
