@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPILED_MAIN, startExporterProcess, type ExporterProcess } from '../test/support/exporter-process.ts';
-import { parseExposition, valueOf } from '../test/support/scrape.ts';
+import { parseExposition, valueOf, type Series } from '../test/support/scrape.ts';
 import type { Testbed } from '../test/testbed/index.ts';
 import { percentile } from './figures.ts';
 
@@ -29,14 +29,26 @@ function processUsage(pid: number): { rssBytes: number; cpuSeconds: number } {
   return { rssBytes: rssKb * 1024, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND };
 }
 
-async function waitForWholeCluster(exporter: ExporterProcess, options: ScrapedRunOptions): Promise<void> {
-  const deadline = Date.now() + 300_000;
+/** Scrapes until the cluster collector is up with every partition and group; returns that scrape's series. */
+export async function waitForWholeCluster(
+  exporter: ExporterProcess,
+  shape: { readonly partitions: number; readonly groups: number },
+  timeoutMs: number,
+): Promise<Series[]> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const series = parseExposition(await (await fetch(`${exporter.url}/metrics`)).text());
     const groups = series.filter((entry) => entry.name === 'kafka_consumergroup_members').length;
-    if ((valueOf(series, 'kafka_cluster_partitions') ?? 0) >= options.partitions && groups >= options.groups) return;
+    if (
+      valueOf(series, 'kafka_sonar_collector_up', { collector: 'cluster' }) === 1 &&
+      (valueOf(series, 'kafka_cluster_partitions') ?? 0) >= shape.partitions &&
+      groups >= shape.groups
+    )
+      return series;
     if (Date.now() > deadline)
-      throw new Error(`the exporter did not collect ${options.partitions} partitions and ${options.groups} groups within 300 s`);
+      throw new Error(
+        `the exporter did not collect ${shape.partitions} partitions and ${shape.groups} groups within ${timeoutMs / 1000} s`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
@@ -84,7 +96,7 @@ export async function runScrapedByPrometheus(bed: Testbed, options: ScrapedRunOp
   const run = `cluster-${Date.now()}`;
   const targetFile = join(bed.prometheus.targetsDir, `${run}.json`);
   try {
-    await waitForWholeCluster(exporter, options);
+    await waitForWholeCluster(exporter, options, 300_000);
     const labels = { __scrape_interval__: INTERVAL, __scrape_timeout__: INTERVAL, run };
     writeFileSync(targetFile, JSON.stringify([{ targets: [new URL(exporter.url).host], labels }]));
     const started = processUsage(pid);

@@ -16,7 +16,7 @@ import { startExporterProcess } from '../test/support/exporter-process.ts';
 import { produceMessages } from '../test/support/kafka-clients.ts';
 import { parseExposition, valueOf } from '../test/support/scrape.ts';
 import { chunk, mapWithConcurrency } from '../src/util/concurrency.ts';
-import { runScrapedByPrometheus } from './cluster-scraped.ts';
+import { runScrapedByPrometheus, waitForWholeCluster } from './cluster-scraped.ts';
 import { parseDuration, percentile } from './figures.ts';
 
 export const TOPICS = 100;
@@ -143,23 +143,8 @@ async function main(): Promise<void> {
     '--log.level=warn',
   ]);
   try {
-    let cycleSeconds: number | undefined;
-    const deadline = Date.now() + 180_000;
-    for (;;) {
-      const series = parseExposition(await (await fetch(`${exporter.url}/metrics`)).text());
-      if (
-        valueOf(series, 'kafka_cluster_partitions')! >= TOPICS * PARTITIONS_PER_TOPIC &&
-        valueOf(series, 'kafka_sonar_collector_up', { collector: 'cluster' }) === 1
-      ) {
-        const groups = series.filter((entry) => entry.name === 'kafka_consumergroup_members').length;
-        if (groups >= GROUPS) {
-          cycleSeconds = valueOf(series, 'kafka_sonar_collector_duration_seconds', { collector: 'cluster' });
-          break;
-        }
-      }
-      if (Date.now() > deadline) throw new Error('the exporter did not collect the whole cluster within 180 s');
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    const whole = await waitForWholeCluster(exporter, { partitions: TOPICS * PARTITIONS_PER_TOPIC, groups: GROUPS }, 180_000);
+    let cycleSeconds = valueOf(whole, 'kafka_sonar_collector_duration_seconds', { collector: 'cluster' });
     await new Promise((resolve) => setTimeout(resolve, 16_000));
     const timings: number[] = [];
     const renderTimings: number[] = [];
