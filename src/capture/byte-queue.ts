@@ -24,6 +24,19 @@ export class ByteQueue {
     return this.#consumed;
   }
 
+  /**
+   * Replaces the unconsumed bytes by `chunk`, which must begin with a copy of them (`carried` bytes):
+   * a reader that reuses its buffers moves a record cut by a chunk's end to the start of the next chunk.
+   */
+  replaceUnconsumed(chunk: Buffer, carried: number): void {
+    if (carried !== this.#available) throw new Error(`${carried} bytes carried over where ${this.#available} are unconsumed`);
+    this.#chunks = chunk.length === 0 ? [] : [chunk];
+    this.#head = 0;
+    this.#headOffset = 0;
+    this.#checkedUpTo = 0;
+    this.#available = chunk.length;
+  }
+
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.#chunks.push(chunk);

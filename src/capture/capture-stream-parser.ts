@@ -31,6 +31,22 @@ export class CaptureStreamParser {
     this.#bytesRead += chunk.length;
   }
 
+  /** Bytes pushed and not yet taken by a packet: the start of a record cut by the end of the input so far. */
+  get unconsumedBytes(): number {
+    return this.#queue.available;
+  }
+
+  /** Those bytes as one buffer (a view when they lie in one chunk). */
+  unconsumed(): Buffer {
+    return this.#queue.peek(this.#queue.available)!;
+  }
+
+  /** Pushes `chunk`, which begins with a copy of the unconsumed bytes (`carried` of them), in their place. */
+  pushCarrying(chunk: Buffer, carried: number): void {
+    this.#queue.replaceUnconsumed(chunk, carried);
+    this.#bytesRead += chunk.length - carried;
+  }
+
   /** The next complete packet, or undefined until more input is pushed. Throws CaptureFormatError on corrupt input. */
   next(): CapturedPacket | undefined {
     const parser = this.#parser ?? this.#recogniseFormat();

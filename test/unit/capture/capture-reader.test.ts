@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -34,7 +37,9 @@ describe('CaptureReader', () => {
     for (const [fixture, chunkBytes] of [
       ['lo-en10mb.pcap', 100],
       ['lo-en10mb.pcap', 1500],
+      ['lo-en10mb.pcap', 4096],
       ['lo-dumpcap.pcapng', 7],
+      ['lo-dumpcap.pcapng', 2048],
     ] as const) {
       const reader = readCapture(fixturePath(fixture), { readChunkBytes: chunkBytes, recycleChunks: true });
       const packets: CapturedPacket[] = [];
@@ -42,6 +47,8 @@ describe('CaptureReader', () => {
       const expected = parseInChunks(readFixture(fixture));
       assert.deepEqual(packets, expected.packets, `${fixture} in chunks of ${chunkBytes}`);
       assert.equal(reader.summary?.packets, expected.packets.length);
+      assert.equal(reader.summary?.bytesRead, readFixture(fixture).length, `${fixture} in chunks of ${chunkBytes}: bytes read`);
+      assert.equal(reader.summary?.truncated, undefined);
     }
   });
 
@@ -109,6 +116,45 @@ describe('CaptureReader', () => {
       (error: unknown) => error instanceof CaptureFormatError && error.offset === bytes.length - 4,
     );
     assert.deepEqual(seen, ['good']);
+  });
+
+  it('reads a truncated or corrupt file through recycled buffers as it reads a stream: the packets before, then the truncation or the offset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capture-reader-'));
+    try {
+      const bytes = readFixture('lo-en10mb.pcap');
+      const truncated = join(dir, 'truncated.pcap');
+      writeFileSync(truncated, bytes.subarray(0, bytes.length - 10));
+      const corrupt = join(dir, 'corrupt.pcapng');
+      const writer = new PcapngWriter(true);
+      const corruptBytes = Buffer.concat([
+        writer.sectionHeader(),
+        writer.interfaceDescription(1, 0),
+        writer.enhancedPacket(0, 1n, Buffer.from('good')),
+        writer.enhancedPacket(0, 2n, Buffer.from('bad!')),
+      ]);
+      corruptBytes.writeUInt32LE(7, corruptBytes.length - 4);
+      writeFileSync(corrupt, corruptBytes);
+      for (const chunkBytes of [64, 3000, 1 << 20]) {
+        const reader = readCapture(truncated, { readChunkBytes: chunkBytes, recycleChunks: true });
+        let count = 0;
+        for await (const batch of reader.batches()) count += batch.length;
+        assert.equal(count, 28, `chunks of ${chunkBytes}`);
+        assert.equal(reader.summary?.truncated?.item, 'pcap packet record');
+        assert.equal(reader.summary?.bytesRead, bytes.length - 10);
+
+        const seen: string[] = [];
+        await assert.rejects(
+          async () => {
+            for await (const batch of readCapture(corrupt, { readChunkBytes: chunkBytes, recycleChunks: true }).batches())
+              for (const packet of batch) seen.push(packet.data.toString());
+          },
+          (error: unknown) => error instanceof CaptureFormatError && error.offset === corruptBytes.length - 4,
+        );
+        assert.deepEqual(seen, ['good'], `chunks of ${chunkBytes}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('can be iterated only once', async () => {
