@@ -102,7 +102,7 @@ export class ClientSummary implements SnifferListener {
         recordsFetched: row.recordsFetched,
         topics: [...new Set([...row.topics].map((topic) => this.#topicNames.get(topic) ?? topic))].sort(),
       }))
-      .sort((a, b) => a.clientAddress.localeCompare(b.clientAddress) || (a.clientId ?? '').localeCompare(b.clientId ?? ''));
+      .sort((a, b) => compareText(a.clientAddress, b.clientAddress) || compareText(a.clientId ?? '', b.clientId ?? ''));
   }
 
   #row(clientAddress: string, clientId: string | null): Row | undefined {
@@ -136,4 +136,9 @@ export class ClientSummary implements SnifferListener {
     if (connection.software) row.software = `${connection.software.name} ${connection.software.version}`;
     if (connection.sasl?.principal !== undefined) row.principal = connection.sasl.principal;
   }
+}
+
+/** Code-unit order: the same on every machine, and no collator to load (localeCompare's first call costs a CLI 12 ms). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
