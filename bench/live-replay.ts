@@ -62,30 +62,33 @@ const PRODUCER_PROPERTIES = ['acks=1', 'linger.ms=5', 'batch.size=65536', 'compr
 const RATES_MB = (process.env.BENCH_LIVE_REPLAY_RATES ?? '25,50,100,150,200,300,400').split(',').map(Number);
 const STEP_SECONDS = Number(process.env.BENCH_LIVE_REPLAY_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_LIVE_REPLAY_CONNECTIONS ?? 1);
-const TARGET_MB = 200;
+export const TARGET_MB = 200;
 const REACHED_SHARE = 0.9;
 /** An unmeasured first run lets the agent's JIT settle. */
 const WARMUP_SECONDS = 3;
 const SETTLE_MS = 15_000;
 
 /** The agent on a core of its own, the traffic on the other: neither steals the other's time. */
-const PINNED = availableParallelism() >= 2 && process.env.BENCH_LIVE_REPLAY_PIN !== '0';
-const GENERATOR_CPU = 0;
-const AGENT_CPU = 1;
+export const PINNED = availableParallelism() >= 2 && process.env.BENCH_LIVE_REPLAY_PIN !== '0';
+export const GENERATOR_CPU = 0;
+export const AGENT_CPU = 1;
 
 /** The agent's capture buffer: its default first, and a larger one when the kernel dropped packets with it. */
-interface BufferSetting {
+export interface BufferSetting {
   readonly description: string;
   readonly args: readonly string[];
 }
 
-const DEFAULT_BUFFER: BufferSetting = { description: 'default --sniff.buffer-size (32 MiB)', args: [] };
+export const DEFAULT_BUFFER: BufferSetting = { description: 'default --sniff.buffer-size (32 MiB)', args: [] };
 /**
  * The capture buffer holds bytes (TPACKET_V3 blocks), on lo twice: the kernel keeps the outgoing copy
  * of each packet too. 32 MiB is about 0.1 s of lo traffic at 300 MB/s; with 256 MiB, what remains is
  * the agent's speed.
  */
-const LARGE_BUFFER: BufferSetting = { description: '--sniff.buffer-size=256 MiB', args: [`--sniff.buffer-size=${256 * 1024 * 1024}`] };
+export const LARGE_BUFFER: BufferSetting = {
+  description: '--sniff.buffer-size=256 MiB',
+  args: [`--sniff.buffer-size=${256 * 1024 * 1024}`],
+};
 
 interface StepResult {
   targetMB: number;
@@ -103,11 +106,11 @@ interface StepResult {
   why: string[];
 }
 
-const fixed = (value: number, digits = 1): string => value.toFixed(digits);
-const clientTotals = (series: readonly Series[]) => totalsOfClient(series, CLIENT_ID);
+export const fixed = (value: number, digits = 1): string => value.toFixed(digits);
+export const clientTotals = (series: readonly Series[]) => totalsOfClient(series, CLIENT_ID);
 
 /** What the agent should have counted for the replayed client since it started: everything the blaster sent. */
-interface Expected {
+export interface Expected {
   records: number;
   requests: number;
 }
@@ -117,7 +120,7 @@ interface Expected {
  * through its capture buffer, publishes the client metrics once a second, and may hold a new
  * connection's exchanges for up to 6 s while it looks for the connection's address behind NAT.
  */
-async function settledScrape(agent: ExporterProcess, expected: Expected): Promise<Series[]> {
+export async function settledScrape(agent: ExporterProcess, expected: Expected): Promise<Series[]> {
   const deadline = Date.now() + SETTLE_MS;
   for (;;) {
     const series = (await scrape(agent.url)).series;
@@ -127,7 +130,13 @@ async function settledScrape(agent: ExporterProcess, expected: Expected): Promis
   }
 }
 
-function blastAt(link: ReplayLink, recording: Recording, port: number, megabytesPerSecond: number, seconds: number): Promise<BlastResult> {
+export function blastAt(
+  link: ReplayLink,
+  recording: Recording,
+  port: number,
+  megabytesPerSecond: number,
+  seconds: number,
+): Promise<BlastResult> {
   return blast(
     { recordingIndex: recording.file, host: link.sinkHost, port, megabytesPerSecond, seconds, connections: CONNECTIONS },
     link.launchBlaster,

@@ -7,6 +7,8 @@ import { launchHere, type Launch } from './child-process.ts';
 export interface ReplayLink {
   readonly description: string;
   readonly captureInterface: string;
+  /** The network namespace of captureInterface; undefined for the host's. */
+  readonly captureNamespace?: string;
   /** Where the sink listens and the blaster connects. */
   readonly sinkHost: string;
   readonly launchSink: Launch;
@@ -52,6 +54,7 @@ export async function vethLink(): Promise<ReplayLink> {
     return {
       description: `veth pair (MTU 1500, gso_max_segs 1) between network namespaces, captured on ${data.aInterface}`,
       captureInterface: data.aInterface,
+      captureNamespace: sink.name,
       sinkHost: SINK_ADDRESS,
       launchSink: (command, args) => sink.spawn(command, args),
       launchBlaster: (command, args) => blaster.spawn(command, args),
