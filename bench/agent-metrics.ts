@@ -78,3 +78,28 @@ export function clientTotals(series: readonly Series[], clientId: string): Clien
     unanswered: total(series, 'kafka_client_requests_total', (labels) => ofClient(labels) && labels.outcome === 'UNANSWERED'),
   };
 }
+
+export interface CountedBetween {
+  readonly delta: AgentCounters;
+  /** undefined when the agent does not report kernel drops. */
+  readonly drops: number | undefined;
+  readonly client: ClientTotals;
+}
+
+/** What the agent counted between two scrapes: its capture counters, the kernel's drops and one client's totals. */
+export function countedBetween(before: readonly Series[], after: readonly Series[], clientId: string): CountedBetween {
+  const dropsBefore = droppedPackets(before);
+  const dropsAfter = droppedPackets(after);
+  const clientBefore = clientTotals(before, clientId);
+  const clientAfter = clientTotals(after, clientId);
+  return {
+    delta: minus(agentCounters(after), agentCounters(before)),
+    drops: dropsAfter === undefined || dropsBefore === undefined ? undefined : dropsAfter - dropsBefore,
+    client: {
+      records: clientAfter.records - clientBefore.records,
+      requests: clientAfter.requests - clientBefore.requests,
+      produceRequests: clientAfter.produceRequests - clientBefore.produceRequests,
+      unanswered: clientAfter.unanswered - clientBefore.unanswered,
+    },
+  };
+}

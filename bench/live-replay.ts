@@ -40,14 +40,7 @@ import { join } from 'node:path';
 import type { ExporterProcess } from '../test/support/exporter-process.ts';
 import { scrape, waitForScrape, type Series } from '../test/support/scrape.ts';
 import { testbedDown, testbedUp, type Testbed } from '../test/testbed/index.ts';
-import {
-  agentCounters,
-  captureLosses,
-  clientTotals as totalsOfClient,
-  droppedPackets,
-  minus,
-  type AgentCounters,
-} from './agent-metrics.ts';
+import { captureLosses, clientTotals as totalsOfClient, countedBetween, droppedPackets, type AgentCounters } from './agent-metrics.ts';
 import { blast, type BlastResult } from './replay/blaster.ts';
 import { pinnedTo, pinProcess } from './replay/child-process.ts';
 import { loopbackLink, vethLink, type ReplayLink } from './replay/links.ts';
@@ -107,7 +100,7 @@ interface StepResult {
 }
 
 export const fixed = (value: number, digits = 1): string => value.toFixed(digits);
-export const clientTotals = (series: readonly Series[]) => totalsOfClient(series, CLIENT_ID);
+const clientTotals = (series: readonly Series[]) => totalsOfClient(series, CLIENT_ID);
 
 /** What the agent should have counted for the replayed client since it started: everything the blaster sent. */
 export interface Expected {
@@ -153,21 +146,12 @@ async function step(
   beforeSeries: Series[],
   expected: Expected,
 ): Promise<{ result: StepResult; series: Series[] }> {
-  const before = agentCounters(beforeSeries);
-  const beforeClient = clientTotals(beforeSeries);
-  const dropsBefore = droppedPackets(beforeSeries);
   const sent = await blastAt(link, recording, port, targetMB, STEP_SECONDS);
   expected.records += sent.records;
   expected.requests += sent.requests;
   const series = await settledScrape(agent, expected);
-  const delta = minus(agentCounters(series), before);
-  const after = clientTotals(series);
-  const dropsAfter = droppedPackets(series);
-  const drops = dropsAfter === undefined || dropsBefore === undefined ? undefined : dropsAfter - dropsBefore;
-  const agentRecords = after.records - beforeClient.records;
-  const agentRequests = after.requests - beforeClient.requests;
-  const agentProduceRequests = after.produceRequests - beforeClient.produceRequests;
-  const unanswered = after.unanswered - beforeClient.unanswered;
+  const { delta, drops, client } = countedBetween(beforeSeries, series, CLIENT_ID);
+  const { records: agentRecords, requests: agentRequests, produceRequests: agentProduceRequests, unanswered } = client;
 
   const why = captureLosses(delta, drops);
   if (unanswered > 0) why.push(`${unanswered} unanswered requests`);

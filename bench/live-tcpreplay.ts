@@ -33,12 +33,12 @@ import { NetnsLab, run } from '../test/support/netns.ts';
 import type { ExporterProcess } from '../test/support/exporter-process.ts';
 import { waitForScrape, type Series } from '../test/support/scrape.ts';
 import { testbedDown, testbedUp } from '../test/testbed/index.ts';
-import { agentCounters, captureLosses, droppedPackets, minus } from './agent-metrics.ts';
+import { captureLosses, countedBetween } from './agent-metrics.ts';
 import {
   AGENT_CPU,
   BED_NAME,
   blastAt,
-  clientTotals,
+  CLIENT_ID,
   DEFAULT_BUFFER,
   GENERATOR_CPU,
   LARGE_BUFFER,
@@ -237,9 +237,7 @@ async function measure(wire: WireCapture, buffer: BufferSetting): Promise<Step[]
     const steps: Step[] = [];
     for (const [index, targetMB] of RATES_MB.entries()) {
       const loops = Math.max(1, Math.round((targetMB * 1e6 * STEP_SECONDS) / wire.recordBytes));
-      const before = agentCounters(series);
-      const beforeClient = clientTotals(series);
-      const dropsBefore = droppedPackets(series);
+      const before = series;
       const replayed = await tcpreplay(
         wireSide.name,
         data.bInterface,
@@ -251,13 +249,8 @@ async function measure(wire: WireCapture, buffer: BufferSetting): Promise<Step[]
       expected.records += wire.records * loops;
       expected.requests += wire.requests * loops;
       series = await settledScrape(agent, expected);
-      const delta = minus(agentCounters(series), before);
-      const after = clientTotals(series);
-      const dropsAfter = droppedPackets(series);
-      const drops = dropsAfter === undefined || dropsBefore === undefined ? undefined : dropsAfter - dropsBefore;
-      const records = after.records - beforeClient.records;
-      const produceRequests = after.produceRequests - beforeClient.produceRequests;
-      const unanswered = after.unanswered - beforeClient.unanswered;
+      const { delta, drops, client } = countedBetween(before, series, CLIENT_ID);
+      const { records, produceRequests, unanswered } = client;
       const why = captureLosses(delta, drops);
       if (replayed.failed > 0) why.push(`tcpreplay failed to send ${replayed.failed} packets`);
       if (unanswered > 0) why.push(`${unanswered} unanswered requests`);

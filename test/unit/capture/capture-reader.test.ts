@@ -25,6 +25,19 @@ function chunkedStream(bytes: Buffer, chunkSize: number): Readable {
   return Readable.from(chunks);
 }
 
+/** A pcapng file whose packet 'good' is followed by one whose block length (its last 4 bytes) is corrupt. */
+function corruptAfterOnePacket(): Buffer {
+  const writer = new PcapngWriter(true);
+  const bytes = Buffer.concat([
+    writer.sectionHeader(),
+    writer.interfaceDescription(1, 0),
+    writer.enhancedPacket(0, 1n, Buffer.from('good')),
+    writer.enhancedPacket(0, 2n, Buffer.from('bad!')),
+  ]);
+  bytes.writeUInt32LE(7, bytes.length - 4);
+  return bytes;
+}
+
 describe('CaptureReader', () => {
   it('reads a file path in small read chunks', async () => {
     const reader = readCapture(fixturePath('lo-en10mb.pcap'), { readChunkBytes: 100 });
@@ -100,14 +113,7 @@ describe('CaptureReader', () => {
   });
 
   it('delivers the packets before a corruption, then rejects with the offset', async () => {
-    const writer = new PcapngWriter(true);
-    const bytes = Buffer.concat([
-      writer.sectionHeader(),
-      writer.interfaceDescription(1, 0),
-      writer.enhancedPacket(0, 1n, Buffer.from('good')),
-      writer.enhancedPacket(0, 2n, Buffer.from('bad!')),
-    ]);
-    bytes.writeUInt32LE(7, bytes.length - 4);
+    const bytes = corruptAfterOnePacket();
     const seen: string[] = [];
     await assert.rejects(
       async () => {
@@ -125,14 +131,7 @@ describe('CaptureReader', () => {
       const truncated = join(dir, 'truncated.pcap');
       writeFileSync(truncated, bytes.subarray(0, bytes.length - 10));
       const corrupt = join(dir, 'corrupt.pcapng');
-      const writer = new PcapngWriter(true);
-      const corruptBytes = Buffer.concat([
-        writer.sectionHeader(),
-        writer.interfaceDescription(1, 0),
-        writer.enhancedPacket(0, 1n, Buffer.from('good')),
-        writer.enhancedPacket(0, 2n, Buffer.from('bad!')),
-      ]);
-      corruptBytes.writeUInt32LE(7, corruptBytes.length - 4);
+      const corruptBytes = corruptAfterOnePacket();
       writeFileSync(corrupt, corruptBytes);
       for (const chunkBytes of [64, 3000, 1 << 20]) {
         const reader = readCapture(truncated, { readChunkBytes: chunkBytes, recycleChunks: true });
