@@ -152,7 +152,8 @@ function timedRuns(command: string, args: readonly string[], runs: number): RunS
 /** Whole runs of the compiled command, as a user runs it. */
 function commandSeconds(args: readonly string[], runs: number): RunSeconds {
   if (!existsSync(COMMAND)) throw new Error(`${COMMAND} is missing: run npm run build`);
-  return timedRuns(process.execPath, [COMMAND, ...args], runs);
+  // As a user runs the installed command: through its #! line.
+  return timedRuns(COMMAND, args, runs);
 }
 
 /** The broker's port: the one port every packet of the capture's first ones has on a side. */

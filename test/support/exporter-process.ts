@@ -36,7 +36,9 @@ export async function startExporterProcess(
   entry: string = MAIN,
 ): Promise<ExporterProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [entry, `--web.listen-address=127.0.0.1:${port}`, ...args], {
+  // The compiled command runs as an installed `kafka-sonar` does, through its #! line and the V8 flags there.
+  const [command, commandArgs] = entry === COMPILED_MAIN ? [entry, []] : [process.execPath, [entry]];
+  const child = spawn(command, [...commandArgs, `--web.listen-address=127.0.0.1:${port}`, ...args], {
     env: { ...process.env, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

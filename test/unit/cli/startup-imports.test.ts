@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -61,8 +61,15 @@ test('--help and --version load neither the exporter nor its libraries', () => {
 test('the compiled JavaScript the package runs (npm run build) answers as the sources do', () => {
   const run = (main: string, args: readonly string[]) =>
     spawnSync(process.execPath, [join(ROOT, main), ...args], { cwd: ROOT, encoding: 'utf8' });
+  // The compiled command as an installed `kafka-sonar` runs: through its #! line (env finds this Node first on PATH).
+  const runCommand = (args: readonly string[]) =>
+    spawnSync(join(ROOT, 'dist/cli/main.js'), args, {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+    });
   for (const args of [['replay', join(ROOT, 'examples/demo-traffic.pcap'), '--summary', '--json'], ['--version'], ['--help']]) {
-    const compiled = run('dist/cli/main.js', args);
+    const compiled = runCommand(args);
     assert.equal(compiled.error, undefined);
     assert.equal(compiled.status, 0, `dist/cli/main.js ${args.join(' ')} (run npm run build first): ${compiled.stderr}`);
     const source = run('src/cli/main.ts', args);
