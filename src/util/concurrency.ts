@@ -1,9 +1,23 @@
-/** Maps items with at most `limit` calls in flight; results keep the input order. */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+import type { TimeSlicer } from './time-slicer.ts';
+
+/**
+ * Maps items with at most `limit` calls in flight; results keep the input order. With `slicer`, each
+ * call starts only on a turn of the slicer: calls whose synchronous part is heavy (encoding a request
+ * of thousands of partitions, handling its response) then hold the event loop for one slice at a time,
+ * not for `limit` of them at once.
+ */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+  slicer?: TimeSlicer,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
+      await slicer?.turn();
+      if (next >= items.length) return;
       const index = next++;
       results[index] = await fn(items[index]!);
     }

@@ -18,6 +18,7 @@ import { describeKafkaError } from '../../kafka/errors.ts';
 import { tolerant } from '../../kafka/tolerant-response.ts';
 import { errorCodeName } from '../../protocol/error-codes.ts';
 import { chunk, mapWithConcurrency, withTimeout } from '../../util/concurrency.ts';
+import { TimeSlicer } from '../../util/time-slicer.ts';
 import type { BrokerState, GroupMemberState, GroupState, LogDirState, PartitionOffsets, QuorumState, TopicState } from './cluster-model.ts';
 import { decodeConsumerAssignment } from '../../kafka/consumer-assignment.ts';
 
@@ -68,11 +69,18 @@ export const recordTimestampKey = (topic: string, partition: number, offset: num
 export class KafkaClusterReader {
   readonly #admin: Admin;
   readonly #limits: ReaderLimits;
+  /** One slicer for every batch of requests: their encoding and handling take turns with scrapes and the capture. */
+  readonly #slicer = new TimeSlicer();
   readonly #connections = new Map<number, Connection>();
 
   constructor(admin: Admin, limits: ReaderLimits) {
     this.#admin = admin;
     this.#limits = limits;
+  }
+
+  /** Maps items with at most the configured number of requests in flight, each started on a turn of the slicer. */
+  #concurrently<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+    return mapWithConcurrency(items, this.#limits.concurrency, fn, this.#slicer);
   }
 
   #timed<T>(promise: Promise<T>, what: string): Promise<T> {
@@ -139,7 +147,7 @@ export class KafkaClusterReader {
     const configs = new Map<string, Map<string, string>>();
     if (topics.length === 0 || configNames.length === 0) return configs;
     const connection = await this.#connection(anyBroker);
-    await mapWithConcurrency(chunk(topics, 500), this.#limits.concurrency, async (batch) => {
+    await this.#concurrently(chunk(topics, 500), async (batch) => {
       const resources = batch.map((name) => ({
         resourceType: TOPIC_RESOURCE as 2,
         resourceName: name,
@@ -188,7 +196,7 @@ export class KafkaClusterReader {
         ];
       }),
     );
-    await mapWithConcurrency(requests, this.#limits.concurrency, async ({ leader, leaderTopics, timestamp, into }) => {
+    await this.#concurrently(requests, async ({ leader, leaderTopics, timestamp, into }) => {
       try {
         const connection = await this.#connection(leader);
         const request = [...leaderTopics].map(([name, partitions]) => ({
@@ -231,7 +239,7 @@ export class KafkaClusterReader {
   async readRecordTimestamps(reads: readonly RecordTimestampRead[]): Promise<{ timestamps: Map<string, number>; failures: string[] }> {
     const timestamps = new Map<string, number>();
     const failures: string[] = [];
-    await mapWithConcurrency([...reads], this.#limits.concurrency, async (read) => {
+    await this.#concurrently([...reads], async (read) => {
       const where = `${read.topic}-${read.partition} at ${read.offset}`;
       try {
         const connection = await this.#connection(read.leader);
@@ -277,7 +285,7 @@ export class KafkaClusterReader {
   /** Log directories of every broker, with the size of every replica they hold. */
   async readLogDirs(brokers: readonly number[]): Promise<{ logDirs: LogDirState[]; failures: string[] }> {
     const failures: string[] = [];
-    const perBroker = await mapWithConcurrency([...brokers], this.#limits.concurrency, async (broker) => {
+    const perBroker = await this.#concurrently([...brokers], async (broker) => {
       try {
         const connection = await this.#connection(broker);
         const response = await this.#timed(tolerant(describeLogDirsV4.api.async(connection, null)), `log dirs of broker ${broker}`);
@@ -313,7 +321,7 @@ export class KafkaClusterReader {
   ): Promise<{ groups: GroupState[]; failures: string[] }> {
     const failures: string[] = [];
     const listed = new Map<string, { type: string; state: string; protocolType: string }>();
-    await mapWithConcurrency([...brokers], this.#limits.concurrency, async (broker) => {
+    await this.#concurrently([...brokers], async (broker) => {
       try {
         const connection = await this.#connection(broker);
         const response = await this.#timed(listGroupsV5.api.async(connection, [], []), `groups of broker ${broker}`);
@@ -342,7 +350,7 @@ export class KafkaClusterReader {
     const batches = [...byCoordinator].flatMap(([coordinator, ids]) =>
       chunk(ids, this.#limits.groupsPerRequest).map((batch) => ({ coordinator, batch })),
     );
-    await mapWithConcurrency(batches, this.#limits.concurrency, async ({ coordinator, batch }) => {
+    await this.#concurrently(batches, async ({ coordinator, batch }) => {
       try {
         const connection = await this.#connection(coordinator);
         const classic = batch.filter((id) => listed.get(id)!.type === 'classic');
@@ -412,7 +420,7 @@ export class KafkaClusterReader {
   async #findCoordinators(groupIds: readonly string[], anyBroker: number, failures: string[]): Promise<Map<string, number>> {
     const coordinators = new Map<string, number>();
     const connection = await this.#connection(anyBroker);
-    await mapWithConcurrency(chunk(groupIds, 500), this.#limits.concurrency, async (batch) => {
+    await this.#concurrently(chunk(groupIds, 500), async (batch) => {
       const response = await this.#timed(tolerant(findCoordinatorV4.api.async(connection, GROUP_KEY_TYPE, batch)), 'group coordinators');
       for (const coordinator of response.coordinators) {
         if (coordinator.errorCode === 0) coordinators.set(coordinator.key, coordinator.nodeId);
