@@ -23,6 +23,7 @@ import { createWriteStream, existsSync, readdirSync, readFileSync, renameSync, s
 import { join } from 'node:path';
 import { readCapture } from '../src/capture/capture-reader.ts';
 import { sniffCapture } from '../src/sniffer/sniff-capture.ts';
+import { LAUNCHER } from '../test/support/exporter-process.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'test', 'fixtures', 'sniffer');
 const INTERLEAVED = 16;
@@ -152,8 +153,8 @@ function timedRuns(command: string, args: readonly string[], runs: number): RunS
 /** Whole runs of the compiled command, as a user runs it. */
 function commandSeconds(args: readonly string[], runs: number): RunSeconds {
   if (!existsSync(COMMAND)) throw new Error(`${COMMAND} is missing: run npm run build`);
-  // As a user runs the installed command: through its #! line.
-  return timedRuns(COMMAND, args, runs);
+  // As a user runs the installed command: through its launcher.
+  return timedRuns(LAUNCHER, args, runs);
 }
 
 /** The broker's port: the one port every packet of the capture's first ones has on a side. */

@@ -1,5 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
-// V8 sizes its young generation only at start, so the cap is a flag on this line (see util/heap-growth.ts).
+#!/usr/bin/env node
 // Each subcommand imports what it uses when it runs: --help and replay never load the exporter, its
 // Kafka client, express or OpenTelemetry, so they start in a fraction of the time.
 import { ConfigError } from '../config/errors.ts';

@@ -9,10 +9,11 @@ import { setFlagsFromString } from 'node:v8';
 export const HEAP_GROWING_PERCENT = 20;
 
 /**
- * The young generation's cap, in MB per semi-space, on the command's #! line (V8 reads it only at
- * start; NODE_OPTIONS=--max-semi-space-size=8 does the same for `node dist/cli/main.js`). V8's default,
- * 16 MB, keeps two 16 MB semi-spaces committed; with 8, bench:cluster --prometheus at 10,000 partitions
- * measured RSS 201/205 -> 178/181 MB (median/max) for 0.82 -> 0.85 s of CPU per cycle.
+ * The young generation's cap, in MB per semi-space, given to the exporter by the command's launcher,
+ * bin/kafka-sonar (V8 reads it only at start; NODE_OPTIONS=--max-semi-space-size=8 does the same for
+ * `node dist/cli/main.js`). V8's default, 16 MB, keeps two 16 MB semi-spaces committed; with 8,
+ * bench:cluster --prometheus at 10,000 partitions measured RSS 201/205 -> 180/183 MB (median/max) for
+ * 0.82 -> 0.86 s of CPU per cycle.
  */
 export const MAX_SEMI_SPACE_MB = 8;
 

@@ -6,6 +6,8 @@ import { delay, scaled } from './wait.ts';
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 /** The compiled command, as the package installs it (npm run build writes it). */
 export const COMPILED_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** The installed command: runs COMPILED_MAIN with the `node` found on PATH (npm scripts put Node 22 first). */
+export const LAUNCHER = fileURLToPath(new URL('../../bin/kafka-sonar', import.meta.url));
 
 export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
@@ -36,8 +38,8 @@ export async function startExporterProcess(
   entry: string = MAIN,
 ): Promise<ExporterProcess> {
   const port = await freePort();
-  // The compiled command runs as an installed `kafka-sonar` does, through its #! line and the V8 flags there.
-  const [command, commandArgs] = entry === COMPILED_MAIN ? [entry, []] : [process.execPath, [entry]];
+  // The compiled command runs as an installed `kafka-sonar` does: through its launcher, with the V8 flags there.
+  const [command, commandArgs] = entry === COMPILED_MAIN ? [LAUNCHER, []] : [process.execPath, [entry]];
   const child = spawn(command, [...commandArgs, `--web.listen-address=127.0.0.1:${port}`, ...args], {
     env: { ...process.env, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],

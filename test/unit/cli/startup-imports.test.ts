@@ -61,9 +61,9 @@ test('--help and --version load neither the exporter nor its libraries', () => {
 test('the compiled JavaScript the package runs (npm run build) answers as the sources do', () => {
   const run = (main: string, args: readonly string[]) =>
     spawnSync(process.execPath, [join(ROOT, main), ...args], { cwd: ROOT, encoding: 'utf8' });
-  // The compiled command as an installed `kafka-sonar` runs: through its #! line (env finds this Node first on PATH).
+  // The compiled command as an installed `kafka-sonar` runs: through its launcher (which finds this Node first on PATH).
   const runCommand = (args: readonly string[]) =>
-    spawnSync(join(ROOT, 'dist/cli/main.js'), args, {
+    spawnSync(join(ROOT, 'bin/kafka-sonar'), args, {
       cwd: ROOT,
       encoding: 'utf8',
       env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
