@@ -225,7 +225,12 @@ function generatorsPinned(link: ReplayLink): ReplayLink {
     : link;
 }
 
-async function startAgent(link: ReplayLink, sinkPort: number, buffer: BufferSetting): Promise<ExporterProcess> {
+/** The agent capturing the link for the sink's port, pinned when pinning, once its capture is up; with that scrape's series. */
+export async function startCapturingAgent(
+  link: ReplayLink,
+  sinkPort: number,
+  buffer: BufferSetting,
+): Promise<{ agent: ExporterProcess; up: Series[] }> {
   const agent = await link.startAgent([
     `--sniff.interface=${link.captureInterface}`,
     `--sniff.broker-ports=${sinkPort}`,
@@ -233,8 +238,19 @@ async function startAgent(link: ReplayLink, sinkPort: number, buffer: BufferSett
     '--log.level=warn',
     '--log.format=logfmt',
   ]);
-  if (PINNED) await pinProcess(agent.child.pid!, AGENT_CPU);
-  return agent;
+  try {
+    if (PINNED) await pinProcess(agent.child.pid!, AGENT_CPU);
+    const up = await waitForScrape(
+      agent.url,
+      'capture up',
+      (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1),
+      10_000,
+    );
+    return { agent, up };
+  } catch (error) {
+    await agent.stop();
+    throw error;
+  }
 }
 
 /** The rising steps on one link with one capture buffer; the results up to the first lossy or unreached step. */
@@ -243,13 +259,8 @@ async function measureLink(unpinned: ReplayLink, recording: Recording, buffer: B
   const sink = await startSink(recording.file, link.sinkHost, link.launchSink);
   let agent: ExporterProcess | undefined;
   try {
-    agent = await startAgent(link, sink.port, buffer);
-    const up = await waitForScrape(
-      agent.url,
-      'capture up',
-      (series) => series.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1),
-      10_000,
-    );
+    let up: Series[];
+    ({ agent, up } = await startCapturingAgent(link, sink.port, buffer));
     console.log(
       `\n${link.description}, ${buffer.description}: sink port ${sink.port}, ${STEP_SECONDS} s per step, ${CONNECTIONS} TCP connection(s), ` +
         `${PINNED ? `agent on CPU ${AGENT_CPU}, sink and blaster on CPU ${GENERATOR_CPU}` : 'no CPU pinning'}${droppedPackets(up) === undefined ? '; kernel drops: not reported' : ''}`,

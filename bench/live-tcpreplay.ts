@@ -11,10 +11,10 @@
  * and checked against the broker's end offsets (as in bench:live:replay). The blaster sends them to the
  * sink over the veth pair with MTU 1500 (gso_max_segs 1: packets of at most 1514 bytes, as a network
  * card puts on the wire) for RECORD_SECONDS, with tcpdump recording both directions from the SYN to the
- * FIN. Then, in a network namespace of its own, tcpreplay sends that capture out of one end of another
- * veth pair, looping it with --unique-ip (every loop's addresses are new, so every loop is a new
- * connection from its SYN), and the real `kafka-sonar` agent captures the other end
- * (--sniff.broker-ports=<the sink's port>, agent only). Rates rise (100, 200, 300, 400 MB/s of records,
+ * FIN. Then tcpreplay sends that capture from the blaster's end of a new link of the same kind,
+ * looping it with --unique-ip (every loop's addresses are new, so every loop is a new connection from
+ * its SYN), and the real `kafka-sonar` agent captures the other end (--sniff.broker-ports=<the sink's
+ * port>, agent only). Rates rise (100, 200, 300, 400 MB/s of records,
  * BENCH_LIVE_TCPREPLAY_RATES) for about STEP_SECONDS each; tcpreplay's own elapsed time gives the rate.
  *
  * A step is loss-free when the agent's counters moved by no TCP gap, truncated or undecodable packet,
@@ -22,16 +22,12 @@
  * Produce requests of the recorded blast times the loops. The agent is bound to CPU 1 and tcpreplay to
  * CPU 0 (BENCH_LIVE_REPLAY_PIN=0: no binding). Needs root, tcpreplay (apt-get install tcpreplay) and Java.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCapture } from '../src/capture/capture-reader.ts';
-import { startExporterInNamespace } from '../test/integration/support/netns-exporter.ts';
 import { startLoopbackCapture } from '../test/fixtures/sniffer/record/tcpdump.ts';
-import { NetnsLab, run } from '../test/support/netns.ts';
-import type { ExporterProcess } from '../test/support/exporter-process.ts';
-import { waitForScrape, type Series } from '../test/support/scrape.ts';
+import { run } from '../test/support/netns.ts';
 import { testbedDown, testbedUp } from '../test/testbed/index.ts';
 import { captureLosses, countedBetween } from './agent-metrics.ts';
 import {
@@ -47,11 +43,11 @@ import {
   fixed,
   recordReplayProducer,
   settledScrape,
+  startCapturingAgent,
   type BufferSetting,
   type Expected,
 } from './live-replay.ts';
-import { pinProcess } from './replay/child-process.ts';
-import { vethLink } from './replay/links.ts';
+import { vethLink, type ReplayLink } from './replay/links.ts';
 import type { Recording } from './replay/recording.ts';
 import { startSink } from './replay/sink.ts';
 
@@ -61,8 +57,6 @@ const STEP_SECONDS = Number(process.env.BENCH_LIVE_TCPREPLAY_SECONDS ?? 10);
 const RECORD_MB_PER_SECOND = 25;
 const RECORD_SECONDS = 4;
 const REACHED_SHARE = 0.9;
-const AGENT_PORT = 9464;
-const SCRAPE_SUBNET = `10.204.${250 + (process.pid % 5)}`;
 
 /** One recorded blast at MTU 1500, both directions, SYN to FIN, and what it carried. */
 interface WireCapture {
@@ -76,44 +70,49 @@ interface WireCapture {
   readonly packetBytes: number;
 }
 
-async function recordWire(recording: Recording, dir: string): Promise<WireCapture> {
+/** `use` of a fresh veth link, closed after. */
+async function withVethLink<T>(use: (link: ReplayLink) => Promise<T>): Promise<T> {
   const link = await vethLink();
   try {
-    const sink = await startSink(recording.file, link.sinkHost, link.launchSink);
-    try {
-      const file = join(dir, 'mtu1500.pcap');
-      const capture = await startLoopbackCapture(file, [sink.port], {
-        interface: link.captureInterface,
-        namespace: link.captureNamespace,
-        bufferKib: 262_144,
-      });
-      const sent = await blastAt(link, recording, sink.port, RECORD_MB_PER_SECOND, RECORD_SECONDS);
-      await capture.stop();
-      if (sent.responses !== sent.requests)
-        throw new Error(`the sink answered ${sent.responses} of ${sent.requests} requests while recording`);
-      let packets = 0;
-      let packetBytes = 0;
-      let largest = 0;
-      for await (const packet of readCapture(file)) {
-        packets++;
-        packetBytes += packet.data.length;
-        largest = Math.max(largest, packet.data.length);
-      }
-      if (largest > 1514) throw new Error(`the recorded capture holds a packet of ${largest} bytes: the link is not at MTU 1500`);
-      return {
-        file,
-        sinkPort: sink.port,
-        records: sent.records,
-        requests: sent.requests,
-        recordBytes: sent.recordBytes,
-        packets,
-        packetBytes,
-      };
-    } finally {
-      await sink.stop();
-    }
+    return await use(link);
   } finally {
     await link.close();
+  }
+}
+
+async function recordWire(link: ReplayLink, recording: Recording, dir: string): Promise<WireCapture> {
+  const sink = await startSink(recording.file, link.sinkHost, link.launchSink);
+  try {
+    const file = join(dir, 'mtu1500.pcap');
+    const capture = await startLoopbackCapture(file, [sink.port], {
+      interface: link.captureInterface,
+      namespace: link.captureNamespace,
+      bufferKib: 262_144,
+    });
+    const sent = await blastAt(link, recording, sink.port, RECORD_MB_PER_SECOND, RECORD_SECONDS);
+    await capture.stop();
+    if (sent.responses !== sent.requests)
+      throw new Error(`the sink answered ${sent.responses} of ${sent.requests} requests while recording`);
+    let packets = 0;
+    let packetBytes = 0;
+    let largest = 0;
+    for await (const packet of readCapture(file)) {
+      packets++;
+      packetBytes += packet.data.length;
+      largest = Math.max(largest, packet.data.length);
+    }
+    if (largest > 1514) throw new Error(`the recorded capture holds a packet of ${largest} bytes: the link is not at MTU 1500`);
+    return {
+      file,
+      sinkPort: sink.port,
+      records: sent.records,
+      requests: sent.requests,
+      recordBytes: sent.recordBytes,
+      packets,
+      packetBytes,
+    };
+  } finally {
+    await sink.stop();
   }
 }
 
@@ -131,121 +130,64 @@ function parseTcpreplay(output: string): Replayed {
   return { packets: Number(actual[1]), seconds: Number(actual[2]), failed: Number(failed[1]) };
 }
 
+/** A step at 400 MB/s asked took 13 s: a run far past its STEP_SECONDS has hung. */
+const REPLAY_TIMEOUT_MS = 120_000;
+
 /**
- * tcpreplay's --unique-ip changes the addresses from the second loop of a run on, so every run's first
- * loop would repeat an earlier run's connection exactly (addresses, ports, sequence numbers), which a
- * real network never does: each run gets its own copy of the capture with addresses randomized by
- * tcprewrite from the run's own seed.
+ * `loops` of the capture put on the link from the blaster's end by tcpreplay. Its --unique-ip changes
+ * the addresses from the second loop of a run on, so every run's first loop would repeat an earlier
+ * run's connection exactly (addresses, ports, sequence numbers), which a real network never does: each
+ * run replays its own copy of the capture, addresses randomized by tcprewrite from the run's `seed`.
  */
-async function withOwnAddresses<T>(wire: WireCapture, seed: number, use: (file: string) => Promise<T>): Promise<T> {
+async function replayLoops(link: ReplayLink, wire: WireCapture, seed: number, megabitsPerSecond: number, loops: number): Promise<Replayed> {
   const file = `${wire.file}.seed${seed}.pcap`;
   await run('tcprewrite', [`--seed=${seed}`, `--infile=${wire.file}`, `--outfile=${file}`]);
   try {
-    return await use(file);
+    const command = [
+      ...(link.senderNamespace === undefined ? [] : ['ip', 'netns', 'exec', link.senderNamespace]),
+      ...(PINNED ? ['taskset', '-c', String(GENERATOR_CPU)] : []),
+      'tcpreplay',
+      `--intf1=${link.senderInterface}`,
+      `--mbps=${megabitsPerSecond}`,
+      `--loop=${loops}`,
+      '--unique-ip',
+      '--preload-pcap',
+      file,
+    ];
+    const { stdout, stderr } = await run(command[0]!, command.slice(1), { timeoutMs: REPLAY_TIMEOUT_MS });
+    return parseTcpreplay(`${stdout}${stderr}`);
   } finally {
     rmSync(file, { force: true });
   }
 }
 
-async function tcpreplay(
-  namespace: string,
-  device: string,
-  wire: WireCapture,
-  seed: number,
-  megabitsPerSecond: number,
-  loops: number,
-): Promise<Replayed> {
-  return await withOwnAddresses(wire, seed, (file) => replayFile(namespace, device, file, megabitsPerSecond, loops));
-}
-
-function replayFile(namespace: string, device: string, file: string, megabitsPerSecond: number, loops: number): Promise<Replayed> {
-  const args = [
-    'netns',
-    'exec',
-    namespace,
-    'tcpreplay',
-    `--intf1=${device}`,
-    `--mbps=${megabitsPerSecond}`,
-    `--loop=${loops}`,
-    '--unique-ip',
-    '--preload-pcap',
-    file,
-  ];
-  const command = PINNED ? ['taskset', '-c', String(GENERATOR_CPU), 'ip', ...args] : ['ip', ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`tcpreplay exited with ${code}:\n${output}`));
-      else {
-        try {
-          resolve(parseTcpreplay(output));
-        } catch (error) {
-          reject(error);
-        }
-      }
-    });
-  });
-}
-
 interface Step {
   targetMB: number;
-  loops: number;
-  replayed: Replayed;
   recordsMBps: number;
   lossFree: boolean;
   why: string[];
-  line: string;
 }
 
-async function measure(wire: WireCapture, buffer: BufferSetting): Promise<Step[]> {
-  const lab = await NetnsLab.create();
-  let agent: ExporterProcess | undefined;
+/** The rising steps on `link` with one capture buffer; the results up to the first lossy or unreached step. */
+async function measure(link: ReplayLink, wire: WireCapture, buffer: BufferSetting): Promise<Step[]> {
+  const { agent } = await startCapturingAgent(link, wire.sinkPort, buffer);
   try {
-    const agentSide = await lab.namespace('agent');
-    const wireSide = await lab.namespace('wire');
-    const data = await lab.link(agentSide, [], wireSide, [], { mtu: 1500 });
-    await lab.linkToRoot([`${SCRAPE_SUBNET}.1/24`], agentSide, [`${SCRAPE_SUBNET}.2/24`]);
-    agent = await startExporterInNamespace(agentSide.name, { host: `${SCRAPE_SUBNET}.2`, port: AGENT_PORT }, [
-      `--sniff.interface=${data.aInterface}`,
-      `--sniff.broker-ports=${wire.sinkPort}`,
-      ...buffer.args,
-      '--log.level=warn',
-      '--log.format=logfmt',
-    ]);
-    if (PINNED) await pinProcess(agent.child.pid!, AGENT_CPU);
-    let series: Series[] = await waitForScrape(
-      agent.url,
-      'capture up',
-      (entries) => entries.some((entry) => entry.name === 'kafka_sonar_capture_up' && entry.value === 1),
-      10_000,
-    );
     console.log(
-      `\nveth pair (MTU 1500) in a network namespace, tcpreplay on ${data.bInterface}, the agent capturing ${data.aInterface}, ${buffer.description}; ` +
+      `\n${link.description}, tcpreplay on ${link.senderInterface}, ${buffer.description}; ` +
         `${PINNED ? `agent on CPU ${AGENT_CPU}, tcpreplay on CPU ${GENERATOR_CPU}` : 'no CPU pinning'}`,
     );
     const packetBytesPerRecordByte = wire.packetBytes / wire.recordBytes;
     const expected: Expected = { records: 0, requests: 0 };
     // An unmeasured warm-up loop lets the agent's JIT settle.
-    await tcpreplay(wireSide.name, data.bInterface, wire, 1, Math.round(50 * 8 * packetBytesPerRecordByte), 1);
+    await replayLoops(link, wire, 1, Math.round(50 * 8 * packetBytesPerRecordByte), 1);
     expected.records += wire.records;
     expected.requests += wire.requests;
-    series = await settledScrape(agent, expected);
+    let series = await settledScrape(agent, expected);
     const steps: Step[] = [];
     for (const [index, targetMB] of RATES_MB.entries()) {
       const loops = Math.max(1, Math.round((targetMB * 1e6 * STEP_SECONDS) / wire.recordBytes));
       const before = series;
-      const replayed = await tcpreplay(
-        wireSide.name,
-        data.bInterface,
-        wire,
-        index + 2,
-        Math.round(targetMB * 8 * packetBytesPerRecordByte),
-        loops,
-      );
+      const replayed = await replayLoops(link, wire, index + 2, Math.round(targetMB * 8 * packetBytesPerRecordByte), loops);
       expected.records += wire.records * loops;
       expected.requests += wire.requests * loops;
       series = await settledScrape(agent, expected);
@@ -261,23 +203,16 @@ async function measure(wire: WireCapture, buffer: BufferSetting): Promise<Step[]
       const capturedMBps = delta.bytes / 1e6 / replayed.seconds;
       const gb = delta.bytes / 1e9;
       const reached = recordsMBps >= targetMB * REACHED_SHARE;
-      const line = [
-        `  target ${String(targetMB).padStart(3)} MB/s: tcpreplay ${loops} loops in ${fixed(replayed.seconds, 2)} s, ${fixed(recordsMBps)} MB/s of records${reached ? '' : ' (target not reached)'},`,
-        `${fixed(replayed.packets / replayed.seconds / 1000)} k packets/s;`,
-        `agent ${records} records, ${produceRequests} Produce requests; captured ${delta.packets} packets ${fixed(capturedMBps)} MB/s, dropped ${drops ?? '?'};`,
-        `CPU ${fixed(delta.cpuSeconds, 2)} s (${fixed(gb > 0 ? delta.cpuSeconds / gb : 0, 2)} s/GB, ${fixed((delta.packets > 0 ? delta.cpuSeconds / delta.packets : 0) * 1e6, 2)} µs/packet, ${fixed((delta.cpuSeconds / replayed.seconds) * 100, 0)} % of a core);`,
-        why.length === 0 ? 'loss-free' : `LOSS: ${why.join(', ')}`,
-      ].join(' ');
-      console.log(line);
-      steps.push({
-        targetMB,
-        loops,
-        replayed,
-        recordsMBps,
-        lossFree: why.length === 0 && reached,
-        why: reached ? why : [...why, 'rate not reached'],
-        line,
-      });
+      console.log(
+        [
+          `  target ${String(targetMB).padStart(3)} MB/s: tcpreplay ${loops} loops in ${fixed(replayed.seconds, 2)} s, ${fixed(recordsMBps)} MB/s of records${reached ? '' : ' (target not reached)'},`,
+          `${fixed(replayed.packets / replayed.seconds / 1000)} k packets/s;`,
+          `agent ${records} records, ${produceRequests} Produce requests; captured ${delta.packets} packets ${fixed(capturedMBps)} MB/s, dropped ${drops ?? '?'};`,
+          `CPU ${fixed(delta.cpuSeconds, 2)} s (${fixed(gb > 0 ? delta.cpuSeconds / gb : 0, 2)} s/GB, ${fixed((delta.packets > 0 ? delta.cpuSeconds / delta.packets : 0) * 1e6, 2)} µs/packet, ${fixed((delta.cpuSeconds / replayed.seconds) * 100, 0)} % of a core);`,
+          why.length === 0 ? 'loss-free' : `LOSS: ${why.join(', ')}`,
+        ].join(' '),
+      );
+      steps.push({ targetMB, recordsMBps, lossFree: why.length === 0 && reached, why: reached ? why : [...why, 'rate not reached'] });
       if (why.length > 0 || !reached) break;
     }
     const best = steps.filter((step) => step.lossFree).at(-1);
@@ -292,8 +227,7 @@ async function measure(wire: WireCapture, buffer: BufferSetting): Promise<Step[]
     );
     return steps;
   } finally {
-    await agent?.stop();
-    await lab.destroy();
+    await agent.stop();
   }
 }
 
@@ -310,14 +244,18 @@ async function main(): Promise<void> {
     } finally {
       await testbedDown({ name: BED_NAME });
     }
-    const wire = await recordWire(recording, dir);
+    const wire = await withVethLink((link) => recordWire(link, recording, dir));
     console.log(
       `recorded at MTU 1500: ${wire.requests} Produce requests, ${wire.records} records (${fixed(wire.recordBytes / 1e6)} MB of records) ` +
         `in ${wire.packets} packets of ${fixed(wire.packetBytes / wire.packets, 0)} B on average (${fixed(wire.packetBytes / 1e6)} MB); ` +
         `every loop of it is ${wire.records} records for the agent to count`,
     );
-    const steps = await measure(wire, DEFAULT_BUFFER);
-    if (steps.some((step) => step.why.some((reason) => reason.includes('dropped before')))) await measure(wire, LARGE_BUFFER);
+    // Replayed on a link of its own: its interfaces' MAC addresses are not the recorded ones, so, like a
+    // sniffer's view of other hosts' traffic, the packets are captured but not taken in by the stack there.
+    await withVethLink(async (link) => {
+      const steps = await measure(link, wire, DEFAULT_BUFFER);
+      if (steps.some((step) => step.why.some((reason) => reason.includes('dropped before')))) await measure(link, wire, LARGE_BUFFER);
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,6 +9,9 @@ export interface ReplayLink {
   readonly captureInterface: string;
   /** The network namespace of captureInterface; undefined for the host's. */
   readonly captureNamespace?: string;
+  /** The blaster's end of the link, where packets can also be put on it directly, and its namespace. */
+  readonly senderInterface: string;
+  readonly senderNamespace?: string;
   /** Where the sink listens and the blaster connects. */
   readonly sinkHost: string;
   readonly launchSink: Launch;
@@ -21,6 +24,7 @@ export function loopbackLink(): Promise<ReplayLink> {
   return Promise.resolve({
     description: 'loopback lo (MTU 65536)',
     captureInterface: 'lo',
+    senderInterface: 'lo',
     sinkHost: '127.0.0.1',
     launchSink: launchHere,
     launchBlaster: launchHere,
@@ -55,6 +59,8 @@ export async function vethLink(): Promise<ReplayLink> {
       description: `veth pair (MTU 1500, gso_max_segs 1) between network namespaces, captured on ${data.aInterface}`,
       captureInterface: data.aInterface,
       captureNamespace: sink.name,
+      senderInterface: data.bInterface,
+      senderNamespace: blaster.name,
       sinkHost: SINK_ADDRESS,
       launchSink: (command, args) => sink.spawn(command, args),
       launchBlaster: (command, args) => blaster.spawn(command, args),
