@@ -13,6 +13,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['util', 'log', 'version.ts'], // import nothing of ours
   ['config'],
   ['tls'], // TLS client options and PEM files for Kafka, ZooKeeper and the schema registry
+  ['http'], // JSON over HTTP(S) for the REST APIs read (schema registry, Jolokia)
   ['capture'], // link layer and IP packets from pcap, pcapng or a live interface
   ['tcp'], // reassembled streams
   ['protocol'], // Kafka frames and schemas (protocol/spec included)
@@ -23,6 +24,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['docs'], // the README's reference sections
   ['schema-registry'], // the Confluent schema registry REST client the collector and admin use
   ['zookeeper'], // a ZooKeeper session the collector and admin use
+  ['jmx'], // MBeans through Jolokia, named by JMX exporter rules
   ['admin'], // never imports collectors, agent, api, cli or the exporter
   ['collectors'],
   ['agent'], // the live sniffing agent

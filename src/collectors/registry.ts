@@ -1,5 +1,6 @@
 import { clusterCollectorFactory } from './cluster/factory.ts';
 import type { CollectorFactory } from './collector.ts';
+import { jmxCollectorFactory } from './jmx/factory.ts';
 import { quorumCollectorFactory } from './quorum/factory.ts';
 import { schemaRegistryCollectorFactory } from './schema-registry/factory.ts';
 import { zookeeperCollectorFactory } from './zookeeper/factory.ts';
@@ -10,4 +11,5 @@ export const COLLECTORS: readonly CollectorFactory[] = [
   quorumCollectorFactory,
   zookeeperCollectorFactory,
   schemaRegistryCollectorFactory,
+  jmxCollectorFactory,
 ];

@@ -69,6 +69,17 @@ export interface SchemaRegistryCollectorConfig extends CollectorSchedule {
   readonly concurrency: number;
 }
 
+export interface JmxCollectorConfig extends CollectorSchedule {
+  /** One URL per broker, or one template with {host}. */
+  readonly jolokiaUrls: readonly string[];
+  readonly username: string;
+  readonly password: string;
+  readonly tls: TlsFilesConfig;
+  /** '' for the bundled rules. */
+  readonly rulesFile: string;
+  readonly maxSeries: number;
+}
+
 /** Allow and deny regular expressions, matched against whole names. */
 export interface NameFilter {
   readonly include: RegExp;
@@ -124,6 +135,7 @@ export interface Config {
     readonly zookeeper: ZookeeperCollectorConfig;
     readonly quorum: CollectorSchedule;
     readonly schemaRegistry: SchemaRegistryCollectorConfig;
+    readonly jmx: JmxCollectorConfig;
   };
   readonly sniffer: SnifferConfig;
   readonly otlp: { readonly endpoint: string; readonly intervalSeconds: number; readonly headers: Readonly<Record<string, string>> };
@@ -272,6 +284,25 @@ function checkCollectorsConsistency(config: Config): void {
     if (schedule.timeoutSeconds <= 0) throw new ConfigError(`collector.${name}.timeout must be greater than 0`);
   }
   if (schemaRegistry.concurrency < 1) throw new ConfigError('collector.schema-registry.concurrency must be at least 1');
+  checkJmxConsistency(config);
+}
+
+function checkJmxConsistency(config: Config): void {
+  const { jmx } = config.collectors;
+  for (const url of jmx.jolokiaUrls) {
+    if (!/^https?:\/\/[^/]/.test(url)) throw new ConfigError(`jmx.jolokia-url: ${JSON.stringify(url)} is not an http(s) URL`);
+  }
+  const templates = jmx.jolokiaUrls.filter((url) => url.includes('{host}'));
+  if (templates.length > 0 && jmx.jolokiaUrls.length > 1)
+    throw new ConfigError('jmx.jolokia-url: give either one URL with {host} in it or one URL per broker, not both');
+  if (templates.length > 0 && jmx.enabled && config.kafka.bootstrapServers.length === 0)
+    throw new ConfigError('jmx.jolokia-url: {host} is filled from the cluster metadata, which needs kafka.server');
+  if (jmx.password !== '' && jmx.username === '') throw new ConfigError('jmx.password is set but jmx.username is empty');
+  if ((jmx.tls.certFile === '') !== (jmx.tls.keyFile === ''))
+    throw new ConfigError('jmx.cert-file and jmx.key-file go together: set both or neither');
+  if (jmx.intervalSeconds <= 0) throw new ConfigError('collector.jmx.interval must be greater than 0');
+  if (jmx.timeoutSeconds <= 0) throw new ConfigError('collector.jmx.timeout must be greater than 0');
+  if (jmx.maxSeries < 1) throw new ConfigError('collector.jmx.max-series must be at least 1');
 }
 
 function checkAdminConsistency(config: Config): void {
@@ -435,6 +466,23 @@ export function loadConfig(sources: ConfigSources): Config {
         intervalSeconds: get('collector.schema-registry.interval'),
         timeoutSeconds: get('collector.schema-registry.timeout'),
         concurrency: get('collector.schema-registry.concurrency'),
+      },
+      jmx: {
+        enabled: get('collector.jmx.enabled') && get('jmx.jolokia-url').length > 0,
+        jolokiaUrls: get('jmx.jolokia-url').map((url) => url.replace(/\/+$/, '')),
+        username: get('jmx.username'),
+        password: get('jmx.password'),
+        tls: {
+          enabled: get('jmx.jolokia-url').some((url) => url.startsWith('https:')),
+          caFile: get('jmx.ca-file'),
+          certFile: get('jmx.cert-file'),
+          keyFile: get('jmx.key-file'),
+          insecureSkipVerify: get('jmx.insecure-skip-tls-verify'),
+        },
+        rulesFile: get('jmx.rules-file'),
+        intervalSeconds: get('collector.jmx.interval'),
+        timeoutSeconds: get('collector.jmx.timeout'),
+        maxSeries: get('collector.jmx.max-series'),
       },
     },
     sniffer: snifferConfig(get),

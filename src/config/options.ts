@@ -345,6 +345,62 @@ const OPTION_TABLE = [
   },
 
   {
+    key: 'jmx.jolokia-url',
+    type: 'list',
+    default: [],
+    description:
+      "Jolokia agent URL of a broker (http(s)://host:8778/jolokia), repeatable or comma-separated, one per broker; or one URL with {host} in it, filled with each broker's host from the cluster metadata (needs kafka.server). Empty: no JMX collector.",
+  },
+  { key: 'jmx.username', type: 'string', default: '', description: 'User name for HTTP basic authentication to the Jolokia agents.' },
+  {
+    key: 'jmx.password',
+    type: 'string',
+    default: '',
+    secret: true,
+    description: 'Password for HTTP basic authentication to the Jolokia agents (prefer the environment variable or the file to a flag).',
+  },
+  {
+    key: 'jmx.ca-file',
+    type: 'string',
+    default: '',
+    description: "PEM file with the certificate authorities that signed the agents' certificates.",
+  },
+  {
+    key: 'jmx.cert-file',
+    type: 'string',
+    default: '',
+    description: 'PEM client certificate, for agents that require TLS client authentication.',
+  },
+  { key: 'jmx.key-file', type: 'string', default: '', description: 'PEM private key of the client certificate.' },
+  {
+    key: 'jmx.insecure-skip-tls-verify',
+    type: 'boolean',
+    default: false,
+    description: "Do not verify the agents' certificates (testing only).",
+  },
+  {
+    key: 'jmx.rules-file',
+    type: 'string',
+    default: '',
+    description:
+      "Rules in the Prometheus JMX exporter's format (pattern, name, labels, type, value; includeObjectNames says which MBeans to read). Empty: the bundled jmx/kafka-broker-rules.yaml, Strimzi's rules for Kafka brokers.",
+  },
+  { key: 'collector.jmx.enabled', type: 'boolean', default: true, description: 'Collect broker MBeans when jmx.jolokia-url is set.' },
+  { key: 'collector.jmx.interval', type: 'duration', default: 30, description: 'Time between two JMX collection cycles.' },
+  {
+    key: 'collector.jmx.timeout',
+    type: 'duration',
+    default: 10,
+    description: 'Longest time one agent may take to answer a cycle; an agent that takes longer counts as down for that cycle.',
+  },
+  {
+    key: 'collector.jmx.max-series',
+    type: 'integer',
+    default: 100000,
+    description: 'Largest number of series the JMX collector exports (all brokers together); the rest are dropped and counted.',
+  },
+
+  {
     key: 'sniff.interface',
     type: 'string',
     default: '',

@@ -144,7 +144,7 @@ export function renderSeries(
   const context = renderContext(defaultLabels);
   const out = new ChunkWriter();
   const body: Buffer[] = [];
-  for (const definition of definitions) {
+  for (const definition of store.definitions(definitions)) {
     const family = format === 'openmetrics' && definition.type === 'counter' ? definition.name.replace(/_total$/, '') : definition.name;
     out.write(`# HELP ${family} ${escapeHelp(definition.help)}\n# TYPE ${family} ${definition.type}\n`);
     for (const source of store.sources()) {
@@ -182,7 +182,7 @@ export async function prerenderSnapshot(
   const context = renderContext(defaultLabels);
   const out = new ChunkWriter();
   snapshot.seal();
-  for (const definition of definitions) {
+  for (const definition of [...definitions, ...snapshot.runtimeDefinitions()]) {
     const sealed = sealedColumns(snapshot, definition);
     if (!sealed || sealed.length === 0 || cachedBlock(sealed, context)) continue;
     for (let from = 0; from < sealed.length; from += SAMPLES_PER_SLICE) {

@@ -112,7 +112,7 @@ export class StoreMetricProducer implements MetricProducer {
   async collect(): Promise<CollectionResult> {
     const endTime = hrTime(Date.now());
     const metrics: MetricData[] = [];
-    for (const definition of this.#catalogue) {
+    for (const definition of this.#store.definitions(this.#catalogue)) {
       const samples = [...this.#store.samples(definition.name)];
       if (samples.length > 0) metrics.push(toMetricData(definition, samples, this.#defaultLabels, this.#startTime, endTime));
     }

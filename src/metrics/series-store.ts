@@ -3,6 +3,8 @@ import type { HistogramValue, Labels, LabelsOf, MetricDefinition, Sample } from 
 /** Something that can say, at render time, the current series of a metric. */
 export interface SeriesSource {
   series(metricName: string): Iterable<Sample> | undefined;
+  /** Metrics the source defines at run time, outside the catalogue (e.g. named by JMX exporter rules). */
+  runtimeDefinitions?(): Iterable<MetricDefinition>;
 }
 
 /**
@@ -50,6 +52,7 @@ export class SeriesColumns {
  */
 export class Snapshot implements SeriesSource {
   readonly #byMetric = new Map<string, SeriesColumns>();
+  readonly #runtime = new Map<string, MetricDefinition>();
   readonly #budget: number;
   #size = 0;
   #dropped = 0;
@@ -102,6 +105,16 @@ export class Snapshot implements SeriesSource {
     return this;
   }
 
+  /** A series of a metric defined at run time, which renderers list after the catalogue's (see runtimeDefinitions). */
+  addRuntime(metric: MetricDefinition, labels: Labels, value: number): this {
+    if (!this.#runtime.has(metric.name)) this.#runtime.set(metric.name, metric);
+    return this.add(metric, labels, value);
+  }
+
+  runtimeDefinitions(): Iterable<MetricDefinition> {
+    return this.#runtime.values();
+  }
+
   /** For the few series that report on the budget itself. */
   addOutsideBudget<M extends MetricDefinition>(metric: M, labels: LabelsOf<M>, value: number): this {
     this.#columnsFor(metric).push(labels, value);
@@ -144,6 +157,21 @@ export class SeriesStore {
 
   sources(): Iterable<SeriesSource> {
     return this.#sources.values();
+  }
+
+  /** The catalogue, then every metric a source defines at run time under a name the catalogue does not use. */
+  definitions(catalogue: readonly MetricDefinition[]): readonly MetricDefinition[] {
+    let names: Set<string> | undefined;
+    const all = [...catalogue];
+    for (const source of this.#sources.values()) {
+      for (const definition of source.runtimeDefinitions?.() ?? []) {
+        names ??= new Set(catalogue.map((metric) => metric.name));
+        if (names.has(definition.name)) continue;
+        names.add(definition.name);
+        all.push(definition);
+      }
+    }
+    return all;
   }
 
   *samples(metricName: string): Iterable<Sample> {

@@ -7,7 +7,7 @@ export type CliCommand =
   | { command: 'status'; name?: string };
 
 export const USAGE = `usage: npm run testbed -- <command> [options]
-  up [--mode kraft|zk] [--brokers N] [--zookeepers N] [--registry] [--prometheus] [--authorizer] [--name NAME]
+  up [--mode kraft|zk] [--brokers N] [--zookeepers N] [--registry] [--prometheus] [--authorizer] [--jolokia] [--name NAME]
       start (or reuse) an instance; prints one JSON line with its addresses
   down [--name NAME]     stop an instance (all instances without --name) and delete its data
   status [--name NAME]   one JSON line per instance with each program alive or not`;
@@ -40,13 +40,14 @@ export function parseCliArgs(argv: string[]): CliCommand {
         registry: { type: 'boolean' },
         prometheus: { type: 'boolean' },
         authorizer: { type: 'boolean' },
+        jolokia: { type: 'boolean' },
         name: { type: 'string' },
       },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const { mode, brokers, zookeepers, registry, prometheus, authorizer, name } = parsed.values;
+  const { mode, brokers, zookeepers, registry, prometheus, authorizer, jolokia, name } = parsed.values;
   const nameOnly = name === undefined ? {} : { name };
   switch (command) {
     case 'up': {
@@ -63,6 +64,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
           registry: registry ?? false,
           prometheus: prometheus ?? false,
           ...(authorizer ? { authorizer: true } : {}),
+          ...(jolokia ? { jolokia: true } : {}),
           ...nameOnly,
         },
       };

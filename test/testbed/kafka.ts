@@ -5,6 +5,7 @@ import { kafkaDistribution, type KafkaDistribution } from './distributions.ts';
 import { startingComponent } from './errors.ts';
 import { kraftNodeProperties, renderProperties, zkBrokerProperties, type PropertyValue } from './kafka-config.ts';
 import { brokerIdsSeenBy } from './kafka-metadata.ts';
+import { jmxAgentFlags } from './jmx-agents.ts';
 import { classpathOf, jvmArgs } from './jvm.ts';
 import { log4j2FileConfig, loggingFlag, reload4jFileConfig } from './logging-config.ts';
 import { isPortOpen } from './network.ts';
@@ -108,7 +109,7 @@ function launchKafkaNode(bed: Testbed, id: number): void {
       heapMin: '256m',
       heapMax: '512m',
       systemProperties: { 'kafka.logs.dir': dir },
-      extraFlags: [loggingFlag(distribution.logging, files.logConfig)],
+      extraFlags: [loggingFlag(distribution.logging, files.logConfig), ...jmxAgentFlags(kafkaNode(bed, id))],
       classpath: classpathOf(bundleLibs(distribution.broker)),
       mainClass: 'kafka.Kafka',
       args: [files.properties],

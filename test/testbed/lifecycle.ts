@@ -3,7 +3,8 @@ import { basename, join } from 'node:path';
 import { ensureBundle } from './artifacts.ts';
 import { APICURIO_BUNDLE, kafkaDistribution } from './distributions.ts';
 import { errorMessage } from './errors.ts';
-import { isKafkaNodeRunning, prepareKafkaNodes, startKafkaNodes } from './kafka.ts';
+import { isKafkaNodeRunning, prepareKafkaNodes, startKafkaNodes, stopKafkaNodes } from './kafka.ts';
+import { JMX_AGENTS_BUNDLE } from './jmx-agents.ts';
 import { progress } from './log.ts';
 import { randomClusterId } from './names.ts';
 import { findFreePorts, LOOPBACK } from './network.ts';
@@ -36,6 +37,8 @@ export interface TestbedUpOptions {
   listenHost?: string;
   /** Run an authorizer (ACLs can be managed; the PLAINTEXT principal is a super user). */
   authorizer?: boolean;
+  /** Load the Jolokia agent into every broker and the JMX exporter into the first (see jmx-agents.ts). */
+  jolokia?: boolean;
   /** Instance name; defaults to the mode. */
   name?: string;
 }
@@ -62,6 +65,7 @@ export function resolveShape(options: TestbedUpOptions): TestbedShape {
     ...(options.tls ? { tls: true as const } : {}),
     ...(options.listenHost !== undefined && options.listenHost !== LOOPBACK ? { listenHost: options.listenHost } : {}),
     ...(options.authorizer ? { authorizer: true as const } : {}),
+    ...(options.jolokia ? { jolokia: true as const } : {}),
   };
 }
 
@@ -108,7 +112,8 @@ async function createInstance(name: string, shape: TestbedShape): Promise<Testbe
   const dir = instanceDir(name);
   mkdirSync(dir, { recursive: true });
   const portsPerBroker = (shape.mode === 'kraft' ? 2 : 1) + (shape.sasl ? 1 : 0) + (shape.tls ? 1 : 0);
-  const ports = await findFreePorts(shape.brokers * portsPerBroker + shape.zookeepers * 3);
+  const jmxAgentPorts = shape.jolokia ? shape.brokers + 1 : 0;
+  const ports = await findFreePorts(shape.brokers * portsPerBroker + shape.zookeepers * 3 + jmxAgentPorts);
   const brokers: KafkaNode[] = Array.from({ length: shape.brokers }, (_, index) => ({
     id: index + 1,
     host: shape.listenHost ?? LOOPBACK,
@@ -128,7 +133,7 @@ async function createInstance(name: string, shape: TestbedShape): Promise<Testbe
   const bed: Testbed = {
     name,
     dir,
-    shape: { ...shape, registry: false, prometheus: false },
+    shape: { ...withoutJolokia(shape), registry: false, prometheus: false },
     mode: shape.mode,
     kafkaVersion: distribution.version,
     kafkaToolsVersion: distribution.toolsVersion,
@@ -152,6 +157,7 @@ async function createInstance(name: string, shape: TestbedShape): Promise<Testbe
   );
   try {
     await ensureBundle(distribution.broker);
+    if (shape.jolokia) await addJmxAgents(bed, ports);
     // The tools are fetched now too, so that tests can run them later without the network.
     await settleAll([startKafkaCluster(bed), ensureBundle(distribution.tools), addRegistry(bed, shape), addPrometheus(bed, shape)]);
   } catch (error) {
@@ -194,6 +200,14 @@ async function startKafkaCluster(bed: Testbed): Promise<void> {
 }
 
 async function completeRunningInstance(bed: Testbed, shape: TestbedShape): Promise<Testbed> {
+  if (shape.jolokia && !bed.shape.jolokia) {
+    progress('restarting the brokers with the Jolokia agent');
+    await stopKafkaNodes(
+      bed,
+      bed.brokers.map((broker) => broker.id),
+    );
+    await addJmxAgents(bed, await findFreePorts(bed.brokers.length + 1));
+  }
   const stoppedZookeepers = bed.zookeepers.filter((zk) => !isRunning(zookeeperDir(bed, zk.id))).map((zk) => zk.id);
   if (stoppedZookeepers.length > 0) {
     progress(`restarting ZooKeeper member(s) ${stoppedZookeepers.join(', ')}`);
@@ -208,6 +222,19 @@ async function completeRunningInstance(bed: Testbed, shape: TestbedShape): Promi
   await settleAll([addRegistry(bed, shape), addPrometheus(bed, shape)]);
   writeState(bed);
   return bed;
+}
+
+function withoutJolokia({ jolokia: _, ...shape }: TestbedShape): TestbedShape {
+  return shape;
+}
+
+/** Gives every broker a Jolokia port and the first one a JMX exporter port; the brokers load the agents when (re)started. */
+async function addJmxAgents(bed: Testbed, ports: number[]): Promise<void> {
+  await ensureBundle(JMX_AGENTS_BUNDLE);
+  for (const broker of bed.brokers) broker.jolokiaPort = takePort(ports);
+  bed.brokers[0]!.jmxExporterPort = takePort(ports);
+  bed.shape.jolokia = true;
+  writeState(bed);
 }
 
 async function addRegistry(bed: Testbed, shape: TestbedShape): Promise<void> {

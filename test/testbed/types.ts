@@ -15,6 +15,8 @@ export interface TestbedShape {
   listenHost?: string;
   /** Set when the brokers run an authorizer, so ACLs can be managed (see authorizer.ts). */
   authorizer?: true;
+  /** Set when the brokers run the Jolokia agent, and the first broker the JMX exporter too (see jmx-agents.ts). */
+  jolokia?: true;
 }
 
 export interface BrokerEndpoint {
@@ -32,6 +34,10 @@ export interface KafkaNode extends BrokerEndpoint {
   saslPort?: number;
   /** SSL listener, when the test bed was started with `tls` (see tls.ts). */
   tlsPort?: number;
+  /** Jolokia's HTTP port, when the test bed was started with `jolokia`. */
+  jolokiaPort?: number;
+  /** The Prometheus JMX exporter's HTTP port, on the first broker of a test bed started with `jolokia`. */
+  jmxExporterPort?: number;
 }
 
 /** PEM files of an instance started with `tls`. */

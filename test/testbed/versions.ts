@@ -19,3 +19,10 @@ export const SLF4J_RELOAD4J_VERSION = '1.7.36';
 export const RELOAD4J_VERSION = '1.2.25';
 /** Apicurio 3.3.x (the only newer 3.x on Maven Central) needs Java 21; 3.0.9 runs on Java 17. */
 export const APICURIO_VERSION = '3.0.9';
+/**
+ * The Jolokia JVM agent (`javaagent` classifier). 2.6.0 or newer: 2.4.x fails a whole read when one attribute is NaN or
+ * infinite (Kafka's metrics have many); 2.6.5, the newest listed on Maven Central, is not served here.
+ */
+export const JOLOKIA_VERSION = '2.6.0';
+/** The newest jmx_prometheus_javaagent in Maven Central's metadata for io.prometheus.jmx. */
+export const JMX_EXPORTER_VERSION = '1.0.1';

@@ -11,6 +11,7 @@ import {
 } from './cluster.ts';
 import { clientMetrics, snifferMetrics } from './clients.ts';
 import { collectionMetrics, exporterMetrics } from './exporter.ts';
+import { jmxMetrics } from './jmx.ts';
 import { kafkaLagExporterMetrics } from './kafka-lag-exporter.ts';
 import { quorumMetrics } from './quorum.ts';
 import { schemaRegistryMetrics } from './schema-registry.ts';
@@ -24,6 +25,7 @@ export {
   snifferMetrics,
   consumerGroupMetrics,
   exporterMetrics,
+  jmxMetrics,
   kafkaLagExporterMetrics,
   logDirMetrics,
   partitionMetrics,
@@ -67,6 +69,7 @@ export function metricGroups(settings: CatalogueSettings = DEFAULT_CATALOGUE_SET
     { title: 'ZooKeeper ensemble', metrics: [...Object.values(zookeeperMemberMetrics), ...Object.values(zookeeperEnsembleMetrics)] },
     { title: 'Kafka in ZooKeeper', metrics: Object.values(zookeeperKafkaMetrics) },
     { title: 'Schema registry', metrics: Object.values(schemaRegistryMetrics) },
+    { title: 'Broker JMX (Jolokia)', metrics: Object.values(jmxMetrics) },
     { title: 'Clients (sniffer)', metrics: Object.values(clientMetrics) },
     { title: 'Capture and decoding (sniffer)', metrics: Object.values(snifferMetrics) },
     { title: 'Admin API', metrics: Object.values(adminMetrics) },

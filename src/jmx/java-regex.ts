@@ -1,0 +1,105 @@
+/*
+ * The parts of Java's regular expressions and the JMX exporter's naming that its rules depend on, done the
+ * way the JMX exporter does them, so a rules file gives the same names here as there.
+ */
+
+/** A rule's pattern as the JMX exporter compiles it: found anywhere in the line, which it must match whole. */
+export function compileRulePattern(pattern: string): RegExp {
+  return new RegExp(`^.*(?:${pattern}).*$`);
+}
+
+/** Capturing groups of a compiled pattern. */
+export function groupCount(pattern: RegExp): number {
+  return new RegExp(`${pattern.source}|`).exec('')!.length - 1;
+}
+
+/**
+ * Java's Matcher.replaceAll template on a whole-line match: `$n` (as many digits as name an existing group),
+ * `${name}`, `\x` for a literal x; a group that took no part in the match gives ''. Throws on a reference to a
+ * group that does not exist, as Java does.
+ */
+export function expandReplacement(template: string, match: RegExpExecArray): string {
+  const groups = match.length - 1;
+  let out = '';
+  for (let index = 0; index < template.length; index++) {
+    const char = template[index]!;
+    if (char === '\\') {
+      index++;
+      if (index >= template.length) throw new Error(`${JSON.stringify(template)}: a trailing \\ escapes nothing`);
+      out += template[index];
+    } else if (char === '$') {
+      index++;
+      const next = template[index];
+      if (next === '{') {
+        const end = template.indexOf('}', index);
+        const name = end < 0 ? '' : template.slice(index + 1, end);
+        if (!match.groups || !(name in match.groups))
+          throw new Error(`${JSON.stringify(template)}: no group named ${JSON.stringify(name)}`);
+        out += match.groups[name] ?? '';
+        index = end;
+      } else if (next !== undefined && next >= '0' && next <= '9') {
+        let group = Number(next);
+        if (group > groups) throw new Error(`${JSON.stringify(template)}: no group ${group} (the pattern has ${groups})`);
+        while (index + 1 < template.length && /[0-9]/.test(template[index + 1]!)) {
+          const longer = group * 10 + Number(template[index + 1]);
+          if (longer > groups) break;
+          group = longer;
+          index++;
+        }
+        out += match[group] ?? '';
+      } else {
+        throw new Error(`${JSON.stringify(template)}: $ must be followed by a group number or {name}`);
+      }
+    } else {
+      out += char;
+    }
+  }
+  return out;
+}
+
+/** The JMX exporter's safe name: a leading digit gets a `_`, every run of other characters and `_` becomes one `_`. */
+export function safeName(name: string): string {
+  let out = name !== '' && name[0]! >= '0' && name[0]! <= '9' ? '_' : '';
+  let lastWasUnderscore = false;
+  for (const char of name) {
+    if (/[a-zA-Z0-9:]/.test(char)) {
+      out += char;
+      lastWasUnderscore = false;
+    } else if (!lastWasUnderscore) {
+      out += '_';
+      lastWasUnderscore = true;
+    }
+  }
+  return out;
+}
+
+/** attrNameSnakeCase: `_` before an upper-case letter that follows neither another nor `_`, then lower case. */
+export function snakeCase(name: string): string {
+  let out = '';
+  let previous = '';
+  for (const char of name) {
+    const upper = char >= 'A' && char <= 'Z';
+    if (upper && previous !== '' && !(previous >= 'A' && previous <= 'Z') && previous !== '_') out += '_';
+    out += char;
+    previous = char;
+  }
+  return out.toLowerCase();
+}
+
+const RESERVED_SUFFIXES = ['_total', '_created', '_bucket', '_info'];
+
+/** The Prometheus client library's metric name: the reserved suffixes stripped, again and again. */
+export function withoutReservedSuffixes(name: string): string {
+  let stripped = name;
+  for (let again = true; again; ) {
+    again = false;
+    for (const suffix of RESERVED_SUFFIXES) {
+      if (stripped.endsWith(suffix) && stripped.length > suffix.length) {
+        stripped = stripped.slice(0, -suffix.length);
+        again = true;
+        break;
+      }
+    }
+  }
+  return stripped;
+}
