@@ -353,12 +353,13 @@ export function optionGetter(values: ReadonlyMap<string, OptionValue>): OptionGe
   return <K extends OptionKey>(key: K): OptionValueOf<K> => values.get(key) as OptionValueOf<K>;
 }
 
-/** With nothing to watch configured (no Kafka, ZooKeeper, registry, capture or file), the demo capture is replayed. */
+/** With nothing to watch configured (no Kafka, ZooKeeper, registry, Jolokia agent, capture or file), the demo capture is replayed. */
 function snifferConfig(get: OptionGetter): SnifferConfig {
   const nothingConfigured =
     get('kafka.server').length === 0 &&
     get('zookeeper.server').length === 0 &&
     get('schema-registry.url') === '' &&
+    get('jmx.jolokia-url').length === 0 &&
     get('sniff.interface') === '' &&
     get('sniff.replay') === '';
   return {

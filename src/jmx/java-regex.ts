@@ -93,8 +93,11 @@ export function withoutReservedSuffixes(name: string): string {
   let stripped = name;
   for (let again = true; again; ) {
     again = false;
+    // A name that is only a suffix loses just its leading _ ("_total" -> "total"), as in client_java.
+    const bare = RESERVED_SUFFIXES.find((suffix) => stripped === suffix);
+    if (bare) return bare.slice(1);
     for (const suffix of RESERVED_SUFFIXES) {
-      if (stripped.endsWith(suffix) && stripped.length > suffix.length) {
+      if (stripped.endsWith(suffix)) {
         stripped = stripped.slice(0, -suffix.length);
         again = true;
         break;

@@ -27,6 +27,7 @@ export {
   thawRegistry,
 } from './operations.ts';
 export type { StopOptions } from './operations.ts';
+export { jolokiaUrlFor } from './jmx-agents.ts';
 export { testbedStatus, testbedSummary } from './status.ts';
 export type { ComponentStatus, InstanceStatus, TestbedSummary } from './status.ts';
 export {

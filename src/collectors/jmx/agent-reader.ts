@@ -56,7 +56,10 @@ export async function readAgent(
   const started = performance.now();
   const patterns = target.brokerId === undefined ? [...selection.patterns, APP_INFO] : selection.patterns;
   try {
-    const read = await readMBeans(endpoint, patterns, signal);
+    const deadline = AbortSignal.any([signal, AbortSignal.timeout(endpoint.timeoutMs)]);
+    const read = await readMBeans(endpoint, patterns, deadline).catch((error: Error) => {
+      throw deadline.aborted && !signal.aborted ? new Error(`no answer within ${endpoint.timeoutMs} ms`) : error;
+    });
     const brokerId = target.brokerId ?? brokerIdFrom(read.beans.keys());
     for (const name of [...read.beans.keys()]) {
       const parsed = parseObjectName(name);

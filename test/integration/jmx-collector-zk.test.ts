@@ -1,0 +1,3 @@
+import { jmxCollectorScenario } from './scenarios/jmx-collector.ts';
+
+jmxCollectorScenario('zk');
