@@ -78,14 +78,15 @@ interface Named {
   help: string;
 }
 
-function defaultExport(attribute: Attribute, rules: JmxRuleSet): Named {
+/** The JMX exporter's default format, with the rule's type and the attribute name as the rule matched it. */
+function defaultExport(attribute: Attribute, attrName: string, type: JmxRuleType, rules: JmxRuleSet): Named {
   const [first, ...rest] = attribute.bean.properties;
   let name = attribute.bean.domain + (first ? `_${first[1]}` : '');
   for (const key of attribute.attrKeys) name += `_${key}`;
-  name = safeName(`${name}_${attribute.attrName}`);
+  name = safeName(`${name}_${attrName}`);
   const labels: Record<string, string> = {};
   for (const [key, value] of rest) labels[rules.lowercaseOutputLabelNames ? safeName(key).toLowerCase() : safeName(key)] = value;
-  return { name: rules.lowercaseOutputName ? name.toLowerCase() : name, labels, type: 'untyped', help: defaultHelp(attribute) };
+  return { name: rules.lowercaseOutputName ? name.toLowerCase() : name, labels, type, help: defaultHelp(attribute) };
 }
 
 type Outcome = { sample: Named & { value: number } } | 'dropped' | 'unmatched';
@@ -93,34 +94,33 @@ type Outcome = { sample: Named & { value: number } } | 'dropped' | 'unmatched';
 function apply(rule: JmxRule, attribute: Attribute, rules: JmxRuleSet): Outcome | undefined {
   const attrName = rule.attrNameSnakeCase ? snakeCase(attribute.attrName) : attribute.attrName;
   const line = `${attribute.beanName}${attrName}: ${valueText(attribute.value)}`;
-  let match: RegExpExecArray | null = null;
-  if (rule.pattern) {
-    match = rule.pattern.exec(line);
-    if (!match) return undefined;
-  }
+  // A rule without a pattern matches every line whole (its templates can only use $0).
+  const match = rule.pattern ? rule.pattern.exec(line) : (Object.assign([line], { index: 0, input: line }) as unknown as RegExpExecArray);
+  if (!match) return undefined;
   let value = attribute.value;
-  if (rule.value !== undefined) {
-    const text = expandReplacement(rule.value, match!).trim();
+  // As the JMX exporter does, an empty value: is no value.
+  if (rule.value !== undefined && rule.value !== '') {
+    const text = expandReplacement(rule.value, match).trim();
     value = text === '' ? Number.NaN : Number(text.replace(/^([+-]?)Infinity$/, '$1Infinity'));
     if (Number.isNaN(value) && text !== 'NaN') return 'dropped';
   }
   if (rule.name === undefined) {
     const number = numericValue(value, rule.valueFactor);
-    return number === undefined ? 'dropped' : { sample: { ...defaultExport(attribute, rules), value: number } };
+    return number === undefined ? 'dropped' : { sample: { ...defaultExport(attribute, attrName, rule.type, rules), value: number } };
   }
-  let name = safeName(expandReplacement(rule.name, match!));
+  let name = safeName(expandReplacement(rule.name, match));
   if (name === '') return 'dropped';
   if (rules.lowercaseOutputName) name = name.toLowerCase();
   const labels: Record<string, string> = {};
   for (const [nameTemplate, valueTemplate] of rule.labels) {
-    let labelName = safeName(expandReplacement(nameTemplate, match!));
-    const labelValue = expandReplacement(valueTemplate, match!);
+    let labelName = safeName(expandReplacement(nameTemplate, match));
+    const labelValue = expandReplacement(valueTemplate, match);
     if (rules.lowercaseOutputLabelNames) labelName = labelName.toLowerCase();
     if (labelName !== '' && labelValue !== '') labels[labelName] = labelValue;
   }
   const number = numericValue(value, rule.valueFactor);
   if (number === undefined) return 'dropped';
-  const help = rule.help === undefined ? defaultHelp(attribute) : expandReplacement(rule.help, match!);
+  const help = rule.help === undefined ? defaultHelp(attribute) : expandReplacement(rule.help, match);
   return { sample: { name, labels, type: rule.type, help, value: number } };
 }
 

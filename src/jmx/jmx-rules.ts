@@ -64,7 +64,10 @@ function objectNames(map: YamlMap, key: string, legacyKey: string, where: string
 /** Checks that each template names only groups the pattern has, so a typo fails at load rather than at each cycle. */
 function checkTemplates(pattern: RegExp, templates: readonly string[], where: string): void {
   const groups = groupCount(pattern);
-  const fullMatch = Object.assign([''.padEnd(0), ...Array.from({ length: groups }, () => '')], { index: 0, input: '' });
+  const fullMatch = Object.assign(
+    Array.from({ length: groups + 1 }, () => ''),
+    { index: 0, input: '' },
+  );
   for (const template of templates) {
     try {
       expandReplacement(template, fullMatch as unknown as RegExpExecArray);
