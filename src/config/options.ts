@@ -383,7 +383,7 @@ const OPTION_TABLE = [
     type: 'string',
     default: '',
     description:
-      "Rules in the Prometheus JMX exporter's format (pattern, name, labels, type, value; includeObjectNames says which MBeans to read). Empty: the bundled jmx/kafka-broker-rules.yaml, Strimzi's rules for Kafka brokers.",
+      "Rules in the Prometheus JMX exporter's format (pattern, name, labels, type, value; includeObjectNames says which MBeans to read). Empty: the bundled jmx/kafka-broker-rules.yaml, which names broker metrics as Strimzi's JMX exporter rules do.",
   },
   { key: 'collector.jmx.enabled', type: 'boolean', default: true, description: 'Collect broker MBeans when jmx.jolokia-url is set.' },
   { key: 'collector.jmx.interval', type: 'duration', default: 30, description: 'Time between two JMX collection cycles.' },
