@@ -74,18 +74,18 @@ export class JmxCollector implements Collector {
       targets.map((target) => readAgent(this.#endpoint(target.url), target, this.#rules, this.#selection, signal)),
     );
     for (const reading of readings) this.#note(reading);
-    const snapshot = buildJmxSnapshot(readings, {
+    const { snapshot, dropped } = buildJmxSnapshot(readings, {
       collector: this.name,
       maxSeries: this.#settings.maxSeries,
       droppedBefore: this.#dropped,
     });
-    if (snapshot.dropped > 0) {
-      this.#dropped += snapshot.dropped;
-      this.#logger.warn('series budget spent', {
+    if (dropped > 0) {
+      this.#dropped += dropped;
+      this.#logger.warn('series left out', {
         collector: this.name,
         budget: this.#settings.maxSeries,
-        dropped: snapshot.dropped,
-        hint: 'raise collector.jmx.max-series, or narrow includeObjectNames and the rules of jmx.rules-file',
+        dropped,
+        hint: "raise collector.jmx.max-series, narrow includeObjectNames and the rules of jmx.rules-file, and rename rules that name a series like one of kafka-sonar's own metrics",
       });
     }
     return snapshot;

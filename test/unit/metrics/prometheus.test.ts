@@ -111,3 +111,33 @@ test('a sealed snapshot is encoded once: later scrapes send the same bytes, whil
   );
   assert.ok(seriesLines(second).includes('test_requests_total{api="Produce"} 2'));
 });
+
+test('metrics a snapshot defines at run time follow the catalogue, both ahead of a scrape and in it', async () => {
+  const store = new SeriesStore();
+  const view = createPrometheusView(catalogue, store, {});
+  const bytesIn: MetricDefinition = { name: 'kafka_server_bytesin_total', type: 'counter', labels: ['broker', 'topic'], help: 'Bytes in.' };
+  const snapshot = new Snapshot()
+    .add(brokers, {}, 3)
+    .addRuntime(bytesIn, { broker: '1', topic: 'orders' }, 10)
+    .addRuntime(bytesIn, { broker: '2' }, 4);
+  await view.prepare(snapshot);
+  store.set('jmx', snapshot);
+  const { body } = await view.render(undefined);
+  const lines = text(body)
+    .split('\n')
+    .filter((line) => /^(test_brokers|kafka_server)/.test(line) || /^# TYPE (test_brokers|kafka_server)/.test(line));
+  assert.deepEqual(lines, [
+    '# TYPE test_brokers gauge',
+    'test_brokers 3',
+    '# TYPE kafka_server_bytesin_total counter',
+    'kafka_server_bytesin_total{broker="1",topic="orders"} 10',
+    'kafka_server_bytesin_total{broker="2",topic=""} 4',
+  ]);
+  const clash: MetricDefinition = { name: 'test_brokers', type: 'counter', labels: ['broker'], help: 'Named like the catalogue.' };
+  store.set('other', new Snapshot().addRuntime(clash, { broker: '1' }, 99));
+  assert.deepEqual(
+    store.definitions(catalogue).map((definition) => definition.name),
+    ['test_brokers', 'test_broker_info', 'test_requests_total', 'kafka_server_bytesin_total'],
+    'a run-time definition never replaces or repeats a catalogue one',
+  );
+});

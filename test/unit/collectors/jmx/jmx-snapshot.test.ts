@@ -30,7 +30,7 @@ const reading = (url: string, brokerId: string | undefined, samples: JmxSample[]
 const settings = { collector: 'jmx', maxSeries: 100, droppedBefore: 0 };
 
 test('every series carries the broker id; a rule-made broker label becomes exported_broker', () => {
-  const snapshot = buildJmxSnapshot(
+  const { snapshot } = buildJmxSnapshot(
     [
       reading('http://b1:8778/jolokia', '1', [sample('kafka_server_replicamanager_leadercount', {}, 12)]),
       reading('http://b2:8778/jolokia', '2', [sample('kafka_controller_kafkacontroller_brokerregistrationstate', { broker: '3' }, 30)]),
@@ -47,7 +47,7 @@ test('every series carries the broker id; a rule-made broker label becomes expor
 });
 
 test('one definition per name with every label its series use; counters stay counters', () => {
-  const snapshot = buildJmxSnapshot(
+  const { snapshot } = buildJmxSnapshot(
     [
       reading('http://b1:8778/jolokia', '1', [
         sample('kafka_server_brokertopicmetrics_bytesin_total', {}, 10, 'counter'),
@@ -66,7 +66,7 @@ test('one definition per name with every label its series use; counters stay cou
 });
 
 test('agents up and down: kafka_jmx_up, read errors and unmatched counts only for agents that answered', () => {
-  const snapshot = buildJmxSnapshot(
+  const { snapshot } = buildJmxSnapshot(
     [reading('http://b1:8778/jolokia', '1', []), reading('https://user@b2:8779/jolokia', undefined, [], false)],
     settings,
   );
@@ -80,8 +80,13 @@ test('agents up and down: kafka_jmx_up, read errors and unmatched counts only fo
 
 test('series over the budget are dropped and counted, on top of those dropped before', () => {
   const samples = Array.from({ length: 5 }, (_, index) => sample('kafka_log_log_size', { partition: String(index) }, index));
-  const snapshot = buildJmxSnapshot([reading('http://b1:8778/jolokia', '1', samples)], { ...settings, maxSeries: 3, droppedBefore: 4 });
+  const { snapshot, dropped } = buildJmxSnapshot([reading('http://b1:8778/jolokia', '1', samples)], {
+    ...settings,
+    maxSeries: 3,
+    droppedBefore: 4,
+  });
   assert.equal(snapshot.series('kafka_log_log_size')?.length, 3);
+  assert.equal(dropped, 2);
   assert.deepEqual(snapshot.series('kafka_sonar_series_dropped_total'), [{ labels: { collector: 'jmx' }, value: 6 }]);
   assert.deepEqual(snapshot.series('kafka_sonar_series_budget'), [{ labels: { collector: 'jmx' }, value: 3 }]);
   assert.ok(snapshot instanceof Snapshot);
@@ -103,4 +108,18 @@ test('agents: URLs as given, or a {host} template filled from the metadata in br
     { url: 'https://kafka-3.internal:8778/jolokia', brokerId: '3' },
   ]);
   assert.equal(agentAddress('https://user:secret@kafka-1.internal:8778/jolokia'), 'kafka-1.internal:8778');
+});
+
+test("a series a rule names like one of kafka-sonar's own metrics is left out and counted", () => {
+  const { snapshot, dropped } = buildJmxSnapshot(
+    [reading('http://b1:8778/jolokia', '1', [sample('kafka_brokers', {}, 3), sample('kafka_server_replicamanager_leadercount', {}, 12)])],
+    settings,
+  );
+  assert.equal(snapshot.series('kafka_brokers'), undefined);
+  assert.deepEqual(
+    [...snapshot.runtimeDefinitions()].map((definition) => definition.name),
+    ['kafka_server_replicamanager_leadercount'],
+  );
+  assert.equal(dropped, 1);
+  assert.deepEqual(snapshot.series('kafka_sonar_series_dropped_total'), [{ labels: { collector: 'jmx' }, value: 1 }]);
 });
