@@ -45,8 +45,8 @@ function valueText(value: unknown): string {
 
 function* attributesOf(bean: ObjectName, beanName: string, attrKeys: readonly string[], values: MBeanAttributes): Iterable<Attribute> {
   for (const [attrName, raw] of Object.entries(values)) {
-    // Jolokia 2.6 and later send NaN and infinite values as null, and Kafka's metrics have many (an average of
-    // nothing yet); the JMX exporter exports them as NaN. Both ±Infinity and null-valued attributes become NaN here.
+    // Jolokia 2.6 and later send NaN and ±Infinity as null, and Kafka's metrics have many NaNs (an average of
+    // nothing yet), which the JMX exporter exports as NaN; so a null becomes NaN (an infinity too, unavoidably).
     const value = raw === null ? Number.NaN : raw;
     if (Array.isArray(value)) continue;
     if (isRecord(value)) {

@@ -33,7 +33,14 @@ export function isObjectNamePattern(name: string): boolean {
   return /[*?]/.test(name);
 }
 
-async function bulk(endpoint: HttpEndpoint, requests: readonly object[], signal: AbortSignal): Promise<JolokiaResponse[]> {
+/** One bulk POST of `type` requests, one per MBean name or pattern; the responses in the same order. */
+async function bulk(
+  endpoint: HttpEndpoint,
+  type: 'read' | 'search',
+  mbeans: readonly string[],
+  signal: AbortSignal,
+): Promise<JolokiaResponse[]> {
+  const requests = mbeans.map((mbean) => ({ type, mbean, config: PROCESSING }));
   const answer = await requestJson(
     endpoint,
     { method: 'POST', path: '/?canonicalNaming=false&ignoreErrors=true', accept: 'application/json', body: requests },
@@ -60,11 +67,7 @@ export async function readMBeans(endpoint: HttpEndpoint, patterns: readonly stri
   const beans = new Map<string, MBeanAttributes>();
   const failures: string[] = [];
   const failedPatterns: string[] = [];
-  const responses = await bulk(
-    endpoint,
-    patterns.map((mbean) => ({ type: 'read', mbean, config: PROCESSING })),
-    signal,
-  );
+  const responses = await bulk(endpoint, 'read', patterns, signal);
   responses.forEach((response, index) => {
     const pattern = patterns[index]!;
     if (response.status === NOT_FOUND) return;
@@ -78,22 +81,14 @@ export async function readMBeans(endpoint: HttpEndpoint, patterns: readonly stri
   });
   if (failedPatterns.length === 0) return { beans, failures, requests: 1 };
 
-  const searches = await bulk(
-    endpoint,
-    failedPatterns.map((mbean) => ({ type: 'search', mbean, config: PROCESSING })),
-    signal,
-  );
+  const searches = await bulk(endpoint, 'search', failedPatterns, signal);
   const names: string[] = [];
   searches.forEach((response, index) => {
     if (response.status === 200 && Array.isArray(response.value)) names.push(...response.value.filter((name) => typeof name === 'string'));
     else failures.push(failureOf(failedPatterns[index]!, response));
   });
   if (names.length === 0) return { beans, failures, requests: 2 };
-  const reads = await bulk(
-    endpoint,
-    names.map((mbean) => ({ type: 'read', mbean, config: PROCESSING })),
-    signal,
-  );
+  const reads = await bulk(endpoint, 'read', names, signal);
   reads.forEach((response, index) => {
     const name = names[index]!;
     if (response.status === 200 && isRecord(response.value)) beans.set(name, response.value);
