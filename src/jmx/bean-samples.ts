@@ -91,9 +91,31 @@ function defaultExport(attribute: Attribute, attrName: string, type: JmxRuleType
 
 type Outcome = { sample: Named & { value: number } } | 'dropped' | 'unmatched';
 
-function apply(rule: JmxRule, attribute: Attribute, rules: JmxRuleSet): Outcome | undefined {
-  const attrName = rule.attrNameSnakeCase ? snakeCase(attribute.attrName) : attribute.attrName;
-  const line = `${attribute.beanName}${attrName}: ${valueText(attribute.value)}`;
+/** The line a rule matches, made once per attribute (and once more for rules that snake-case attribute names). */
+class MatchLines {
+  readonly #attribute: Attribute;
+  readonly #valueText: string;
+  #plain: string | undefined;
+  #snake: string | undefined;
+
+  constructor(attribute: Attribute) {
+    this.#attribute = attribute;
+    this.#valueText = valueText(attribute.value);
+  }
+
+  attrName(snake: boolean): string {
+    return snake ? snakeCase(this.#attribute.attrName) : this.#attribute.attrName;
+  }
+
+  line(snake: boolean): string {
+    if (snake) return (this.#snake ??= `${this.#attribute.beanName}${this.attrName(true)}: ${this.#valueText}`);
+    return (this.#plain ??= `${this.#attribute.beanName}${this.#attribute.attrName}: ${this.#valueText}`);
+  }
+}
+
+function apply(rule: JmxRule, attribute: Attribute, lines: MatchLines, rules: JmxRuleSet): Outcome | undefined {
+  const line = lines.line(rule.attrNameSnakeCase);
+  for (const literal of rule.literals) if (!line.includes(literal)) return undefined;
   // A rule without a pattern matches every line whole (its templates can only use $0).
   const match = rule.pattern ? rule.pattern.exec(line) : (Object.assign([line], { index: 0, input: line }) as unknown as RegExpExecArray);
   if (!match) return undefined;
@@ -106,6 +128,7 @@ function apply(rule: JmxRule, attribute: Attribute, rules: JmxRuleSet): Outcome 
   }
   if (rule.name === undefined) {
     const number = numericValue(value, rule.valueFactor);
+    const attrName = lines.attrName(rule.attrNameSnakeCase);
     return number === undefined ? 'dropped' : { sample: { ...defaultExport(attribute, attrName, rule.type, rules), value: number } };
   }
   let name = safeName(expandReplacement(rule.name, match));
@@ -139,8 +162,9 @@ export function beanSamples(beans: ReadonlyMap<string, MBeanAttributes>, rules: 
     const beanName = `${bean.domain}<${bean.properties.map(([key, value]) => `${key}=${value}`).join(', ')}>`;
     for (const attribute of attributesOf(bean, beanName, [], values)) {
       let outcome: Outcome = 'unmatched';
+      const lines = new MatchLines(attribute);
       for (const rule of rules.rules) {
-        const applied = apply(rule, attribute, rules);
+        const applied = apply(rule, attribute, lines, rules);
         if (applied !== undefined) {
           outcome = applied;
           break;

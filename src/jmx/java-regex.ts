@@ -62,7 +62,9 @@ export function safeName(name: string): string {
   let out = name !== '' && name[0]! >= '0' && name[0]! <= '9' ? '_' : '';
   let lastWasUnderscore = false;
   for (const char of name) {
-    if (/[a-zA-Z0-9:]/.test(char)) {
+    const code = char.charCodeAt(0);
+    const legal = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 58);
+    if (legal) {
       out += char;
       lastWasUnderscore = false;
     } else if (!lastWasUnderscore) {
@@ -105,4 +107,69 @@ export function withoutReservedSuffixes(name: string): string {
     }
   }
   return stripped;
+}
+
+/**
+ * Text a line must hold for the pattern to match it: the literal runs of the pattern's top level (outside groups
+ * and classes, without characters a quantifier may drop). Nothing for a pattern with a top-level alternation.
+ * Checking these with includes() first spares most lines most of the rules' regular expressions.
+ */
+export function requiredLiterals(pattern: string): string[] {
+  const runs: string[] = [];
+  let run = '';
+  const end = () => {
+    if (run !== '') runs.push(run);
+    run = '';
+  };
+  let depth = 0;
+  let inClass = false;
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index]!;
+    const next = pattern[index + 1];
+    if (char === '\\') {
+      const escaped = pattern[index + 1] ?? '';
+      index++;
+      if (inClass || depth > 0) continue;
+      if (/[a-zA-Z0-9]/.test(escaped)) {
+        end();
+        continue;
+      }
+      if (next !== undefined && /[*?{]/.test(pattern[index + 1] ?? '')) {
+        end();
+        continue;
+      }
+      run += escaped;
+      if (pattern[index + 1] === '+') end();
+      continue;
+    }
+    if (inClass) {
+      if (char === ']') inClass = false;
+      continue;
+    }
+    if (char === '[') {
+      inClass = true;
+      end();
+    } else if (char === '(') {
+      depth++;
+      end();
+    } else if (char === ')') {
+      depth--;
+    } else if (depth > 0) {
+      continue;
+    } else if (char === '|') {
+      return [];
+    } else if (char === '{') {
+      end();
+      index = Math.max(index, pattern.indexOf('}', index));
+    } else if ('.^$*+?'.includes(char)) {
+      end();
+    } else if (next !== undefined && '*?{'.includes(next)) {
+      end();
+    } else {
+      run += char;
+      if (next === '+') end();
+    }
+  }
+  end();
+  return runs;
 }

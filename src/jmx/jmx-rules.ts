@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { compileRulePattern, expandReplacement, groupCount } from './java-regex.ts';
+import { compileRulePattern, expandReplacement, groupCount, requiredLiterals } from './java-regex.ts';
 
 /*
  * A rules file in the Prometheus JMX exporter's format (pattern, name, labels, help, type, value, valueFactor,
@@ -12,6 +12,8 @@ export type JmxRuleType = 'counter' | 'gauge' | 'untyped';
 export interface JmxRule {
   /** Absent: the rule matches every attribute. */
   readonly pattern?: RegExp;
+  /** Text every line the pattern matches holds (see requiredLiterals). */
+  readonly literals: readonly string[];
   /** Absent: the default export format (domain_firstKeyValue_attribute, the other keys as labels). */
   readonly name?: string;
   /** Label name and value templates, in the order the JMX exporter applies them (sorted by name template). */
@@ -109,6 +111,8 @@ function parseRule(raw: unknown, where: string): JmxRule {
   if (pattern) checkTemplates(pattern, [name ?? '', help ?? '', value ?? '', ...labels.flat()], where);
   return {
     ...(pattern ? { pattern } : {}),
+    // The last literal (the attribute, usually) tells most lines apart: checked first.
+    literals: pattern ? requiredLiterals(text(raw.pattern)).reverse() : [],
     ...(name === undefined ? {} : { name }),
     labels,
     ...(help === undefined ? {} : { help }),
@@ -134,7 +138,7 @@ export function parseJmxRules(yamlText: string, source: string): JmxRuleSet {
   // Without a rules key the JMX exporter exports every attribute in its default format.
   const rules =
     rulesRaw === undefined
-      ? [{ labels: [], type: 'untyped' as const, valueFactor: 1, attrNameSnakeCase: false }]
+      ? [{ literals: [], labels: [], type: 'untyped' as const, valueFactor: 1, attrNameSnakeCase: false }]
       : rulesRaw.map((rule, index) => parseRule(rule, `${source}: rule ${index + 1}`));
   return {
     lowercaseOutputName: booleanAt(map, 'lowercaseOutputName', source),

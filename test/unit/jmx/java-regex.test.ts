@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { parseJmxRules } from '../../../src/jmx/jmx-rules.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -7,6 +10,7 @@ import {
   safeName,
   snakeCase,
   withoutReservedSuffixes,
+  requiredLiterals,
 } from '../../../src/jmx/java-regex.ts';
 
 // Expected values follow java.util.regex.Matcher.appendReplacement, the JMX exporter's JmxCollector.toSafeName
@@ -132,4 +136,67 @@ test('withoutReservedSuffixes strips _total, _created, _bucket and _info again a
     ['_info_total', 'info'],
   ];
   for (const [input, expected] of cases) assert.equal(withoutReservedSuffixes(input), expected, input);
+});
+
+test('requiredLiterals: the top-level text of a pattern, without what a quantifier may drop, none under an alternation', () => {
+  assert.deepEqual(requiredLiterals('kafka\\.(?<domain>\\w+)<type=(?<type>.+), name=(?<name>.+)PerSec\\w*><>Count'), [
+    'kafka.',
+    '<type=',
+    ', name=',
+    'PerSec',
+    '><>Count',
+  ]);
+  assert.deepEqual(requiredLiterals('kafka.server<type=raft-metrics><>(current-state): (.+)'), [
+    'kafka',
+    'server<type=raft-metrics><>',
+    ': ',
+  ]);
+  assert.deepEqual(requiredLiterals('abc?d'), ['ab', 'd']);
+  assert.deepEqual(requiredLiterals('ab+c'), ['ab', 'c']);
+  assert.deepEqual(requiredLiterals('a[<>]b{2}c'), ['a', 'c']);
+  assert.deepEqual(requiredLiterals('\\d+x\\.y*'), ['x.']);
+  assert.deepEqual(requiredLiterals('Value|Count'), []);
+  assert.deepEqual(requiredLiterals('(Value|Count)'), []);
+});
+
+test('a line without a required literal never matches the pattern (the bundled rules, random lines)', () => {
+  const rules = parseJmxRules(readFileSync(new URL('../../../jmx/kafka-broker-rules.yaml', import.meta.url), 'utf8'), 'bundled');
+  const piece = fc.constantFrom(
+    'kafka.',
+    'server',
+    'network',
+    '<type=',
+    'BrokerTopicMetrics',
+    ', name=',
+    'BytesInPerSec',
+    'Percent',
+    ', topic=',
+    'orders',
+    '><>',
+    'Count',
+    'Value',
+    '99thPercentile',
+    ': ',
+    '12',
+    'raft-metrics',
+    'current-state',
+    ', listener=',
+    'PLAINTEXT',
+    ', networkProcessor=',
+    '-total',
+    'x',
+  );
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 14 }), (pieces) => {
+      const line = pieces.join('');
+      for (const rule of rules.rules) {
+        if (rule.pattern?.test(line))
+          assert.ok(
+            rule.literals.every((literal) => line.includes(literal)),
+            `${rule.pattern.source} on ${line}`,
+          );
+      }
+    }),
+    { numRuns: 3000 },
+  );
 });

@@ -18,6 +18,7 @@ interface Recorded {
   method: string;
   url: string;
   contentType: string | undefined;
+  authorization: string | undefined;
   body: JolokiaRequest[];
 }
 
@@ -32,7 +33,13 @@ function handler(request: IncomingMessage, response: ServerResponse): void {
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as JolokiaRequest[];
-    posts.push({ method: request.method!, url: request.url!, contentType: request.headers['content-type'], body });
+    posts.push({
+      method: request.method!,
+      url: request.url!,
+      contentType: request.headers['content-type'],
+      authorization: request.headers.authorization,
+      body,
+    });
     response.setHeader('content-type', 'application/json');
     if (raw) {
       response.statusCode = raw.status;
@@ -170,4 +177,15 @@ test('an answer that is not a bulk answer rejects, naming the request', async ()
   });
   raw = { status: 200, body: '[]' };
   await assert.rejects(readMBeans(endpoint, [ACTIVE_CONTROLLERS], signal()), /not a Jolokia bulk answer/);
+});
+
+test('basic auth as configured; a refusal names the request and never the password', async () => {
+  raw = { status: 401, body: 'Unauthorized' };
+  const secured = { ...endpoint, username: 'sonar', password: 's3cret-pw' };
+  await assert.rejects(readMBeans(secured, [BYTES_IN], signal()), (error: Error) => {
+    assert.equal(error.message, `${WHERE}: HTTP 401: Unauthorized`);
+    assert.ok(!error.message.includes('s3cret-pw'));
+    return true;
+  });
+  assert.equal(posts[0]!.authorization, `Basic ${Buffer.from('sonar:s3cret-pw').toString('base64')}`);
 });
