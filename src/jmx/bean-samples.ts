@@ -152,6 +152,16 @@ function exposedName(name: string, type: JmxRuleType): string {
   return type === 'counter' ? `${base}_total` : base;
 }
 
+const beanLines = new WeakMap<ObjectName, string>();
+
+/** `domain<key=value, key2=value2>`, as the JMX exporter writes an MBean (parsed names are cached, so this is too). */
+function beanLine(bean: ObjectName): string {
+  let line = beanLines.get(bean);
+  if (line === undefined)
+    beanLines.set(bean, (line = `${bean.domain}<${bean.properties.map(([key, value]) => `${key}=${value}`).join(', ')}>`));
+  return line;
+}
+
 /** The samples the rules make of the MBeans read from one agent. */
 export function beanSamples(beans: ReadonlyMap<string, MBeanAttributes>, rules: JmxRuleSet): BeanSamples {
   const samples: JmxSample[] = [];
@@ -159,7 +169,7 @@ export function beanSamples(beans: ReadonlyMap<string, MBeanAttributes>, rules: 
   for (const [objectName, values] of beans) {
     const bean = parseObjectName(objectName);
     if (!bean) continue;
-    const beanName = `${bean.domain}<${bean.properties.map(([key, value]) => `${key}=${value}`).join(', ')}>`;
+    const beanName = beanLine(bean);
     for (const attribute of attributesOf(bean, beanName, [], values)) {
       let outcome: Outcome = 'unmatched';
       const lines = new MatchLines(attribute);
@@ -190,7 +200,9 @@ export function beanSamples(beans: ReadonlyMap<string, MBeanAttributes>, rules: 
 }
 
 function labelKey(labels: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+  let key = '';
+  for (const name of Object.keys(labels).sort()) key += `${name}\u0000${labels[name]}\u0001`;
+  return key;
 }
 
 /**

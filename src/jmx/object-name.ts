@@ -11,11 +11,24 @@ export interface ObjectName {
 // The JMX exporter's own reading of getKeyPropertyListString().
 const PROPERTY = /([^,=:*?]+)=("(?:[^\\"]*(?:\\.)?)*"|[^,=:"]*)/g;
 
+// An agent answers with the same names cycle after cycle: each is parsed once (the cache is emptied when it is full).
+const parsed = new Map<string, ObjectName | undefined>();
+const MAX_CACHED = 250_000;
+
 export function parseObjectName(name: string): ObjectName | undefined {
+  const known = parsed.get(name);
+  if (known !== undefined || parsed.has(name)) return known;
+  if (parsed.size >= MAX_CACHED) parsed.clear();
   const colon = name.indexOf(':');
-  if (colon < 0) return undefined;
-  const properties = [...name.slice(colon + 1).matchAll(PROPERTY)].map((match) => [match[1]!, match[2]!] as const);
-  return { domain: name.slice(0, colon), properties };
+  const result =
+    colon < 0
+      ? undefined
+      : {
+          domain: name.slice(0, colon),
+          properties: [...name.slice(colon + 1).matchAll(PROPERTY)].map((match) => [match[1]!, match[2]!] as const),
+        };
+  parsed.set(name, result);
+  return result;
 }
 
 function glob(pattern: string): RegExp {
