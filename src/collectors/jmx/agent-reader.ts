@@ -10,6 +10,7 @@ export interface AgentReading {
   /** From the target, or from the agent's kafka.server:type=app-info,id=N MBean. */
   readonly brokerId: string | undefined;
   readonly up: boolean;
+  /** How long the agent took to answer (or to fail). */
   readonly seconds: number;
   readonly samples: readonly JmxSample[];
   readonly unmatched: number;
@@ -60,13 +61,14 @@ export async function readAgent(
     const read = await readMBeans(endpoint, patterns, deadline).catch((error: Error) => {
       throw deadline.aborted && !signal.aborted ? new Error(`no answer within ${endpoint.timeoutMs} ms`) : error;
     });
+    const seconds = (performance.now() - started) / 1000;
     const brokerId = target.brokerId ?? brokerIdFrom(read.beans.keys());
     for (const name of [...read.beans.keys()]) {
       const parsed = parseObjectName(name);
       if (!parsed || !selection.keep(parsed)) read.beans.delete(name);
     }
     const { samples, unmatched } = beanSamples(read.beans, rules);
-    return { target, brokerId, up: true, seconds: (performance.now() - started) / 1000, samples, unmatched, failures: read.failures };
+    return { target, brokerId, up: true, seconds, samples, unmatched, failures: read.failures };
   } catch (error) {
     return {
       target,
