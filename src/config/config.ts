@@ -290,7 +290,10 @@ function checkCollectorsConsistency(config: Config): void {
 function checkJmxConsistency(config: Config): void {
   const { jmx } = config.collectors;
   for (const url of jmx.jolokiaUrls) {
-    if (!/^https?:\/\/[^/]/.test(url)) throw new ConfigError(`jmx.jolokia-url: ${JSON.stringify(url)} is not an http(s) URL`);
+    if (!/^https?:\/\/[^/]/.test(url)) {
+      const shown = url.replace(/\/\/[^/@]*@/, '//***@');
+      throw new ConfigError(`jmx.jolokia-url: ${JSON.stringify(shown)} is not an http(s) URL`);
+    }
   }
   const templates = jmx.jolokiaUrls.filter((url) => url.includes('{host}'));
   if (templates.length > 0 && jmx.jolokiaUrls.length > 1)

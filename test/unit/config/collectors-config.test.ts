@@ -80,3 +80,28 @@ test('invalid settings stop the exporter with a line naming the key', () => {
     /schema-registry\.cert-file and schema-registry\.key-file go together/,
   );
 });
+
+test('jmx.jolokia-url: one URL per broker or one {host} template; https turns TLS on; the demo capture stays off', () => {
+  const config = fromFlags('--jmx.jolokia-url=http://b1:8778/jolokia/,https://b2:8778/jolokia', '--collector.jmx.interval=15s');
+  assert.equal(config.collectors.jmx.enabled, true);
+  assert.deepEqual(config.collectors.jmx.jolokiaUrls, ['http://b1:8778/jolokia', 'https://b2:8778/jolokia']);
+  assert.equal(config.collectors.jmx.tls.enabled, true);
+  assert.equal(config.collectors.jmx.intervalSeconds, 15);
+  assert.equal(config.sniffer.demo, false);
+  assert.equal(fromFlags('--kafka.server=k:9092', '--jmx.jolokia-url=http://{host}:8778/jolokia').collectors.jmx.enabled, true);
+  assert.equal(loadConfig({}).collectors.jmx.enabled, false);
+});
+
+test('jmx settings that cannot work are configuration errors naming the option, never the password', () => {
+  const rejects = (pattern: RegExp, ...argv: string[]) =>
+    assert.throws(
+      () => fromFlags(...argv),
+      (error: unknown) => error instanceof ConfigError && pattern.test(error.message) && !error.message.includes('pa55'),
+    );
+  rejects(/^jmx\.jolokia-url: "ftp:\/\/\*\*\*@b1:8778" is not an http\(s\) URL$/, '--jmx.jolokia-url=ftp://sonar:pa55@b1:8778');
+  rejects(/one URL with \{host\} in it or one URL per broker/, '--kafka.server=k:9092', '--jmx.jolokia-url=http://{host}:1/j,http://b:1/j');
+  rejects(/needs kafka\.server/, '--jmx.jolokia-url=http://{host}:8778/jolokia');
+  rejects(/jmx\.password is set but jmx\.username is empty/, '--jmx.jolokia-url=http://b:1/j', '--jmx.password=pa55');
+  rejects(/jmx\.cert-file and jmx\.key-file go together/, '--jmx.jolokia-url=https://b:1/j', '--jmx.cert-file=c.pem');
+  rejects(/collector\.jmx\.max-series must be at least 1/, '--jmx.jolokia-url=http://b:1/j', '--collector.jmx.max-series=0');
+});

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Admin } from '@platformatic/kafka';
@@ -5,6 +8,8 @@ import type { JmxSample } from '../../../../src/jmx/bean-samples.ts';
 import type { AgentReading } from '../../../../src/collectors/jmx/agent-reader.ts';
 import { agentAddress, agentTargets } from '../../../../src/collectors/jmx/agent-targets.ts';
 import { buildJmxSnapshot } from '../../../../src/collectors/jmx/jmx-snapshot.ts';
+import { loadJmxRules } from '../../../../src/collectors/jmx/jmx-collector.ts';
+import { ConfigError } from '../../../../src/config/errors.ts';
 import { Snapshot } from '../../../../src/metrics/series-store.ts';
 
 const sample = (name: string, labels: Record<string, string>, value: number, type: JmxSample['type'] = 'gauge'): JmxSample => ({
@@ -122,4 +127,21 @@ test("a series a rule names like one of kafka-sonar's own metrics is left out an
   );
   assert.equal(dropped, 1);
   assert.deepEqual(snapshot.series('kafka_sonar_series_dropped_total'), [{ labels: { collector: 'jmx' }, value: 1 }]);
+});
+
+test('jmx.rules-file: the bundled rules by default; a missing or broken file is a configuration error naming it', () => {
+  assert.ok(loadJmxRules('').rules.length > 20);
+  const dir = mkdtempSync(join(tmpdir(), 'kafka-sonar-jmx-rules-'));
+  assert.throws(
+    () => loadJmxRules(join(dir, 'absent.yaml')),
+    (error: unknown) => error instanceof ConfigError && error.message === `jmx.rules-file: cannot read ${join(dir, 'absent.yaml')}: ENOENT`,
+  );
+  const broken = join(dir, 'broken.yaml');
+  writeFileSync(broken, 'rules:\n- pattern: "kafka(.+"\n  name: x\n');
+  assert.throws(
+    () => loadJmxRules(broken),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      error.message.startsWith(`jmx.rules-file: ${broken}: rule 1: pattern "kafka(.+" is not a valid regular expression`),
+  );
 });
