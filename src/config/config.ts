@@ -75,8 +75,8 @@ export interface JmxCollectorConfig extends CollectorSchedule {
   readonly username: string;
   readonly password: string;
   readonly tls: TlsFilesConfig;
-  /** '' for the bundled rules. */
-  readonly rulesFile: string;
+  /** Empty for the bundled rules. */
+  readonly rulesFiles: readonly string[];
   readonly maxSeries: number;
 }
 
@@ -483,7 +483,7 @@ export function loadConfig(sources: ConfigSources): Config {
           keyFile: get('jmx.key-file'),
           insecureSkipVerify: get('jmx.insecure-skip-tls-verify'),
         },
-        rulesFile: get('jmx.rules-file'),
+        rulesFiles: get('jmx.rules-file'),
         intervalSeconds: get('collector.jmx.interval'),
         timeoutSeconds: get('collector.jmx.timeout'),
         maxSeries: get('collector.jmx.max-series'),

@@ -380,11 +380,12 @@ const OPTION_TABLE = [
   },
   {
     key: 'jmx.rules-file',
-    type: 'string',
-    default: '',
+    type: 'list',
+    default: [],
     description:
-      "Rules in the Prometheus JMX exporter's format (pattern, name, labels, type, value; includeObjectNames says which MBeans to read). Empty: the bundled jmx/kafka-broker-rules.yaml, which names broker metrics as Strimzi's JMX exporter rules do.",
+      "Rules files in the Prometheus JMX exporter's format (pattern, name, labels, type, value; includeObjectNames says which MBeans each reads), repeatable; an MBean is named by the first file whose includeObjectNames take it. Empty: the bundled jmx/kafka-broker-rules.yaml (broker metrics as Strimzi's JMX exporter rules name them) and jmx/jvm-rules.yaml (the JMX exporter's JVM metrics).",
   },
+
   { key: 'collector.jmx.enabled', type: 'boolean', default: true, description: 'Collect broker MBeans when jmx.jolokia-url is set.' },
   { key: 'collector.jmx.interval', type: 'duration', default: 30, description: 'Time between two JMX collection cycles.' },
   {

@@ -1,7 +1,7 @@
 import type { HttpEndpoint } from '../../http/json-request.ts';
 import { beanSamples, type JmxSample } from '../../jmx/bean-samples.ts';
 import type { JmxRuleSet } from '../../jmx/jmx-rules.ts';
-import { readMBeans } from '../../jmx/jolokia-client.ts';
+import { type MBeanAttributes, readMBeans } from '../../jmx/jolokia-client.ts';
 import { objectNameMatcher, parseObjectName, type ObjectName } from '../../jmx/object-name.ts';
 import type { AgentTarget } from './agent-targets.ts';
 
@@ -21,19 +21,32 @@ export interface AgentReading {
 
 const APP_INFO = 'kafka.server:type=app-info,id=*';
 
-/** What a rule set reads: its object name patterns, and the filter over the MBeans they return. */
-export interface BeanSelection {
+/** A rules file with what it reads: its object name patterns, and the filter over the MBeans they return. */
+export interface RuleSetSelection {
+  readonly rules: JmxRuleSet;
   readonly patterns: readonly string[];
   readonly keep: (name: ObjectName) => boolean;
 }
 
-export function beanSelection(rules: JmxRuleSet): BeanSelection {
+export function ruleSetSelection(rules: JmxRuleSet): RuleSetSelection {
   const include = rules.includeObjectNames.map(objectNameMatcher);
   const exclude = rules.excludeObjectNames.map(objectNameMatcher);
   return {
+    rules,
     patterns: rules.includeObjectNames,
     keep: (name) => include.some((matches) => matches(name)) && !exclude.some((matches) => matches(name)),
   };
+}
+
+/** The MBeans each rules file names: every MBean goes to the first file that takes it, or to none. */
+function beansBySet(beans: ReadonlyMap<string, MBeanAttributes>, sets: readonly RuleSetSelection[]): Map<string, MBeanAttributes>[] {
+  const split = sets.map(() => new Map<string, MBeanAttributes>());
+  for (const [name, attributes] of beans) {
+    const parsed = parseObjectName(name);
+    const index = parsed === undefined ? -1 : sets.findIndex((set) => set.keep(parsed));
+    if (index >= 0) split[index]!.set(name, attributes);
+  }
+  return split;
 }
 
 function brokerIdFrom(names: Iterable<string>): string | undefined {
@@ -50,12 +63,13 @@ function brokerIdFrom(names: Iterable<string>): string | undefined {
 export async function readAgent(
   endpoint: HttpEndpoint,
   target: AgentTarget,
-  rules: JmxRuleSet,
-  selection: BeanSelection,
+  sets: readonly RuleSetSelection[],
   signal: AbortSignal,
 ): Promise<AgentReading> {
   const started = performance.now();
-  const patterns = target.brokerId === undefined ? [...selection.patterns, APP_INFO] : selection.patterns;
+  const wanted = new Set(sets.flatMap((set) => set.patterns));
+  if (target.brokerId === undefined) wanted.add(APP_INFO);
+  const patterns = [...wanted];
   try {
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(endpoint.timeoutMs)]);
     const read = await readMBeans(endpoint, patterns, deadline).catch((error: Error) => {
@@ -63,11 +77,13 @@ export async function readAgent(
     });
     const seconds = (performance.now() - started) / 1000;
     const brokerId = target.brokerId ?? brokerIdFrom(read.beans.keys());
-    for (const name of [...read.beans.keys()]) {
-      const parsed = parseObjectName(name);
-      if (!parsed || !selection.keep(parsed)) read.beans.delete(name);
-    }
-    const { samples, unmatched } = beanSamples(read.beans, rules);
+    const samples: JmxSample[] = [];
+    let unmatched = 0;
+    beansBySet(read.beans, sets).forEach((beans, index) => {
+      const named = beanSamples(beans, sets[index]!.rules);
+      samples.push(...named.samples);
+      unmatched += named.unmatched;
+    });
     return { target, brokerId, up: true, seconds, samples, unmatched, failures: read.failures };
   } catch (error) {
     return {

@@ -11,15 +11,15 @@ import { jmxMetrics } from '../../metrics/catalogue/index.ts';
 import { Snapshot } from '../../metrics/series-store.ts';
 import { buildTlsOptions } from '../../tls/tls-options.ts';
 import type { Collector } from '../collector.ts';
-import { type AgentReading, type BeanSelection, beanSelection, readAgent } from './agent-reader.ts';
+import { type AgentReading, type RuleSetSelection, readAgent, ruleSetSelection } from './agent-reader.ts';
 import { agentAddress, agentTargets } from './agent-targets.ts';
 import { buildJmxSnapshot } from './jmx-snapshot.ts';
 
-export const BUNDLED_RULES_FILE = fileURLToPath(new URL('../../../jmx/kafka-broker-rules.yaml', import.meta.url));
+export const BUNDLED_RULES_FILES: readonly string[] = ['kafka-broker-rules.yaml', 'jvm-rules.yaml'].map((name) =>
+  fileURLToPath(new URL(`../../../jmx/${name}`, import.meta.url)),
+);
 
-/** Reads the rules file; a missing or invalid one is a configuration error naming the file and what is wrong. */
-export function loadJmxRules(path: string): JmxRuleSet {
-  const file = path === '' ? BUNDLED_RULES_FILE : path;
+function loadRulesFile(file: string): JmxRuleSet {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -34,13 +34,17 @@ export function loadJmxRules(path: string): JmxRuleSet {
   }
 }
 
+/** Reads the rules files (the bundled ones when none is given); a missing or invalid one is a configuration error naming it. */
+export function loadJmxRules(paths: readonly string[]): RuleSetSelection[] {
+  return (paths.length === 0 ? BUNDLED_RULES_FILES : paths).map((file) => ruleSetSelection(loadRulesFile(file)));
+}
+
 /** Broker MBeans through each broker's Jolokia agent, named by JMX exporter rules; each agent read on its own. */
 export class JmxCollector implements Collector {
   readonly name = 'jmx';
   readonly #settings: JmxCollectorConfig;
   readonly #endpoint: (url: string) => HttpEndpoint;
-  readonly #rules: JmxRuleSet;
-  readonly #selection: BeanSelection;
+  readonly #ruleSets: readonly RuleSetSelection[];
   readonly #admin: () => Admin;
   readonly #logger: Logger;
   #client: Admin | undefined;
@@ -51,8 +55,7 @@ export class JmxCollector implements Collector {
 
   constructor(config: Config, logger: Logger) {
     this.#settings = config.collectors.jmx;
-    this.#rules = loadJmxRules(this.#settings.rulesFile);
-    this.#selection = beanSelection(this.#rules);
+    this.#ruleSets = loadJmxRules(this.#settings.rulesFiles);
     const tls = this.#settings.tls.enabled ? buildTlsOptions(this.#settings.tls, 'jmx') : undefined;
     this.#endpoint = (url) => ({
       baseUrl: url,
@@ -70,9 +73,7 @@ export class JmxCollector implements Collector {
       ...target,
       brokerId: target.brokerId ?? this.#brokerIds.get(target.url),
     }));
-    const readings = await Promise.all(
-      targets.map((target) => readAgent(this.#endpoint(target.url), target, this.#rules, this.#selection, signal)),
-    );
+    const readings = await Promise.all(targets.map((target) => readAgent(this.#endpoint(target.url), target, this.#ruleSets, signal)));
     for (const reading of readings) this.#note(reading);
     const { snapshot, dropped } = buildJmxSnapshot(readings, {
       collector: this.name,

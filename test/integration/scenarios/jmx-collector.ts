@@ -96,15 +96,14 @@ export function jmxCollectorScenario(mode: KafkaMode): void {
         series.filter((entry) => /^kafka_server_brokertopicmetrics_.*_total$/.test(entry.name)).map((entry) => [key(entry), entry.value]),
       );
     const before = brokerSeries((await scrape(exporter.url)).series, id);
-    const reference = parseExposition(await (await fetch(`http://127.0.0.1:${broker.jmxExporterPort}/metrics`)).text()).filter((entry) =>
-      entry.name.startsWith('kafka_'),
-    );
+    const exported = parseExposition(await (await fetch(`http://127.0.0.1:${broker.jmxExporterPort}/metrics`)).text());
+    const reference = exported.filter((entry) => entry.name.startsWith('kafka_'));
     const read = Date.now() / 1000;
     const after = await waitForScrape(exporter.url, 'a cycle started after the JMX exporter was read', (s) => {
       const ended = valueOf(s, 'kafka_sonar_collector_last_success_timestamp_seconds', { collector: 'jmx' }) ?? 0;
       return ended - (valueOf(s, 'kafka_sonar_collector_duration_seconds', { collector: 'jmx' }) ?? Infinity) > read;
     }).then((s) => brokerSeries(s, id));
-    const keys = (series: readonly Series[]) => new Set(series.map(ourKey));
+    const keys = (series: readonly Series[]) => new Set(series.filter((entry) => entry.name.startsWith('kafka_')).map(ourKey));
     const [oursBefore, oursAfter] = [keys(before), keys(after)];
     const theirs = new Set(reference.map((entry) => seriesKey(entry)));
     // Series only appear (a request type seen for the first time, a new topic): the JMX exporter's lie between ours.
@@ -119,6 +118,17 @@ export function jmxCollectorScenario(mode: KafkaMode): void {
       'series of kafka-sonar that the JMX exporter lacks',
     );
     assert.ok(theirs.size > 500, `the JMX exporter exported ${theirs.size} kafka_ series`);
+    // The JVM: the JMX exporter's own collectors, named alike from the platform MBeans by the bundled JVM rules.
+    const theirJvm = new Map(exported.filter((entry) => entry.name.startsWith('jvm_')).map((entry) => [seriesKey(entry), entry.value]));
+    const ourJvm = after.filter((entry) => entry.name.startsWith('jvm_'));
+    assert.ok(ourJvm.length >= 20, `${ourJvm.length} jvm_ series`);
+    assert.deepEqual(
+      ourJvm.map(ourKey).filter((key) => !theirJvm.has(key)),
+      [],
+      'jvm_ series the JMX exporter does not have',
+    );
+    const heapMax = 'jvm_memory_max_bytes{area="heap"}';
+    assert.equal(ourJvm.find((entry) => ourKey(entry) === heapMax)?.value, theirJvm.get(heapMax));
     // Counters read by the JMX exporter lie between kafka-sonar's reads before and after it.
     const [low, high] = [counters(before, ourKey), counters(after, ourKey)];
     for (const [key, value] of counters(reference, (entry) => seriesKey(entry))) {

@@ -304,3 +304,56 @@ test('a negative counter value is left out; a negative gauge is kept', () => {
   });
   assert.deepEqual(series(result), ['kafka_controller_kafkacontroller_offlinepartitionscount -1 gauge']);
 });
+
+test("the bundled JVM rules give the JMX exporter's own JVM metrics from the platform MBeans", () => {
+  const jvm = parseJmxRules(readFileSync(new URL('../../../jmx/jvm-rules.yaml', import.meta.url), 'utf8'), 'jvm-rules.yaml');
+  const result = read(
+    {
+      'java.lang:type=Memory': {
+        HeapMemoryUsage: { init: 268435456, committed: 259653632, max: 518979584, used: 74616360 },
+        NonHeapMemoryUsage: { init: 2555904, committed: 60620800, max: -1, used: 59430480 },
+        ObjectPendingFinalizationCount: 0,
+      },
+      'java.lang:type=MemoryPool,name=Eden Space': { Usage: { init: 1, committed: 2, max: 3, used: 4 }, CollectionUsage: null },
+      'java.lang:name=Tenured Gen,type=MemoryPool': { Usage: { init: 5, committed: 6, max: 7, used: 8 } },
+      'java.lang:name=Copy,type=GarbageCollector': { CollectionCount: 7, CollectionTime: 1500, Valid: true },
+      'java.lang:type=Threading': { ThreadCount: 80, DaemonThreadCount: 30, PeakThreadCount: 82, TotalStartedThreadCount: 95 },
+      'java.lang:type=ClassLoading': { LoadedClassCount: 8478, TotalLoadedClassCount: 8480, UnloadedClassCount: 2 },
+      'java.lang:type=Compilation': { TotalCompilationTime: 1170 },
+      'java.nio:type=BufferPool,name=direct': { Count: 15, MemoryUsed: 46708, TotalCapacity: 46708 },
+    },
+    jvm,
+  );
+  assert.deepEqual(series(result), [
+    'jvm_buffer_pool_capacity_bytes{pool="direct"} 46708 gauge',
+    'jvm_buffer_pool_used_buffers{pool="direct"} 15 gauge',
+    'jvm_buffer_pool_used_bytes{pool="direct"} 46708 gauge',
+    'jvm_classes_currently_loaded 8478 gauge',
+    'jvm_classes_loaded_total 8480 counter',
+    'jvm_classes_unloaded_total 2 counter',
+    'jvm_compilation_time_seconds_total 1.17 counter',
+    'jvm_gc_collection_seconds_count{gc="Copy"} 7 untyped',
+    'jvm_gc_collection_seconds_sum{gc="Copy"} 1.5 untyped',
+    'jvm_memory_committed_bytes{area="heap"} 259653632 gauge',
+    'jvm_memory_committed_bytes{area="nonheap"} 60620800 gauge',
+    'jvm_memory_init_bytes{area="heap"} 268435456 gauge',
+    'jvm_memory_init_bytes{area="nonheap"} 2555904 gauge',
+    'jvm_memory_max_bytes{area="heap"} 518979584 gauge',
+    'jvm_memory_max_bytes{area="nonheap"} -1 gauge',
+    'jvm_memory_objects_pending_finalization 0 gauge',
+    'jvm_memory_pool_committed_bytes{pool="Eden Space"} 2 gauge',
+    'jvm_memory_pool_committed_bytes{pool="Tenured Gen"} 6 gauge',
+    'jvm_memory_pool_init_bytes{pool="Eden Space"} 1 gauge',
+    'jvm_memory_pool_init_bytes{pool="Tenured Gen"} 5 gauge',
+    'jvm_memory_pool_max_bytes{pool="Eden Space"} 3 gauge',
+    'jvm_memory_pool_max_bytes{pool="Tenured Gen"} 7 gauge',
+    'jvm_memory_pool_used_bytes{pool="Eden Space"} 4 gauge',
+    'jvm_memory_pool_used_bytes{pool="Tenured Gen"} 8 gauge',
+    'jvm_memory_used_bytes{area="heap"} 74616360 gauge',
+    'jvm_memory_used_bytes{area="nonheap"} 59430480 gauge',
+    'jvm_threads_current 80 gauge',
+    'jvm_threads_daemon 30 gauge',
+    'jvm_threads_peak 82 gauge',
+    'jvm_threads_started_total 95 counter',
+  ]);
+});

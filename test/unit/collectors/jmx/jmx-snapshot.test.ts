@@ -129,17 +129,26 @@ test("a series a rule names like one of kafka-sonar's own metrics is left out an
   assert.deepEqual(snapshot.series('kafka_sonar_series_dropped_total'), [{ labels: { collector: 'jmx' }, value: 1 }]);
 });
 
-test('jmx.rules-file: the bundled rules by default; a missing or broken file is a configuration error naming it', () => {
-  assert.ok(loadJmxRules('').rules.length > 20);
+test('jmx.rules-file: the bundled broker and JVM rules by default; a missing or broken file is a configuration error naming it', () => {
+  const bundled = loadJmxRules([]);
+  assert.deepEqual(
+    bundled.map((set) => set.patterns.slice(0, 1)),
+    [['kafka.server:*'], ['java.lang:type=Memory']],
+  );
+  const heap = { domain: 'java.lang', properties: [['type', 'Memory']] as const };
+  assert.deepEqual(
+    bundled.map((set) => set.keep(heap)),
+    [false, true],
+  );
   const dir = mkdtempSync(join(tmpdir(), 'kafka-sonar-jmx-rules-'));
   assert.throws(
-    () => loadJmxRules(join(dir, 'absent.yaml')),
+    () => loadJmxRules([join(dir, 'absent.yaml')]),
     (error: unknown) => error instanceof ConfigError && error.message === `jmx.rules-file: cannot read ${join(dir, 'absent.yaml')}: ENOENT`,
   );
   const broken = join(dir, 'broken.yaml');
   writeFileSync(broken, 'rules:\n- pattern: "kafka(.+"\n  name: x\n');
   assert.throws(
-    () => loadJmxRules(broken),
+    () => loadJmxRules([broken]),
     (error: unknown) =>
       error instanceof ConfigError &&
       error.message.startsWith(`jmx.rules-file: ${broken}: rule 1: pattern "kafka(.+" is not a valid regular expression`),
