@@ -14,6 +14,7 @@ import { parseExposition, valueOf } from '../test/support/scrape.ts';
 import { jolokiaUrlFor, testbedUp } from '../test/testbed/index.ts';
 import { runningPid } from '../test/testbed/processes.ts';
 import { parseDuration, percentile } from './figures.ts';
+import { loadJmxRules } from '../src/collectors/jmx/jmx-collector.ts';
 
 const TOPICS = 10;
 const PARTITIONS = 100;
@@ -56,11 +57,8 @@ const pids = bed.brokers.map((broker) => {
 const brokerCpu = () => pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
 
 const urls = bed.brokers.map((broker) => jolokiaUrlFor(broker.jolokiaPort!));
-const rules = readFileSync(join(import.meta.dirname, '..', 'jmx', 'kafka-broker-rules.yaml'), 'utf8');
-const patterns = /includeObjectNames: \[(.*)\]/
-  .exec(rules)![1]!
-  .split(',')
-  .map((name) => JSON.parse(name.trim()) as string);
+// The bundled rules files' object name patterns: what the collector asks each agent for, in one POST.
+const patterns = [...new Set(loadJmxRules([]).flatMap((set) => set.patterns))];
 const bulk = patterns.map((mbean) => ({ type: 'read', mbean, config: { canonicalNaming: false, ignoreErrors: true } }));
 const answerBytes = await Promise.all(
   urls.map(async (url) => (await (await fetch(`${url}/`, { method: 'POST', body: JSON.stringify(bulk) })).arrayBuffer()).byteLength),
