@@ -14,6 +14,8 @@ export interface HttpEndpoint {
   readonly password: string;
   readonly tls: TlsOptions | undefined;
   readonly timeoutMs: number;
+  /** Largest answer read; a larger one fails the request. Default 16 MiB. */
+  readonly maxBodyBytes?: number;
 }
 
 export interface JsonRequest {
@@ -34,15 +36,15 @@ export interface JsonAnswer {
   readonly where: string;
 }
 
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-function readBody(response: IncomingMessage): Promise<string> {
+function readBody(response: IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     response.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) response.destroy(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`));
+      if (size > maxBytes) response.destroy(new Error(`answer larger than ${maxBytes} bytes`));
       else chunks.push(chunk);
     });
     response.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -75,7 +77,7 @@ export function requestJson(endpoint: HttpEndpoint, spec: JsonRequest, signal: A
       reject(new Error(`${where}: ${error.code && error.code !== 'ABORT_ERR' ? `${error.code} ` : ''}${error.message}`)),
     );
     request.once('response', (response) => {
-      readBody(response).then(
+      readBody(response, endpoint.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES).then(
         (text) => resolve({ status: response.statusCode ?? 0, json: parseJson(text), text, where }),
         (error: Error) => reject(new Error(`${where}: ${error.message}`)),
       );

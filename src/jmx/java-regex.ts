@@ -8,9 +8,14 @@ export function compileRulePattern(pattern: string): RegExp {
   return new RegExp(`^.*(?:${pattern}).*$`);
 }
 
+/** A match of the pattern in which no group took part: every numbered and named group there, all undefined. */
+export function emptyMatch(pattern: RegExp): RegExpExecArray {
+  return new RegExp(`${pattern.source}|`).exec('')!;
+}
+
 /** Capturing groups of a compiled pattern. */
 export function groupCount(pattern: RegExp): number {
-  return new RegExp(`${pattern.source}|`).exec('')!.length - 1;
+  return emptyMatch(pattern).length - 1;
 }
 
 /**
@@ -127,19 +132,15 @@ export function requiredLiterals(pattern: string): string[] {
     const char = pattern[index]!;
     const next = pattern[index + 1];
     if (char === '\\') {
-      const escaped = pattern[index + 1] ?? '';
       index++;
       if (inClass || depth > 0) continue;
-      if (/[a-zA-Z0-9]/.test(escaped)) {
-        end();
-        continue;
+      const after = pattern[index + 1] ?? '';
+      // \w, \d and the like are classes, and an escaped character a quantifier follows may be absent.
+      if (/[a-zA-Z0-9]/.test(next ?? '') || (after !== '' && '*?{'.includes(after))) end();
+      else {
+        run += next ?? '';
+        if (after === '+') end();
       }
-      if (next !== undefined && /[*?{]/.test(pattern[index + 1] ?? '')) {
-        end();
-        continue;
-      }
-      run += escaped;
-      if (pattern[index + 1] === '+') end();
       continue;
     }
     if (inClass) {

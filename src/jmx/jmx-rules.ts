@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { compileRulePattern, expandReplacement, groupCount, requiredLiterals } from './java-regex.ts';
+import { compileRulePattern, emptyMatch, expandReplacement, requiredLiterals } from './java-regex.ts';
 
 /*
  * A rules file in the Prometheus JMX exporter's format (pattern, name, labels, help, type, value, valueFactor,
@@ -65,16 +65,12 @@ function objectNames(map: YamlMap, key: string, legacyKey: string, where: string
 
 /** Checks that each template names only groups the pattern has, so a typo fails at load rather than at each cycle. */
 function checkTemplates(pattern: RegExp, templates: readonly string[], where: string): void {
-  const groups = groupCount(pattern);
-  const fullMatch = Object.assign(
-    Array.from({ length: groups + 1 }, () => ''),
-    { index: 0, input: '' },
-  );
+  const match = emptyMatch(pattern);
   for (const template of templates) {
     try {
-      expandReplacement(template, fullMatch as unknown as RegExpExecArray);
+      expandReplacement(template, match);
     } catch (error) {
-      if (!/no group named/.test((error as Error).message)) throw new JmxRulesError(`${where}: ${(error as Error).message}`);
+      throw new JmxRulesError(`${where}: ${(error as Error).message}`);
     }
   }
 }

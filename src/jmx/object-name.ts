@@ -12,13 +12,13 @@ export interface ObjectName {
 const PROPERTY = /([^,=:*?]+)=("(?:[^\\"]*(?:\\.)?)*"|[^,=:"]*)/g;
 
 // An agent answers with the same names cycle after cycle: each is parsed once (the cache is emptied when it is full).
-const parsed = new Map<string, ObjectName | undefined>();
+const parsedNames = new Map<string, ObjectName | undefined>();
 const MAX_CACHED = 250_000;
 
 export function parseObjectName(name: string): ObjectName | undefined {
-  const known = parsed.get(name);
-  if (known !== undefined || parsed.has(name)) return known;
-  if (parsed.size >= MAX_CACHED) parsed.clear();
+  const known = parsedNames.get(name);
+  if (known !== undefined || parsedNames.has(name)) return known;
+  if (parsedNames.size >= MAX_CACHED) parsedNames.clear();
   const colon = name.indexOf(':');
   const result =
     colon < 0
@@ -27,7 +27,7 @@ export function parseObjectName(name: string): ObjectName | undefined {
           domain: name.slice(0, colon),
           properties: [...name.slice(colon + 1).matchAll(PROPERTY)].map((match) => [match[1]!, match[2]!] as const),
         };
-  parsed.set(name, result);
+  parsedNames.set(name, result);
   return result;
 }
 

@@ -39,6 +39,9 @@ export function loadJmxRules(paths: readonly string[]): RuleSetSelection[] {
   return (paths.length === 0 ? BUNDLED_RULES_FILES : paths).map((file) => ruleSetSelection(loadRulesFile(file)));
 }
 
+/** A bulk read of a broker with 10,000 partition replicas answers about 14 MB of JSON. */
+const MAX_AGENT_ANSWER_BYTES = 64 * 1024 * 1024;
+
 /** Broker MBeans through each broker's Jolokia agent, named by JMX exporter rules; each agent read on its own. */
 export class JmxCollector implements Collector {
   readonly name = 'jmx';
@@ -63,6 +66,7 @@ export class JmxCollector implements Collector {
       password: this.#settings.password,
       tls,
       timeoutMs: this.#settings.timeoutSeconds * 1000,
+      maxBodyBytes: MAX_AGENT_ANSWER_BYTES,
     });
     this.#admin = () => (this.#client ??= createAdminClient(config.kafka, this.#settings.timeoutSeconds));
     this.#logger = logger;

@@ -159,6 +159,12 @@ test('a template naming a group the pattern does not have is refused at load', (
   assert.equal(parseJmxRules(`rules:\n${pattern}  name: kafka_$12\n`, 'ok.yaml').rules[0]!.name, 'kafka_$12');
 });
 
+test('a template naming a named group the pattern does not have is refused at load; the ones it has are accepted', () => {
+  const pattern = "- pattern: 'kafka.(?<domain>\\w+)<type=(?<type>.+)><>Value'\n";
+  rejects(`rules:\n${pattern}  name: kafka_\${domain}_\${typ}\n`, /^my-rules\.yaml: rule 1: .*no group named "typ"/);
+  assert.equal(parseJmxRules(`rules:\n${pattern}  name: kafka_\${domain}_\${type}\n`, 'ok.yaml').rules[0]!.name, 'kafka_${domain}_${type}');
+});
+
 test('an unknown type is refused, naming the file and the rule', () => {
   rejects(
     "rules:\n- pattern: 'a'\n  name: a\n- pattern: 'b'\n  name: b\n  type: HISTOGRAM\n",

@@ -189,3 +189,8 @@ test('basic auth as configured; a refusal names the request and never the passwo
   });
   assert.equal(posts[0]!.authorization, `Basic ${Buffer.from('sonar:s3cret-pw').toString('base64')}`);
 });
+
+test('an answer larger than the endpoint allows fails the read, naming the limit', async () => {
+  answer = () => ({ status: 200, value: { [BYTES_IN]: { Count: 10, Padding: 'x'.repeat(4096) } } });
+  await assert.rejects(readMBeans({ ...endpoint, maxBodyBytes: 1024 }, [BYTES_IN], signal()), /answer larger than 1024 bytes/);
+});
